@@ -1,0 +1,49 @@
+import type { FeatureFields, FeatureSnapshot, FeatureState } from './feature';
+import type { PatternSpec } from './pattern';
+
+/**
+ * Where features live. A backend holds every feature's evaluable state in
+ * memory (`peek`, synchronous) and keeps it current; writes go to its store
+ * and, once they resolve, `peek` shows them (read your writes).
+ *
+ * Every write on a feature that does not exist rejects with
+ * `FeatureNotFoundError` (but `addFunc`, which creates it). Arguments arrive
+ * validated by `Rollout`. Every backend passes `test/contract/backend-contract.ts`.
+ */
+export interface Backend {
+  /** The state of `name` as this process knows it now, or `undefined`. Never waits, never throws. */
+  peek(name: string): FeatureState | undefined;
+  /** The names of every feature this process knows now. */
+  knownNames(): readonly string[];
+  /**
+   * For backends whose `FeatureState.users` is undefined: which of `names`
+   * list `userId`, in one round trip to the store. Rejects when the store
+   * cannot answer.
+   */
+  lookupUser?(userId: string, names: readonly string[]): Promise<ReadonlySet<string>>;
+  /** Settles once the first state is loaded (at once for in-memory backends). */
+  ready(): Promise<void>;
+
+  /** A plain copy of the stored feature, users included, read from the store. */
+  getFunc(name: string): Promise<FeatureSnapshot | undefined>;
+  /** Every stored feature's name. */
+  listFuncs(): Promise<string[]>;
+  /** Creates `name` with defaults for the fields not given, or updates the given fields. */
+  addFunc(name: string, fields: FeatureFields): Promise<void>;
+  /** Updates fields of an existing feature. */
+  update(name: string, fields: FeatureFields): Promise<void>;
+  /** Flips the master switch; resolves to the new value. */
+  toggle(name: string): Promise<boolean>;
+  /** Registers users (already normalised ids). */
+  registerUsers(name: string, userIds: readonly string[]): Promise<void>;
+  /** Removes users. */
+  unregisterUsers(name: string, userIds: readonly string[]): Promise<void>;
+  /** Adds a pattern (already validated). */
+  registerPattern(name: string, pattern: PatternSpec): Promise<void>;
+  /** Removes a pattern with the same source and flags. */
+  unregisterPattern(name: string, pattern: PatternSpec): Promise<void>;
+  /** Deletes the feature, its users and its patterns. */
+  remove(name: string): Promise<void>;
+  /** Releases what the backend opened itself (never a client it was handed). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,39 @@
+import { FeatureDisabledError, FeatureNotFoundError, InvalidArgumentError, MissingUserError } from './errors';
+import type { Rollout, UserId } from './rollout';
+import { normalizeUserId } from './validate';
+
+/** Where a guard finds the user: a 1-based argument position, or a function of the arguments. */
+export type UserLocator = number | ((...args: any[]) => UserId | undefined);
+
+/**
+ * What `rollout.check(name, position?)` returns: call it with a function to
+ * get a guarded one (resolving to the function's result), or use it as a
+ * standard decorator on an async method.
+ */
+export interface Guard {
+  <This, Args extends unknown[], Result>(
+    fn: (this: This, ...args: Args) => Result,
+    context?: ClassMethodDecoratorContext<This>,
+  ): (this: This, ...args: Args) => Promise<Awaited<Result>>;
+}
+
+/** @internal Builds the guard behind `rollout.check`. */
+export function guard(rollout: Rollout<string>, name: string, position: UserLocator | undefined): Guard {
+  if (position !== undefined && typeof position !== 'function' && !(Number.isInteger(position) && position >= 1)) {
+    throw new InvalidArgumentError('position', position, 'A position is an argument number counted from 1, or a function of the arguments.');
+  }
+  return function wrap<This, Args extends unknown[], Result>(fn: (this: This, ...args: Args) => Result) {
+    if (typeof fn !== 'function') throw new TypeError(`rollout.check(${JSON.stringify(name)}) guards a function.`);
+    return async function guarded(this: This, ...args: Args): Promise<Awaited<Result>> {
+      const raw =
+        position === undefined ? rollout.getCurrentId()
+        : typeof position === 'number' ? (args[position - 1] as UserId | undefined)
+        : position(...args);
+      if (raw === undefined || raw === null) throw new MissingUserError(name);
+      const id = normalizeUserId(raw);
+      if (!rollout.peek(name)) throw new FeatureNotFoundError(name);
+      if (!(await rollout.isEnabled(name, id))) throw new FeatureDisabledError(name, id);
+      return fn.apply(this, args) as Awaited<Result>;
+    };
+  };
+}

@@ -1,0 +1,29 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What one async flow (a request, a job) carries: its user and the answers already worked out for it. */
+export interface CurrentUser {
+  readonly id: string | undefined;
+  /** Per-Rollout answers for this user, shared by the guard, the handler and deeper calls. */
+  readonly views: Map<object, unknown>;
+}
+
+// One store per process, even when both the ESM and the CJS build are loaded:
+// an app importing one and an adapter requiring the other still share a user.
+const KEY = Symbol.for('hanoi.current-user');
+const holder = globalThis as { [KEY]?: AsyncLocalStorage<CurrentUser> };
+const storage: AsyncLocalStorage<CurrentUser> = (holder[KEY] ??= new AsyncLocalStorage<CurrentUser>());
+
+/** The current flow's user, if any. */
+export function currentUser(): CurrentUser | undefined {
+  return storage.getStore();
+}
+
+/** Runs `fn` with `id` current; nothing leaks out of it. */
+export function runAsUser<T>(id: string | undefined, fn: () => T, views = new Map<object, unknown>()): T {
+  return storage.run({ id, views }, fn);
+}
+
+/** Makes `id` current for the rest of this flow and what it starts. */
+export function enterAsUser(id: string | undefined): void {
+  storage.enterWith({ id, views: new Map() });
+}

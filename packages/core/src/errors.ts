@@ -1,0 +1,96 @@
+/**
+ * Every error the hanoi packages throw. `code` is stable and meant for programs;
+ * the message says what to do next.
+ *
+ * @example
+ * try { await rollout.setPercentage('beta', 10); }
+ * catch (err) { if (err instanceof HanoiError && err.code === 'HANOI_FEATURE_NOT_FOUND') ... }
+ */
+export class HanoiError extends Error {
+  /** A stable string such as `HANOI_FEATURE_NOT_FOUND`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A management call or a guard named a feature that does not exist. */
+export class FeatureNotFoundError extends HanoiError {
+  readonly feature: string;
+
+  constructor(feature: string) {
+    super(
+      'HANOI_FEATURE_NOT_FOUND',
+      `Feature ${JSON.stringify(feature)} does not exist. Call rollout.addFunc(${JSON.stringify(feature)}) first.`,
+    );
+    this.feature = feature;
+  }
+}
+
+/** A guard refused a call because the feature is off for the user. */
+export class FeatureDisabledError extends HanoiError {
+  readonly feature: string;
+  readonly userId: string;
+
+  constructor(feature: string, userId: string) {
+    super(
+      'HANOI_FEATURE_DISABLED',
+      `Feature ${JSON.stringify(feature)} is off for user ${JSON.stringify(userId)}. ` +
+        `Register the user, raise the percentage or enable the feature to let the call through.`,
+    );
+    this.feature = feature;
+    this.userId = userId;
+  }
+}
+
+/** A guard had no user to check: none was passed and none is current. */
+export class MissingUserError extends HanoiError {
+  readonly feature: string;
+
+  constructor(feature: string) {
+    super(
+      'HANOI_MISSING_USER',
+      `No user to check feature ${JSON.stringify(feature)} for. Pass one, or run the call inside ` +
+        `rollout.withCurrentId(id, fn) (the Express and Koa middleware do this for each request).`,
+    );
+    this.feature = feature;
+  }
+}
+
+/** An argument is out of range or of the wrong kind; nothing was changed. */
+export class InvalidArgumentError extends HanoiError {
+  /** The argument at fault, e.g. `percentage`. */
+  readonly field: string;
+  readonly value: unknown;
+
+  constructor(field: string, value: unknown, requirement: string) {
+    super('HANOI_INVALID_ARGUMENT', `Invalid ${field}: ${describe(value)}. ${requirement}`);
+    this.field = field;
+    this.value = value;
+  }
+}
+
+/** The store could not be reached in time; a write that rejects with this was not applied. */
+export class BackendUnavailableError extends HanoiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('HANOI_BACKEND_UNAVAILABLE', message, options);
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) {
+    return String(value);
+  }
+  if (value instanceof RegExp) return String(value);
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
+}

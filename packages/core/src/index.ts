@@ -1,0 +1,28 @@
+export type { Backend } from './backend';
+export { bucket, crc32 } from './bucket';
+export type { Guard, UserLocator } from './check';
+export {
+  BackendUnavailableError,
+  FeatureDisabledError,
+  FeatureNotFoundError,
+  HanoiError,
+  InvalidArgumentError,
+  MissingUserError,
+} from './errors';
+export { explainFeature, isFeatureOn, needsLookup, pickVariant, type Explanation } from './evaluate';
+export type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, Variant, VariantInput } from './feature';
+export { MemoryBackend } from './memory-backend';
+export { compilePattern, patternSpec, type CompiledPattern, type PatternSpec } from './pattern';
+export { createReporter, type ErrorReporter, type Logger } from './reporter';
+export { Rollout, type RolloutOptions, type UserId } from './rollout';
+export { UserFeatures } from './user-features';
+export {
+  assertName,
+  assertPercentage,
+  MAX_NAME_LENGTH,
+  MAX_USER_ID_LENGTH,
+  MAX_VARIANTS,
+  normalizeUserId,
+  normalizeVariants,
+} from './validate';
+export { murmur3, variantPoint } from './variant-hash';

@@ -1,0 +1,394 @@
+import type { Backend } from './backend';
+import { bucket as bucketOf } from './bucket';
+import { guard, type Guard, type UserLocator } from './check';
+import { currentUser, enterAsUser, runAsUser } from './context';
+import { FeatureNotFoundError, InvalidArgumentError } from './errors';
+import { explainFeature, isFeatureOn, needsLookup, pickVariant, type Explanation } from './evaluate';
+import type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, VariantInput } from './feature';
+import { MemoryBackend } from './memory-backend';
+import { patternSpec } from './pattern';
+import { createReporter, type ErrorReporter, type Logger } from './reporter';
+import { UserFeatures } from './user-features';
+import { assertBoolean, assertName, assertPercentage, normalizeUserId, normalizeVariants } from './validate';
+
+/** A user id as callers give it: a string, or a finite number (`42` is `'42'`). */
+export type UserId = string | number;
+
+/** Options of a `Rollout`. */
+export interface RolloutOptions {
+  /** Where run-time failures are logged; `console` by default. */
+  logger?: Logger;
+  /** Called once per store outage with the error. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Feature switches for users: everyone, a percentage, listed users, users
+ * whose id matches a pattern, and variants of an experiment.
+ *
+ * Declare the feature names to make a misspelt one a compile error:
+ * `new Rollout<'beta' | 'checkout'>()`.
+ *
+ * @example
+ * const rollout = new Rollout(new MemoryBackend());
+ * await rollout.addFunc('cdc_on', { percentage: 80, variants: ['foo', 'bar'] });
+ * await rollout.isEnabled('cdc_on', '447568110000');
+ */
+export class Rollout<Name extends string = string> {
+  /** The store the features live in. */
+  readonly backend: Backend;
+  private readonly reporter: ErrorReporter;
+
+  constructor(backend: Backend = new MemoryBackend(), options: RolloutOptions = {}) {
+    if (typeof backend !== 'object' || backend === null || typeof backend.peek !== 'function') {
+      throw new TypeError('new Rollout(backend): backend must be a MemoryBackend, RedisBackend or another Backend.');
+    }
+    if (typeof options !== 'object' || options === null) throw new TypeError('new Rollout(backend, options): options must be an object.');
+    if (options.onError !== undefined && typeof options.onError !== 'function') {
+      throw new TypeError('new Rollout(backend, { onError }): onError must be a function.');
+    }
+    this.backend = backend;
+    this.reporter = createReporter(options.logger ?? console, options.onError);
+  }
+
+  // ---- management -------------------------------------------------------
+
+  /**
+   * Creates a feature, or updates the fields given and keeps the rest (users
+   * and patterns survive a re-add). Defaults: enabled, 0%, no variants.
+   *
+   * @example
+   * await rollout.addFunc('cdc_on', { percentage: 80, variants: ['foo', 'bar'] });
+   */
+  async addFunc(name: Name, options: FeatureOptions = {}): Promise<void> {
+    assertName(name);
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError('options', options, 'Options are an object: { percentage?, variants?, enabled? }.');
+    }
+    const fields: FeatureFields = {};
+    if (options.percentage !== undefined) fields.percentage = assertPercentage(options.percentage);
+    if (options.variants !== undefined) fields.variants = normalizeVariants(options.variants);
+    if (options.enabled !== undefined) fields.enabled = assertBoolean(options.enabled, 'enabled');
+    await this.backend.addFunc(name, fields);
+  }
+
+  /**
+   * Registers a user (or several), who then has the feature while it is
+   * enabled; or, given a RegExp, every user whose id it matches (an
+   * unanchored search, on a linear-time engine).
+   *
+   * @example
+   * await rollout.register('cdc_on', '447568110000');
+   * await rollout.register('cdc_on', /01$/);
+   * await rollout.register('cdc_on', ['u1', 'u2', 'u3']);
+   */
+  async register(name: Name, user: UserId | RegExp | readonly UserId[]): Promise<void> {
+    assertName(name);
+    if (user instanceof RegExp) return this.backend.registerPattern(name, patternSpec(user));
+    await this.backend.registerUsers(name, userList(user));
+  }
+
+  /**
+   * Undoes `register`: removes users, or the pattern with the same source and flags.
+   *
+   * @example
+   * await rollout.unregister('cdc_on', '447568110000');
+   */
+  async unregister(name: Name, user: UserId | RegExp | readonly UserId[]): Promise<void> {
+    assertName(name);
+    if (user instanceof RegExp) return this.backend.unregisterPattern(name, patternSpec(user));
+    await this.backend.unregisterUsers(name, userList(user));
+  }
+
+  /**
+   * Sets the percentage of users (by bucket) that have the feature.
+   *
+   * @example
+   * await rollout.setPercentage('cdc_on', 25);
+   */
+  async setPercentage(name: Name, percentage: number): Promise<void> {
+    assertName(name);
+    await this.backend.update(name, { percentage: assertPercentage(percentage) });
+  }
+
+  /**
+   * Replaces the variants: names split evenly, `{ name, weight }` by weight.
+   *
+   * @example
+   * await rollout.setVariants('checkout', [{ name: 'control', weight: 90 }, { name: 'new', weight: 10 }]);
+   */
+  async setVariants(name: Name, variants: readonly VariantInput[]): Promise<void> {
+    assertName(name);
+    await this.backend.update(name, { variants: normalizeVariants(variants) });
+  }
+
+  /**
+   * Turns the master switch on.
+   *
+   * @example
+   * await rollout.enable('cdc_on');
+   */
+  async enable(name: Name): Promise<void> {
+    assertName(name);
+    await this.backend.update(name, { enabled: true });
+  }
+
+  /**
+   * Turns the master switch off: nobody has the feature, listed users included.
+   *
+   * @example
+   * await rollout.disable('cdc_on');
+   */
+  async disable(name: Name): Promise<void> {
+    assertName(name);
+    await this.backend.update(name, { enabled: false });
+  }
+
+  /**
+   * Flips the master switch; resolves to the new value.
+   *
+   * @example
+   * const nowOn = await rollout.toggle('cdc_on');
+   */
+  async toggle(name: Name): Promise<boolean> {
+    assertName(name);
+    return this.backend.toggle(name);
+  }
+
+  /**
+   * Deletes a feature with its users and patterns.
+   *
+   * @example
+   * await rollout.remove('cdc_on');
+   */
+  async remove(name: Name): Promise<void> {
+    assertName(name);
+    await this.backend.remove(name);
+  }
+
+  /**
+   * A plain copy of a feature as stored, or `undefined`.
+   *
+   * @example
+   * const { percentage, users, patterns, variants } = (await rollout.getFunc('cdc_on'))!;
+   */
+  async getFunc(name: Name): Promise<FeatureSnapshot | undefined> {
+    assertName(name);
+    return this.backend.getFunc(name);
+  }
+
+  /**
+   * Every feature's name.
+   *
+   * @example
+   * for (const name of await rollout.listFuncs()) console.log(name);
+   */
+  async listFuncs(): Promise<Name[]> {
+    return (await this.backend.listFuncs()) as Name[];
+  }
+
+  // ---- checks -----------------------------------------------------------
+
+  /**
+   * Whether `name` is on for `user` (by default the current user). Never
+   * rejects because of the store: a user lookup that fails counts as not
+   * registered and is reported once per outage.
+   *
+   * @example
+   * await rollout.isEnabled('cdc_on', '44488'); // false
+   */
+  isEnabled(name: Name, user?: UserId): Promise<boolean> {
+    try {
+      const view = this.contextView(user);
+      if (view) return Promise.resolve(view.isEnabled(name));
+      const id = this.resolveUser(user);
+      const state = this.backend.peek(name);
+      if (id !== undefined && needsLookup(state, id)) {
+        return this.lookup(id, name).then((listed) => isFeatureOn(state, id, listed));
+      }
+      return Promise.resolve(isFeatureOn(state, id));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * The user's variant of an experiment, the same every time for as long as
+   * the variant list is unchanged; `undefined` when the feature is off for
+   * the user or has no variants.
+   *
+   * @example
+   * await rollout.variant('cdc_on', '443301'); // 'foo' or 'bar'
+   */
+  async variant(name: Name, user?: UserId): Promise<string | undefined> {
+    const view = this.contextView(user);
+    if (view) return view.variant(name);
+    const id = this.resolveUser(user);
+    const state = this.backend.peek(name);
+    if (id === undefined || !state || !(await this.isEnabled(name, id))) return undefined;
+    return pickVariant(name, state.variants, id);
+  }
+
+  /**
+   * Why `name` is on or off for `user`: unknown, disabled, everyone, listed,
+   * which pattern, or which bucket against which percentage.
+   *
+   * @example
+   * await rollout.explain('cdc_on', '44488'); // { enabled: false, reason: 'bucket', bucket: 88, percentage: 80 }
+   */
+  async explain(name: Name, user?: UserId): Promise<Explanation> {
+    const view = this.contextView(user);
+    if (view) return view.explain(name);
+    const id = this.resolveUser(user);
+    const state = this.backend.peek(name);
+    const listed = id !== undefined && needsLookup(state, id) ? await this.lookup(id, name) : undefined;
+    return explainFeature(state, id, listed);
+  }
+
+  /**
+   * Every feature's answer for one user, synchronously, at the cost of at
+   * most one round trip to the store (none on in-memory definitions).
+   *
+   * @example
+   * const features = await rollout.forUser('443301');
+   * features.isEnabled('cdc_on'); // true
+   */
+  async forUser(user?: UserId): Promise<UserFeatures<Name>> {
+    const id = user === undefined ? this.getCurrentId() : normalizeUserId(user);
+    let listed: ReadonlySet<string> | undefined;
+    if (id !== undefined && this.backend.lookupUser) {
+      const bucket = bucketOf(id);
+      const names = this.backend.knownNames().filter((name) => needsLookup(this.backend.peek(name), id, bucket));
+      if (names.length > 0) listed = await this.lookupMany(id, names);
+    }
+    return new UserFeatures<Name>(this.backend, id, listed);
+  }
+
+  /**
+   * A guard: wraps `fn` so that it runs only for users the feature is on
+   * for. The user is the current one, the argument at `position` (counted
+   * from 1), or what a function of the arguments returns. Works as a
+   * standard decorator on async methods too.
+   *
+   * @example
+   * const run = rollout.check('cdc_on', 2)(async (parameter, user) => "I'm in");
+   * await run('foo', '443301'); // "I'm in"
+   */
+  check(name: Name, position?: UserLocator): Guard {
+    assertName(name);
+    return guard(this as Rollout<string>, name, position);
+  }
+
+  // ---- the current user -------------------------------------------------
+
+  /**
+   * Makes `id` the current user for the rest of this async flow and what it
+   * starts (for scripts and workers; requests get theirs from the middleware).
+   *
+   * @example
+   * rollout.setCurrentId('444401');
+   */
+  setCurrentId(id: UserId | undefined): void {
+    enterAsUser(id === undefined ? undefined : normalizeUserId(id));
+  }
+
+  /**
+   * Runs `fn` with `id` as the current user and returns what it returns;
+   * nothing leaks out of it.
+   *
+   * @example
+   * await rollout.withCurrentId('444401', () => rollout.isEnabled('cdc_on'));
+   */
+  withCurrentId<T>(id: UserId | undefined, fn: () => T): T {
+    return runAsUser(id === undefined ? undefined : normalizeUserId(id), fn);
+  }
+
+  /**
+   * Runs `fn` with the user of `features` current, and with its answers
+   * shared: `rollout.isEnabled(name)` inside answers from them. The
+   * middleware wraps each request in this.
+   *
+   * @example
+   * const features = await rollout.forUser(job.userId);
+   * await rollout.withFeatures(features, () => processJob(job));
+   */
+  withFeatures<T>(features: UserFeatures<Name>, fn: () => T): T {
+    if (!(features instanceof UserFeatures)) {
+      throw new InvalidArgumentError('features', features, 'Pass what rollout.forUser() returned.');
+    }
+    return runAsUser(features.userId, fn, new Map<object, unknown>([[this, features]]));
+  }
+
+  /**
+   * The current user's id, or `undefined` outside any.
+   *
+   * @example
+   * rollout.getCurrentId(); // '444401'
+   */
+  getCurrentId(): string | undefined {
+    return currentUser()?.id;
+  }
+
+  // ---- life cycle --------------------------------------------------------
+
+  /**
+   * Settles once the backend has loaded its first state.
+   *
+   * @example
+   * await rollout.ready();
+   */
+  ready(): Promise<void> {
+    return this.backend.ready();
+  }
+
+  /**
+   * Releases what the backend opened itself; a Redis client it was handed stays open.
+   *
+   * @example
+   * await rollout.close();
+   */
+  close(): Promise<void> {
+    return this.backend.close();
+  }
+
+  /** @internal The state the process holds for `name`; for guards and adapters. */
+  peek(name: string): FeatureState | undefined {
+    return this.backend.peek(name);
+  }
+
+  private contextView(user: UserId | undefined): UserFeatures<Name> | undefined {
+    const store = currentUser();
+    if (!store) return undefined;
+    const view = store.views.get(this) as UserFeatures<Name> | undefined;
+    if (!view) return undefined;
+    if (user === undefined) return view;
+    return view.userId !== undefined && view.userId === (typeof user === 'number' ? String(user) : user) ? view : undefined;
+  }
+
+  private resolveUser(user: UserId | undefined): string | undefined {
+    return user === undefined ? currentUser()?.id : normalizeUserId(user);
+  }
+
+  private async lookup(id: string, name: string): Promise<boolean> {
+    return (await this.lookupMany(id, [name])).has(name);
+  }
+
+  private async lookupMany(id: string, names: readonly string[]): Promise<ReadonlySet<string>> {
+    try {
+      const listed = await this.backend.lookupUser!(id, names);
+      this.reporter.recovered('Looking users up');
+      return listed;
+    } catch (err) {
+      this.reporter.failure(err, 'Looking users up');
+      return new Set();
+    }
+  }
+}
+
+function userList(user: UserId | readonly UserId[]): string[] {
+  if (Array.isArray(user)) {
+    if (user.length === 0) throw new InvalidArgumentError('user', user, 'Give at least one user id.');
+    return [...new Set(user.map((id) => normalizeUserId(id)))];
+  }
+  return [normalizeUserId(user)];
+}
