@@ -52,6 +52,13 @@ export function compilePattern(spec: PatternSpec): CompiledPattern {
   if (typeof flags !== 'string' || [...flags].some((flag) => !KEPT_FLAGS.includes(flag))) {
     throw new InvalidArgumentError('pattern flags', flags, `Flags are drawn from "${KEPT_FLAGS}".`);
   }
+  if (hasNamedBackReference(source)) {
+    throw new InvalidArgumentError(
+      'pattern',
+      `/${source}/${flags}`,
+      'Patterns run on a linear-time engine (RE2), which has no back-references (\\k<name>); write k without a backslash for a literal k.',
+    );
+  }
   let re: RE2JS;
   try {
     let options = 0;
@@ -69,4 +76,17 @@ export function compilePattern(spec: PatternSpec): CompiledPattern {
     );
   }
   return { source, flags, test: (userId) => re.test(userId) };
+}
+
+// re2js's translateRegExp turns the named back-reference `\k<x>` into the
+// literal `k<x>` instead of failing, so `/(?<x>a)\k<x>/` would silently match
+// 'ak<x>' rather than 'aa'. Any `\k` escape is refused before translation
+// (outside a named back-reference it only means a literal `k`).
+function hasNamedBackReference(source: string): boolean {
+  for (let i = 0; i < source.length - 1; i++) {
+    if (source[i] !== '\\') continue;
+    if (source[i + 1] === 'k') return true;
+    i++; // skip the escaped character, so `\\k` (a backslash, then k) is not one
+  }
+  return false;
 }
