@@ -1,0 +1,6 @@
+export { DEFAULT_PREFIX, prefixKeys, type KeySpace } from './keys';
+export type { RedisBackendOptions } from './options';
+export { RedisBackend } from './redis-backend';
+export { RedisHighPerfBackend } from './redis-high-perf-backend';
+export type { RedisClient } from './scripts';
+export { WriteOutcomeUnknownError } from './timeouts';

@@ -1,0 +1,86 @@
+import { assertName, type FeatureSnapshot, type Logger } from '@hanoi/core';
+import { prefixKeys, type KeySpace } from './keys';
+
+/** Options of `RedisBackend` and `RedisHighPerfBackend`. */
+export interface RedisBackendOptions {
+  /** What every key starts with (as the hash tag `{prefix}`); default `hanoi`. */
+  prefix?: string;
+  /** Where failures are logged (once per outage); `console` by default. */
+  logger?: Logger;
+  /** Called once per outage with the error. */
+  onError?: (error: unknown) => void;
+  /** How often the version is compared with Redis's, to catch up on lost messages; default 5000 ms. */
+  resyncIntervalMs?: number;
+  /** `ready()` resolves after this long even when Redis cannot be reached; default 5000 ms. */
+  readyTimeoutMs?: number;
+  /** A write rejects after this long; default 2000 ms. */
+  writeTimeoutMs?: number;
+  /** A user lookup (RedisHighPerfBackend) rejects after this long; default 250 ms. */
+  lookupTimeoutMs?: number;
+  /** Features to answer from before the first load from Redis. */
+  bootstrap?: readonly FeatureSnapshot[];
+}
+
+/** The options, checked and complete. */
+export interface RedisConfig {
+  readonly keys: KeySpace;
+  readonly logger: Logger;
+  readonly onError: ((error: unknown) => void) | undefined;
+  readonly resyncIntervalMs: number;
+  readonly readyTimeoutMs: number;
+  readonly writeTimeoutMs: number;
+  readonly lookupTimeoutMs: number;
+  readonly bootstrap: readonly FeatureSnapshot[];
+}
+
+function duration(options: RedisBackendOptions, field: keyof RedisBackendOptions, fallback: number): number {
+  const value = options[field];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 3_600_000) {
+    throw new TypeError(`RedisBackend: ${field} must be a number of milliseconds from 1 to 3600000; got ${String(value)}.`);
+  }
+  return value;
+}
+
+function checkBootstrap(bootstrap: unknown): readonly FeatureSnapshot[] {
+  if (bootstrap === undefined) return [];
+  const ok = Array.isArray(bootstrap) && bootstrap.every((f) => {
+    if (typeof f !== 'object' || f === null) return false;
+    try {
+      assertName(f.name);
+    } catch {
+      return false;
+    }
+    return typeof f.enabled === 'boolean' && typeof f.percentage === 'number' &&
+      Array.isArray(f.users) && Array.isArray(f.patterns) && Array.isArray(f.variants);
+  });
+  if (!ok) {
+    throw new TypeError('RedisBackend: bootstrap must be an array of features as rollout.getFunc() returns them.');
+  }
+  return bootstrap as FeatureSnapshot[];
+}
+
+/**
+ * Checks the options once, at construction, and fills in the defaults.
+ *
+ * @example
+ * parseOptions({ prefix: 'shop', writeTimeoutMs: 500 }).keys.index; // '{shop}:index'
+ */
+export function parseOptions(options: RedisBackendOptions = {}): RedisConfig {
+  if (typeof options !== 'object' || options === null) throw new TypeError('RedisBackend: options must be an object.');
+  const { logger, onError } = options;
+  if (logger !== undefined && (typeof logger?.warn !== 'function' || typeof logger?.error !== 'function')) {
+    throw new TypeError('RedisBackend: logger must have warn and error methods (console fits).');
+  }
+  if (onError !== undefined && typeof onError !== 'function') throw new TypeError('RedisBackend: onError must be a function.');
+  return {
+    keys: prefixKeys(options.prefix),
+    logger: logger ?? console,
+    onError,
+    resyncIntervalMs: duration(options, 'resyncIntervalMs', 5000),
+    readyTimeoutMs: duration(options, 'readyTimeoutMs', 5000),
+    writeTimeoutMs: duration(options, 'writeTimeoutMs', 2000),
+    lookupTimeoutMs: duration(options, 'lookupTimeoutMs', 250),
+    bootstrap: checkBootstrap(options.bootstrap),
+  };
+}

@@ -1,0 +1,78 @@
+import { HanoiError } from '@hanoi/core';
+
+/**
+ * A write that was sent to Redis but whose outcome this process cannot know:
+ * no reply came within `writeTimeoutMs`, or the connection dropped while it
+ * was in flight. It may have been applied before its deadline; it will not
+ * be applied after (the script refuses past the deadline). Read the feature
+ * back with `getFunc` once Redis answers, or repeat the call (every write
+ * but `toggle` is idempotent).
+ */
+export class WriteOutcomeUnknownError extends HanoiError {
+  constructor(what: string, options?: { cause?: unknown }) {
+    super(
+      'HANOI_WRITE_OUTCOME_UNKNOWN',
+      `${what} was sent to Redis but no answer came in time; it may have been applied. ` +
+        'Read the feature back with rollout.getFunc() once Redis answers, or repeat the call.',
+      options,
+    );
+  }
+}
+
+/** Rejects with `onTimeout()` after `ms` unless `promise` settles first. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  promise.catch(() => {}); // a late failure after the timeout is nobody's to handle
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    timer.unref?.();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
+ * The offset between Redis's clock (the script's `TIME`) and this process's,
+ * measured on each periodic check, so a write can carry a deadline in
+ * Redis's time. The error of a measurement is at most half its round trip.
+ */
+export class ServerClock {
+  private offsetMs: number | undefined;
+  private errorMs = 0;
+
+  /** True once a measurement was taken. */
+  get known(): boolean {
+    return this.offsetMs !== undefined;
+  }
+
+  /**
+   * Records a measurement: `time` is Redis's TIME reply, `sentAt`/`receivedAt` local ms.
+   *
+   * @example
+   * clock.record(['1700000000', '123456'], t0, Date.now());
+   */
+  record(time: [string, string], sentAt: number, receivedAt: number): void {
+    const server = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
+    this.offsetMs = server - (sentAt + receivedAt) / 2;
+    this.errorMs = Math.ceil((receivedAt - sentAt) / 2) + 1;
+  }
+
+  /**
+   * The last moment, in Redis's ms, at which a write sent now and rejected
+   * after `timeoutMs` may still be applied: the timeout, less the
+   * measurement error and a safety margin.
+   *
+   * @example
+   * clock.deadline(2000);
+   */
+  deadline(timeoutMs: number): number {
+    return Math.floor(Date.now() + (this.offsetMs ?? 0) + timeoutMs - this.errorMs - 5);
+  }
+}
