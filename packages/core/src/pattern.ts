@@ -19,12 +19,17 @@ const KEPT_FLAGS = 'imsu';
 /**
  * Turns a RegExp into the spec that backends store: `g` and `y` are dropped
  * because they make a match depend on the previous one, `d` because it only
- * changes what a match reports.
+ * changes what a match reports. The `v` flag is refused.
  *
  * @example
  * patternSpec(/01$/gi); // { source: '01$', flags: 'i' }
  */
 export function patternSpec(pattern: RegExp): PatternSpec {
+  if (pattern.flags.includes('v')) {
+    // The v flag changes the syntax (set operations, \q{...}); dropped, the
+    // source would run as another pattern, so it is refused instead.
+    throw new InvalidArgumentError('pattern flags', String(pattern), 'The v flag is not supported: use the u flag.');
+  }
   const flags = [...pattern.flags].filter((flag) => KEPT_FLAGS.includes(flag)).sort().join('');
   const spec = { source: pattern.source, flags };
   compilePattern(spec);
