@@ -50,6 +50,11 @@ export interface StartRedisOptions {
   persist?: boolean;
   /** More `redis-server` arguments, e.g. `['--cluster-enabled', 'yes']`. */
   args?: string[];
+  /**
+   * The port to listen on; default a free one. For a Redis that comes up
+   * where a client already waits (get one with `freePort()`).
+   */
+  port?: number;
 }
 
 /**
@@ -96,8 +101,8 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   const persist = options.persist ?? true;
   const extra = options.args ?? [];
   let lastError: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
+  for (let attempt = 0; attempt < (options.port ? 1 : 5); attempt++) {
+    const port = options.port ?? (await freePort());
     try {
       let child = await launch(port, dir, persist, extra);
       const server: RedisServer = {

@@ -1,0 +1,90 @@
+import { Rollout, type Backend } from '@hanoi/core';
+import type { Redis } from 'ioredis';
+import { BACKENDS, quietLogger, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
+
+// What each backend sends to Redis, watched with MONITOR on a side connection.
+const redis = useRedis();
+
+interface Seen {
+  source: string;
+  args: string[];
+}
+
+/** Records every command the server runs (scripts' inner calls show with source 'lua'). */
+async function watch(): Promise<{ seen: Seen[]; stop(): void }> {
+  const monitor = await redis.client().monitor();
+  const seen: Seen[] = [];
+  monitor.on('monitor', (_time: string, args: string[], source: string) => seen.push({ source, args }));
+  // MONITOR starts on the server asynchronously: a marker makes sure it is live.
+  const marker = redis.client();
+  const tag = uniquePrefix('marker');
+  for (let i = 0; i < 100 && !seen.some((s) => s.args.includes(tag)); i++) {
+    await marker.echo(tag);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { seen, stop: () => monitor.disconnect() };
+}
+
+const localAddress = (client: Redis) => {
+  const stream = (client as unknown as { stream: { localAddress: string; localPort: number } }).stream;
+  return `${stream.localAddress}:${stream.localPort}`;
+};
+
+describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: commands sent', (kind) => {
+  let client: Redis;
+  let backend: Backend;
+  let rollout: Rollout;
+  beforeEach(async () => {
+    client = redis.client();
+    backend = BACKENDS[kind](client, { prefix: uniquePrefix(kind), logger: quietLogger() });
+    rollout = new Rollout(backend, { logger: quietLogger() });
+    await rollout.ready();
+    // Ten features of every kind: listed users, patterns, percentages, variants, off.
+    for (let i = 0; i < 10; i++) {
+      await rollout.addFunc(`f${i}`, { percentage: i * 10, variants: i % 2 ? ['a', 'b'] : [], enabled: i !== 9 });
+      await rollout.register(`f${i}`, ['alice', `user-${i}`]);
+    }
+    await rollout.register('f3', /^bob/);
+  });
+  afterEach(() => backend.close());
+
+  it('a request-sized batch of 10 checks through forUser sends at most one command', async () => {
+    const monitor = await watch();
+    const before = monitor.seen.length;
+    for (const user of ['alice', 'bob-1', 'nobody', 'user-4']) {
+      const start = monitor.seen.length;
+      const features = await rollout.forUser(user);
+      for (let i = 0; i < 10; i++) {
+        features.isEnabled(`f${i}`);
+        features.variant(`f${i}`);
+      }
+      await client.echo('fence'); // everything the checks sent has reached the server before this
+      const mine = monitor.seen.slice(start).filter((s) => s.source === localAddress(client) && s.args[0] !== 'echo');
+      expect(mine.length).toBe(kind === 'RedisBackend' ? 0 : 1);
+    }
+    expect(monitor.seen.length).toBeGreaterThan(before);
+    monitor.stop();
+  });
+
+  it('checks, listFuncs, loading and resyncing send no KEYS and no SCAN', async () => {
+    const monitor = await watch();
+    const other = BACKENDS[kind](redis.client(), { prefix: (backend as unknown as { config: { keys: { prefix: string } } }).config.keys.prefix, logger: quietLogger() });
+    await other.ready();
+    for (const user of ['alice', 'bob-1', 'nobody']) {
+      for (let i = 0; i < 10; i++) {
+        await rollout.isEnabled(`f${i}`, user);
+        await rollout.variant(`f${i}`, user);
+      }
+      await rollout.forUser(user);
+    }
+    expect((await rollout.listFuncs()).sort()).toEqual([...Array(10).keys()].map((i) => `f${i}`).sort());
+    await rollout.getFunc('f3');
+    await client.echo('fence');
+    await other.close();
+    const scans = monitor.seen.filter((s) => /^(keys|scan|sscan|hscan)$/i.test(s.args[0] ?? ''));
+    expect(scans).toEqual([]);
+    // The watch saw the work: the snapshot and the lookups ran, by script.
+    expect(monitor.seen.some((s) => /^(evalsha|eval)$/i.test(s.args[0] ?? ''))).toBe(true);
+    monitor.stop();
+  });
+});
