@@ -14,6 +14,7 @@ export type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, Vari
 export { MemoryBackend } from './memory-backend';
 export { compilePattern, patternSpec, type CompiledPattern, type PatternSpec } from './pattern';
 export { createReporter, type ErrorReporter, type Logger } from './reporter';
+export type { FeatureName, Register } from './register';
 export { Rollout, type RolloutOptions, type UserId } from './rollout';
 export { UserFeatures } from './user-features';
 export {

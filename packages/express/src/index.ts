@@ -1,0 +1,3 @@
+export { features } from './features';
+export { requireFeature } from './require-feature';
+export type { DeniedHandler, FeaturesOptions, RequireFeatureOptions, UserResolver } from './types';

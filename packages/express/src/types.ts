@@ -1,0 +1,47 @@
+import type { FeatureName, Logger, Rollout, UserFeatures, UserId } from '@hanoi/core';
+import type { NextFunction, Request, Response } from 'express';
+
+/**
+ * Finds who is asking: a user id, `undefined` or `null` for an anonymous
+ * request, or a Promise of one. Only what the application decides: nothing
+ * reads a header unless this function does.
+ */
+export type UserResolver = (req: Request) => UserId | null | undefined | Promise<UserId | null | undefined>;
+
+/** Options of `features()`. */
+export interface FeaturesOptions {
+  /** The rollout whose features the requests see. */
+  rollout: Rollout<any>;
+  /** Who is asking; by default `req.user?.id` (as set by Passport and most auth layers). */
+  user?: UserResolver;
+  /** Where warnings go (a resolver returning something that is not an id); `console` by default. */
+  logger?: Logger;
+}
+
+/** What a guard does when the feature is off for the user: answer, or pass on with `next`. */
+export type DeniedHandler = (req: Request, res: Response, next: NextFunction) => void;
+
+/** Options of `requireFeature()`. */
+export interface RequireFeatureOptions extends Partial<FeaturesOptions> {
+  /**
+   * The status of a denied request. By default (404) the request goes on as
+   * if the route did not exist, so the app answers as it does for any unknown
+   * path; any other status is sent with its standard message.
+   */
+  status?: number;
+  /** Answers a denied request instead (takes precedence over `status`). */
+  onDenied?: DeniedHandler;
+}
+
+declare global {
+  // Declaration merging is how Express types its request; a namespace is the only way in.
+  namespace Express {
+    interface Request {
+      /**
+       * Every feature's answer for this request's user, synchronously; set by
+       * `features()` (or by `requireFeature()` given a rollout).
+       */
+      features: UserFeatures<FeatureName>;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import type { FeatureName, Logger, Rollout, UserFeatures, UserId } from '@hanoi/core';
+import type { Context, Next } from 'koa';
+
+/**
+ * Finds who is asking: a user id, `undefined` or `null` for an anonymous
+ * request, or a Promise of one. Only what the application decides: nothing
+ * reads a header unless this function does.
+ */
+export type UserResolver = (ctx: Context) => UserId | null | undefined | Promise<UserId | null | undefined>;
+
+/** Options of `features()`. */
+export interface FeaturesOptions {
+  /** The rollout whose features the requests see. */
+  rollout: Rollout<any>;
+  /** Who is asking; by default `ctx.state.user?.id` (as koa-passport and most auth layers set it). */
+  user?: UserResolver;
+  /** Where warnings go (a resolver returning something that is not an id); `console` by default. */
+  logger?: Logger;
+}
+
+/** What a guard does when the feature is off for the user: answer, or pass on with `next`. */
+export type DeniedHandler = (ctx: Context, next: Next) => unknown;
+
+/** Options of `requireFeature()`. */
+export interface RequireFeatureOptions extends Partial<FeaturesOptions> {
+  /**
+   * The status of a denied request. By default (404) the response is left
+   * untouched, so Koa (or the app's fallback) answers as for any unknown
+   * path; any other status is sent with its standard message.
+   */
+  status?: number;
+  /** Answers a denied request instead (takes precedence over `status`). */
+  onDenied?: DeniedHandler;
+}
+
+declare module 'koa' {
+  interface DefaultContext {
+    /** Every feature's answer for this request's user, synchronously; set by `features()`. */
+    features: UserFeatures<FeatureName>;
+  }
+  interface DefaultState {
+    /** The same as `ctx.features`, for code that reads `ctx.state`. */
+    features: UserFeatures<FeatureName>;
+  }
+}
