@@ -1,5 +1,6 @@
 import { bucket as bucketOf } from './bucket';
 import type { FeatureState, Variant } from './feature';
+import { matchesAny } from './pattern';
 import { variantPoint } from './variant-hash';
 
 /** Why a feature is on or off for a user: what `rollout.explain` returns. */
@@ -59,8 +60,7 @@ export function isFeatureOn(
   if (feature.percentage === 100) return true;
   if (feature.users ? feature.users.has(userId) : listed === true) return true;
   if ((bucket ?? bucketOf(userId)) < feature.percentage) return true;
-  for (const pattern of feature.patterns) if (pattern.test(userId)) return true;
-  return false;
+  return matchesAny(feature.patterns, userId);
 }
 
 /**
@@ -73,8 +73,7 @@ export function isFeatureOn(
 export function needsLookup(feature: FeatureState | undefined, userId: string, bucket?: number): boolean {
   if (!feature || feature.users || !feature.hasUsers || !feature.enabled || feature.percentage === 100) return false;
   if ((bucket ?? bucketOf(userId)) < feature.percentage) return false;
-  for (const pattern of feature.patterns) if (pattern.test(userId)) return false;
-  return true;
+  return !matchesAny(feature.patterns, userId);
 }
 
 /**

@@ -12,7 +12,7 @@ export {
 export { explainFeature, isFeatureOn, needsLookup, pickVariant, type Explanation } from './evaluate';
 export type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, Variant, VariantInput } from './feature';
 export { MemoryBackend } from './memory-backend';
-export { compilePattern, patternSpec, type CompiledPattern, type PatternSpec } from './pattern';
+export { compilePattern, matchesAny, patternSpec, type CompiledPattern, type PatternSpec } from './pattern';
 export { createReporter, type ErrorReporter, type Logger } from './reporter';
 export type { FeatureName, Register } from './register';
 export { Rollout, type RolloutOptions, type UserId } from './rollout';

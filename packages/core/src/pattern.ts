@@ -80,7 +80,70 @@ export function compilePattern(spec: PatternSpec): CompiledPattern {
       }.`,
     );
   }
-  return { source, flags, test: (userId) => re.test(userId) };
+  const literal = literalTest(source, flags);
+  return { source, flags, test: literal ?? ((userId) => re.test(userId)) };
+}
+
+/**
+ * A plain string test for a pattern that is only literal characters, perhaps
+ * anchored (`01$`, `^beta-`), where it gives the same answer as the engine
+ * at a fraction of the cost. `undefined` for anything else. Case-insensitive
+ * and multi-line patterns always go to the engine.
+ */
+function literalTest(source: string, flags: string): ((userId: string) => boolean) | undefined {
+  if (flags.includes('i') || flags.includes('m')) return undefined;
+  const start = source.startsWith('^');
+  const end = source.endsWith('$') && !source.endsWith('\\$');
+  const text = source.slice(start ? 1 : 0, end ? -1 : undefined);
+  if (/[\\^$.|?*+()[\]{}]/.test(text)) return undefined;
+  if (start && end) return (userId) => userId === text;
+  if (start) return (userId) => userId.startsWith(text);
+  if (end) return (userId) => userId.endsWith(text);
+  return (userId) => userId.includes(text);
+}
+
+const combined = new WeakMap<readonly CompiledPattern[], (userId: string) => boolean>();
+
+/**
+ * Whether any of `patterns` matches `userId`. Literal patterns are string
+ * tests; the others run as one RE2 alternation, so a user who matches none
+ * costs one engine run, not one per pattern. Built once per list.
+ *
+ * @example
+ * matchesAny([compilePattern({ source: '01$', flags: '' })], '444401'); // true
+ */
+export function matchesAny(patterns: readonly CompiledPattern[], userId: string): boolean {
+  if (patterns.length === 0) return false;
+  let test = combined.get(patterns);
+  if (!test) {
+    test = combine(patterns);
+    combined.set(patterns, test);
+  }
+  return test(userId);
+}
+
+function combine(patterns: readonly CompiledPattern[]): (userId: string) => boolean {
+  const literals: ((userId: string) => boolean)[] = [];
+  const others: string[] = [];
+  for (const { source, flags, test } of patterns) {
+    if (literalTest(source, flags)) literals.push(test);
+    else {
+      const inline = flags.replace('u', '');
+      others.push(`(?${inline}:${RE2JS.translateRegExp(source)})`);
+    }
+  }
+  if (others.length <= 1) {
+    const slow = patterns.filter(({ source, flags }) => !literalTest(source, flags)).map((p) => p.test);
+    return (userId) => literals.some((t) => t(userId)) || slow.some((t) => t(userId));
+  }
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(others.join('|'));
+  } catch {
+    const tests = patterns.map((p) => p.test);
+    return (userId) => tests.some((t) => t(userId));
+  }
+  return (userId) => literals.some((t) => t(userId)) || re.test(userId);
 }
 
 // re2js's translateRegExp turns the named back-reference `\k<x>` into the

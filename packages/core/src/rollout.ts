@@ -220,13 +220,19 @@ export class Rollout<Name extends string = string> {
    * @example
    * await rollout.variant('cdc_on', '443301'); // 'foo' or 'bar'
    */
-  async variant(name: Name, user?: UserId): Promise<string | undefined> {
-    const view = this.contextView(user);
-    if (view) return view.variant(name);
-    const id = this.resolveUser(user);
-    const state = this.backend.peek(name);
-    if (id === undefined || !state || !(await this.isEnabled(name, id))) return undefined;
-    return pickVariant(name, state.variants, id);
+  variant(name: Name, user?: UserId): Promise<string | undefined> {
+    try {
+      const view = this.contextView(user);
+      if (view) return Promise.resolve(view.variant(name));
+      const id = this.resolveUser(user);
+      const state = this.backend.peek(name);
+      if (id === undefined || !state || state.variants.length === 0) return Promise.resolve(undefined);
+      const pick = (on: boolean) => (on ? pickVariant(name, state.variants, id) : undefined);
+      if (needsLookup(state, id)) return this.lookup(id, name).then((listed) => pick(isFeatureOn(state, id, listed)));
+      return Promise.resolve(pick(isFeatureOn(state, id)));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**

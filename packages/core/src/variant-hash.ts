@@ -14,19 +14,25 @@
  * variantPoint('checkout', '443301'); // a number in [0, 1), the same forever
  */
 export function variantPoint(feature: string, userId: string): number {
-  return murmur3(Buffer.from(`${feature}\u0000${userId}`, 'utf8')) / 4294967296;
+  const text = `${feature}\u0000${userId}`;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; reuse one scratch buffer rather than allocate per call.
+  if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
+  const { written } = encoder.encodeInto(text, scratch);
+  return murmur3(scratch, 0, written) / 4294967296;
 }
 
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(1024);
+
 /**
- * MurmurHash3 x86 32-bit of `bytes` with `seed`, as an unsigned integer.
+ * MurmurHash3 x86 32-bit of the first `length` bytes of `bytes` with `seed`, as an unsigned integer.
  *
  * @example
  * murmur3(Buffer.from('hello')); // 0x248bfa47
  */
-export function murmur3(bytes: Uint8Array, seed = 0): number {
+export function murmur3(bytes: Uint8Array, seed = 0, length = bytes.length): number {
   const c1 = 0xcc9e2d51;
   const c2 = 0x1b873593;
-  const length = bytes.length;
   const blocks = length - (length % 4);
   let h = seed >>> 0;
   for (let i = 0; i < blocks; i += 4) {
