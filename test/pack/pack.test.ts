@@ -9,6 +9,7 @@
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startRedis, uniquePrefix, type RedisServer } from '../support/redis-server';
 import { ensureBuilt, exportTargets, manifestFiles, nodeJson, pack, run, workspacePackages, type Manifest, type Packed } from './pack-helpers';
 
 const root = resolve(__dirname, '../..');
@@ -175,6 +176,31 @@ for (const [framework, build] of adapters.flatMap((f) => [[f, 'esm'], [f, 'cjs']
       expect(answers.bob!.status).toBe(404);
       expect(answers.anonymous!.status).toBe(404);
     });
+  });
+}
+
+if (has('@hanoi/redis')) {
+  describe('@hanoi/redis, used from the installed package on a real redis-server', () => {
+    let server: RedisServer;
+    beforeAll(async () => {
+      server = await startRedis({ persist: false });
+    }, 60_000);
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    type Answers = { writer: Record<string, boolean>; reader: Record<string, boolean>; readerVariant: string; readerFunc: { percentage: number; users: string[]; patterns: unknown[] } };
+    it.each(['esm', 'cjs'])('writes through one Rollout and reads through another (%s)', (build) => {
+      const observed = nodeJson<Record<string, Answers>>(consumer, ['redis-use.mjs', build, server.url, uniquePrefix('pack')]);
+      const expected = { '447568110000': true, '444401': true, '44488': buckets.get('44488')! < 80, '443301': true };
+      expect(Object.keys(observed).sort()).toEqual(['RedisBackend', 'RedisHighPerfBackend']);
+      for (const answers of Object.values(observed)) {
+        expect(answers.writer).toEqual(expected);
+        expect(answers.reader).toEqual(expected);
+        expect(answers.readerVariant).toBe(variantFor443301);
+        expect(answers.readerFunc).toMatchObject({ percentage: 80, users: ['447568110000'], patterns: [{ source: '01$', flags: '' }] });
+      }
+    }, 60_000);
   });
 }
 
