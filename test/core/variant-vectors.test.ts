@@ -1,0 +1,47 @@
+import { MemoryBackend, murmur3, pickVariant, Rollout, variantPoint } from '@hanoi/core';
+import { loadVariantVectors } from '../contract/variant-vectors';
+
+// Golden values from test/fixtures/make-variant-vectors.py, an implementation apart from this code base.
+const { murmur3: published, cases } = loadVariantVectors();
+
+describe('murmur3 (MurmurHash3 x86_32) against published test vectors', () => {
+  it('has the vectors SPEC names', () => {
+    const bySeed0 = Object.fromEntries(published.filter((v) => v.seed === 0).map((v) => [v.text, v.hash]));
+    expect(bySeed0).toMatchObject({
+      '': 0,
+      hello: 0x248bfa47,
+      'The quick brown fox jumps over the lazy dog': 0x2e4ff723,
+    });
+  });
+
+  it.each(published)('murmur3($text, seed $seed) = $hash', ({ text, seed, hash }) => {
+    expect(murmur3(Buffer.from(text, 'utf8'), seed)).toBe(hash);
+  });
+
+  it('hashes every tail length (0..3 bytes past a block) unsigned', () => {
+    for (const c of cases) {
+      const bytes = Buffer.from(`${c.feature}\u0000${c.userId}`, 'utf8');
+      expect(murmur3(bytes)).toBe(c.hash);
+    }
+    const tails = new Set(cases.map((c) => Buffer.byteLength(`${c.feature}\u0000${c.userId}`) % 4));
+    expect([...tails].sort()).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('the variant hash and pick, against golden values', () => {
+  it('covers 2, 3 and weighted lists, non-ASCII features and emoji ids', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(cases.map((c) => c.variants.length))).toEqual(new Set([2, 3]));
+    expect(cases.some((c) => c.variants.some((v) => v.weight !== 1))).toBe(true);
+    expect(cases.some((c) => /\p{Extended_Pictographic}/u.test(c.userId))).toBe(true);
+    expect(cases.some((c) => /[^\x00-\x7f]/.test(c.feature))).toBe(true);
+  });
+
+  it.each(cases)('$feature / $userId: point $point, variant $variant', async (c) => {
+    expect(variantPoint(c.feature, c.userId)).toBe(c.point);
+    expect(pickVariant(c.feature, c.variants, c.userId)).toBe(c.variant);
+    const rollout = new Rollout(new MemoryBackend());
+    await rollout.addFunc(c.feature, { percentage: 100, variants: c.variants });
+    expect(await rollout.variant(c.feature, c.userId)).toBe(c.variant);
+  });
+});

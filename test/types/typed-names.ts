@@ -1,0 +1,73 @@
+/**
+ * Compile-time checks, run by `pnpm typecheck` (not by jest): a Rollout that
+ * declares its feature names refuses a misspelt one; an untyped Rollout takes
+ * any string. Each `@ts-expect-error` fails the typecheck if the line below it
+ * stops being an error.
+ */
+import { MemoryBackend, Rollout, type UserFeatures } from '@hanoi/core';
+
+type Name = 'a' | 'b';
+
+export async function typedNames(): Promise<void> {
+  const rollout = new Rollout<Name>(new MemoryBackend());
+
+  await rollout.addFunc('a', { percentage: 10 });
+  await rollout.isEnabled('b', 'u1');
+  await rollout.variant('a', 42);
+  const guarded = rollout.check('a', 1)(async (user: string) => user.length);
+  const length: number = await guarded('u1');
+  const features: UserFeatures<Name> = await rollout.forUser('u1');
+  features.isEnabled('b');
+  const listed: Name[] = await rollout.listFuncs();
+
+  // @ts-expect-error 'c' is not a declared feature
+  await rollout.addFunc('c');
+  // @ts-expect-error misspelt
+  await rollout.isEnabled('A', 'u1');
+  // @ts-expect-error misspelt
+  await rollout.variant('bb', 'u1');
+  // @ts-expect-error misspelt
+  rollout.check('ab');
+  // @ts-expect-error misspelt
+  features.isEnabled('c');
+  // @ts-expect-error misspelt
+  features.variant('c');
+  // @ts-expect-error misspelt
+  await rollout.setPercentage('c', 5);
+  // @ts-expect-error misspelt
+  await rollout.register('c', 'u1');
+  // @ts-expect-error a percentage is a number
+  await rollout.setPercentage('a', '50');
+  // @ts-expect-error a user id is a string or a number
+  await rollout.isEnabled('a', { id: 1 });
+
+  void length;
+  void listed;
+}
+
+export async function untypedNames(): Promise<void> {
+  const rollout = new Rollout(new MemoryBackend());
+  const anyName: string = `feature-${Math.random()}`;
+  await rollout.addFunc(anyName);
+  await rollout.isEnabled('whatever', 'u1');
+  await rollout.variant(anyName);
+  rollout.check(anyName, 2);
+  (await rollout.forUser()).isEnabled('anything');
+  const names: string[] = await rollout.listFuncs();
+  void names;
+}
+
+const shared = new Rollout<Name>(new MemoryBackend());
+
+export class Decorated {
+  @shared.check('a', 1)
+  async allowed(user: string): Promise<string> {
+    return user;
+  }
+
+  // @ts-expect-error misspelt
+  @shared.check('z', 1)
+  async misspelt(user: string): Promise<string> {
+    return user;
+  }
+}
