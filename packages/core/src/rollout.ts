@@ -368,7 +368,7 @@ export class Rollout<Name extends string = string> {
     const view = store.views.get(this) as UserFeatures<Name> | undefined;
     if (!view) return undefined;
     if (user === undefined) return view;
-    return view.userId !== undefined && view.userId === (typeof user === 'number' ? String(user) : user) ? view : undefined;
+    return view.userId !== undefined && view.userId === normalizeUserId(user) ? view : undefined;
   }
 
   private resolveUser(user: UserId | undefined): string | undefined {
