@@ -78,6 +78,6 @@ export async function sanity(w: Workload, c: Contender): Promise<SanityResult> {
     }
     summary = w.variants.map((v) => `${v} ${pct(seen.get(v) ?? 0, answers.length)}`).join(', ');
   }
-  if (!full) summary += ` (every ${stride}th id: ${ids.length.toLocaleString('en-US')} asked)`;
+  if (!full) summary += ` (1 id in ${stride}: ${ids.length.toLocaleString('en-US')} asked)`;
   return { summary, nsEstimate };
 }
