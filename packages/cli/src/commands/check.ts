@@ -1,0 +1,60 @@
+import { explainFeature, normalizeUserId, pickVariant, type Explanation, type Rollout } from '@hanoi/core';
+import type { Command } from 'commander';
+import { ExitCode, QuietExit } from '../exit-codes';
+import { explanationText } from '../explain-text';
+import type { CliIo } from '../output';
+import { parseName } from '../parse-args';
+import { action, type OpenSession } from '../session';
+
+/**
+ * `hanoi check <name> [user]`: whether the feature is on for the user, and
+ * why, in the order of SPEC.md's rules; `--json` adds the user's variant.
+ * Exits 0 whether on or off, 3 when there is no such feature.
+ *
+ * @example
+ * addCheckCommand(program, io, openRedisSession); // hanoi check beta 44488 -> off: bucket 88 is not under 10%
+ */
+export function addCheckCommand(program: Command, io: CliIo, open: OpenSession): void {
+  program
+    .command('check')
+    .argument('<name>', 'the feature')
+    .argument('[user]', 'the user id; without one, the answer for no user (on only at 100%)')
+    .description('say whether a feature is on for a user, and why')
+    .action(
+      action(open, io, async ([name, user], _options, context) => {
+        parseName(name!);
+        const id = user === undefined ? undefined : normalizeUserId(user);
+        const { explanation, variant } = await context.withRollout((rollout) => explainFor(rollout, name!, id));
+        await context.out.result({ feature: name, user: id ?? null, ...explanation, variant: variant ?? null }, () =>
+          explanationText(explanation),
+        );
+        if (explanation.reason === 'unknown') throw new QuietExit(ExitCode.UNKNOWN_FEATURE);
+      }),
+    );
+}
+
+/**
+ * Explains `name` for `id` with core's `explainFeature`, asking the store
+ * whether the user is listed whenever that could be the reason.
+ * (`rollout.explain` skips that lookup when the percentage or a pattern
+ * settles the answer, so on a backend that keeps users in Redis it says
+ * "bucket 5 is under 10%" for a listed user; people asking why want the
+ * first rule that applies.)
+ */
+async function explainFor(
+  rollout: Rollout,
+  name: string,
+  id: string | undefined,
+): Promise<{ explanation: Explanation; variant: string | undefined }> {
+  // The rollout loaded every feature on start; a feature created a moment
+  // ago may not have reached it yet, so read it from the store.
+  if (!rollout.peek(name)) await rollout.getFunc(name);
+  const state = rollout.peek(name);
+  let listed: boolean | undefined;
+  if (id !== undefined && state && !state.users && state.hasUsers && rollout.backend.lookupUser) {
+    listed = (await rollout.backend.lookupUser(id, [name])).has(name);
+  }
+  const explanation = explainFeature(state, id, listed);
+  const variant = explanation.enabled && state && id !== undefined ? pickVariant(name, state.variants, id) : undefined;
+  return { explanation, variant };
+}

@@ -1,0 +1,36 @@
+import type { Explanation } from '@hanoi/core';
+
+/**
+ * Puts `rollout.explain`'s answer into words: "on" or "off", then why.
+ *
+ * @example
+ * explanationText({ enabled: false, reason: 'bucket', bucket: 88, percentage: 10 });
+ * // 'off: bucket 88 is not under 10%'
+ */
+export function explanationText(explanation: Explanation): string {
+  const answer = explanation.enabled ? 'on' : 'off';
+  return `${answer}: ${reasonText(explanation)}`;
+}
+
+function reasonText(explanation: Explanation): string {
+  switch (explanation.reason) {
+    case 'unknown':
+      return 'no such feature';
+    case 'disabled':
+      return 'the feature is disabled';
+    case 'no-user':
+      return explanation.enabled
+        ? 'no user given, and the feature is on for everyone (100%)'
+        : `no user given, and the feature is at ${explanation.percentage}%, not 100%`;
+    case 'everyone':
+      return 'everyone (100%)';
+    case 'listed':
+      return 'listed user';
+    case 'pattern':
+      return `matches pattern /${explanation.pattern.source}/${explanation.pattern.flags}`;
+    case 'bucket':
+      return explanation.enabled
+        ? `bucket ${explanation.bucket} is under ${explanation.percentage}%`
+        : `bucket ${explanation.bucket} is not under ${explanation.percentage}%`;
+  }
+}

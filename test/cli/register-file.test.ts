@@ -1,0 +1,143 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { prefixKeys } from '@hanoi/redis';
+import { startRedis, uniquePrefix, type RedisServer } from '../support/redis-server';
+import { CLI, connectedHanoi, json, type CliRun } from './hanoi-binary';
+
+jest.setTimeout(180_000);
+
+// `hanoi register|unregister --file`: streamed in batches, checked whole
+// first (a bad line means nothing is written) unless --skip-invalid.
+// The stored user sets are read straight from Redis (SMEMBERS), not through the CLI.
+
+let redis: RedisServer;
+let client: Redis;
+let dir: string;
+let prefix: string;
+let cli: (...args: string[]) => Promise<CliRun>;
+
+beforeAll(async () => {
+  redis = await startRedis({ persist: false });
+  client = new Redis(redis.url);
+  dir = mkdtempSync(join(tmpdir(), 'hanoi-cli-'));
+});
+
+afterAll(async () => {
+  await client.quit();
+  await redis.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  prefix = uniquePrefix('cli-file');
+  cli = connectedHanoi(redis.url, prefix);
+});
+
+const storedUsers = async (name: string) => (await client.smembers(prefixKeys(prefix).feature('u', name))).sort();
+
+function file(name: string, lines: string[], ending = '\n'): string {
+  const path = join(dir, name);
+  writeFileSync(path, lines.join(ending) + ending);
+  return path;
+}
+
+test('a file of 25,000 ids goes in, in batches, quietly when stderr is not a terminal', async () => {
+  const ids = Array.from({ length: 25_000 }, (_, i) => `user-${i}`);
+  const path = file('many.txt', ids);
+  expect((await cli('add', 'beta')).code).toBe(0);
+  const run = await cli('register', 'beta', '--file', path, '--batch', '700');
+  expect(run).toEqual({ code: 0, stdout: 'beta: registered 25000 users\n', stderr: '' });
+  expect(await storedUsers('beta')).toEqual([...ids].sort());
+
+  const first = file('first.txt', ids.slice(0, 10_000), '\r\n'); // CRLF line ends are not part of the ids
+  const back = json<{ unregister: { users: number } }>(await cli('--json', 'unregister', 'beta', '--file', first));
+  expect(back.unregister.users).toBe(10_000);
+  expect(await storedUsers('beta')).toEqual(ids.slice(10_000).sort());
+});
+
+test('a bad line: by default nothing goes in, and every bad line is named', async () => {
+  const long = 'x'.repeat(513);
+  const path = file('bad.txt', ['u1', 'u2', '', 'u4', long, 'u6']);
+  expect((await cli('add', 'beta')).code).toBe(0);
+  expect((await cli('register', 'beta', 'already')).code).toBe(0);
+  const run = await cli('register', 'beta', '--file', path);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain(`${path}:3: an empty line is not a user id`);
+  expect(run.stderr).toContain(`${path}:5: 513 characters, over the 512 a user id may have`);
+  expect(run.stderr).toContain('Nothing was registered');
+  expect(await storedUsers('beta')).toEqual(['already']);
+
+  // Typed ids and patterns given with the file are not written either.
+  expect((await cli('register', 'beta', 'typed', '--pattern', 'p', '--file', path)).code).toBe(2);
+  expect(await storedUsers('beta')).toEqual(['already']);
+  expect(await client.smembers(prefixKeys(prefix).feature('p', 'beta'))).toEqual([]);
+});
+
+test('a bad line with --skip-invalid: the rest goes in, the bad lines are reported', async () => {
+  const path = file('bad.txt', ['u1', 'u2', '', 'u4', 'x'.repeat(600), 'u6']);
+  expect((await cli('add', 'beta')).code).toBe(0);
+  const run = await cli('register', 'beta', '--file', path, '--skip-invalid');
+  expect(run.code).toBe(0);
+  expect(run.stdout).toBe('beta: registered 4 users; skipped 2 bad line(s)\n');
+  expect(run.stderr).toContain(`${path}:3: an empty line is not a user id`);
+  expect(run.stderr).toContain(`${path}:5: 600 characters`);
+  expect(await storedUsers('beta')).toEqual(['u1', 'u2', 'u4', 'u6']);
+
+  const report = json<Record<string, unknown>>(await cli('--json', 'unregister', 'beta', '--file', path, '--skip-invalid'));
+  expect(report).toMatchObject({ feature: 'beta', unregister: { users: 4, patterns: [] }, skipped: 2 });
+  expect(report.invalid).toEqual([
+    { line: 3, reason: 'an empty line is not a user id' },
+    { line: 5, reason: '600 characters, over the 512 a user id may have' },
+  ]);
+  expect(await storedUsers('beta')).toEqual([]);
+});
+
+test('ids are read as written: commas, pipes and spaces belong to one id', async () => {
+  const path = file('odd.txt', ['a,b', 'c|d', ' e ', 'ünï', '👍'.repeat(512)]);
+  expect((await cli('add', 'beta')).code).toBe(0);
+  expect((await cli('register', 'beta', '--file', path)).code).toBe(0);
+  expect(await storedUsers('beta')).toEqual([' e ', 'a,b', 'c|d', 'ünï', '👍'.repeat(512)].sort());
+});
+
+test('a missing file, an empty file or an unknown feature changes nothing', async () => {
+  expect((await cli('add', 'beta')).code).toBe(0);
+  const missing = await cli('register', 'beta', '--file', join(dir, 'nope.txt'));
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toContain('Cannot read');
+  const empty = join(dir, 'empty.txt');
+  writeFileSync(empty, '');
+  expect((await cli('register', 'beta', '--file', empty)).code).toBe(2);
+  const ids = file('ok.txt', ['u1']);
+  expect((await cli('register', 'ghost', '--file', ids)).code).toBe(3);
+  expect(await storedUsers('beta')).toEqual([]);
+  expect(await storedUsers('ghost')).toEqual([]);
+});
+
+test('on a terminal, a progress bar is drawn on stderr', () => {
+  // `script` gives the binary a pseudo-terminal, as a person's shell would.
+  const hasScript = (() => {
+    try {
+      execFileSync('script', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  if (!hasScript) return; // util-linux's script is not installed here: nothing to drive a terminal with
+  const ids = file('bar.txt', Array.from({ length: 5000 }, (_, i) => `bar-${i}`));
+  const base = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} --redis ${redis.url} --prefix ${prefix}`;
+  execFileSync('script', ['-qec', `${base} add beta`, '/dev/null'], { stdio: 'ignore' });
+  const screen = execFileSync('script', ['-qec', `${base} register beta --file ${JSON.stringify(ids)}`, '/dev/null'], {
+    encoding: 'utf8',
+  });
+  expect(screen).toMatch(/checking \[/);
+  expect(screen).toMatch(/registering \[/);
+  expect(screen).toContain('beta: registered 5000 users');
+  const quiet = execFileSync('script', ['-qec', `${base} --no-progress unregister beta --file ${JSON.stringify(ids)}`, '/dev/null'], {
+    encoding: 'utf8',
+  });
+  expect(quiet).not.toMatch(/\[[=-]+\]/);
+});
