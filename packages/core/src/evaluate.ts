@@ -59,7 +59,7 @@ export function isFeatureOn(
   if (!feature.enabled) return false;
   if (feature.percentage === 100) return true;
   if (feature.users ? feature.users.has(userId) : listed === true) return true;
-  if ((bucket ?? bucketOf(userId)) < feature.percentage) return true;
+  if (feature.percentage > 0 && (bucket ?? bucketOf(userId)) < feature.percentage) return true;
   return matchesAny(feature.patterns, userId);
 }
 
@@ -72,7 +72,7 @@ export function isFeatureOn(
  */
 export function needsLookup(feature: FeatureState | undefined, userId: string, bucket?: number): boolean {
   if (!feature || feature.users || !feature.hasUsers || !feature.enabled || feature.percentage === 100) return false;
-  if ((bucket ?? bucketOf(userId)) < feature.percentage) return false;
+  if (feature.percentage > 0 && (bucket ?? bucketOf(userId)) < feature.percentage) return false;
   return !matchesAny(feature.patterns, userId);
 }
 

@@ -259,15 +259,20 @@ export class Rollout<Name extends string = string> {
    * const features = await rollout.forUser('443301');
    * features.isEnabled('cdc_on'); // true
    */
-  async forUser(user?: UserId): Promise<UserFeatures<Name>> {
-    const id = user === undefined ? this.getCurrentId() : normalizeUserId(user);
-    let listed: ReadonlySet<string> | undefined;
-    if (id !== undefined && this.backend.lookupUser) {
-      const bucket = bucketOf(id);
-      const names = this.backend.knownNames().filter((name) => needsLookup(this.backend.peek(name), id, bucket));
-      if (names.length > 0) listed = await this.lookupMany(id, names);
+  forUser(user?: UserId): Promise<UserFeatures<Name>> {
+    try {
+      const id = user === undefined ? this.getCurrentId() : normalizeUserId(user);
+      if (id !== undefined && this.backend.lookupUser) {
+        const bucket = bucketOf(id);
+        const names = this.backend.knownNames().filter((name) => needsLookup(this.backend.peek(name), id, bucket));
+        if (names.length > 0) {
+          return this.lookupMany(id, names).then((listed) => new UserFeatures<Name>(this.backend, id, listed));
+        }
+      }
+      return Promise.resolve(new UserFeatures<Name>(this.backend, id));
+    } catch (err) {
+      return Promise.reject(err);
     }
-    return new UserFeatures<Name>(this.backend, id, listed);
   }
 
   /**

@@ -6,6 +6,8 @@ import type { FeatureState } from './feature';
 interface Answer {
   on: boolean;
   state: FeatureState | undefined;
+  /** The variant, once asked for; `null` until then. */
+  variant: string | undefined | null;
 }
 
 /**
@@ -52,8 +54,12 @@ export class UserFeatures<Name extends string = string> {
    * const layout = req.features.variant('checkout') ?? 'control';
    */
   variant(name: Name): string | undefined {
-    const { on, state } = this.answer(name);
-    return on && state && this.userId !== undefined ? pickVariant(name, state.variants, this.userId) : undefined;
+    const answer = this.answer(name);
+    if (answer.variant === null) {
+      const { on, state } = answer;
+      answer.variant = on && state && this.userId !== undefined ? pickVariant(name, state.variants, this.userId) : undefined;
+    }
+    return answer.variant;
   }
 
   /**
@@ -81,10 +87,10 @@ export class UserFeatures<Name extends string = string> {
     let answer = this.answers.get(name);
     if (answer === undefined) {
       const state = this.backend.peek(name);
-      const on = this.userId === undefined
-        ? isFeatureOn(state, undefined)
-        : isFeatureOn(state, this.userId, this.listed?.has(name), this.bucket());
-      answer = { on, state };
+      // The bucket is worked out once per user, and only for a feature that uses it.
+      const usesBucket = state !== undefined && state.enabled && state.percentage > 0 && state.percentage < 100;
+      const on = isFeatureOn(state, this.userId, this.listed?.has(name), usesBucket ? this.bucket() : undefined);
+      answer = { on, state, variant: null };
       this.answers.set(name, answer);
     }
     return answer;

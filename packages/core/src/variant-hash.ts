@@ -15,10 +15,19 @@
  */
 export function variantPoint(feature: string, userId: string): number {
   const text = `${feature}\u0000${userId}`;
-  // UTF-8 takes at most 3 bytes per UTF-16 unit; reuse one scratch buffer rather than allocate per call.
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; one scratch buffer serves every call.
   if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
-  const { written } = encoder.encodeInto(text, scratch);
-  return murmur3(scratch, 0, written) / 4294967296;
+  return murmur3(scratch, 0, utf8Into(text, scratch)) / 4294967296;
+}
+
+// An ASCII string's UTF-8 bytes are its char codes; copying them beats the encoder's call for short ids.
+function utf8Into(text: string, into: Uint8Array): number {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return encoder.encodeInto(text, into).written;
+    into[i] = code;
+  }
+  return text.length;
 }
 
 const encoder = new TextEncoder();
