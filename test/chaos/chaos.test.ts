@@ -73,13 +73,13 @@ describe.each(KINDS)('chaos on %s', (_label, makeBackend, usersInStore) => {
       marks.killed = Date.now();
       await sleep(500);
       // A write while Redis is away rejects within its bound, and is never applied later.
-      writeOutcome = await within(rollout.setPercentage('pct', 99).then(() => 'applied', (e: unknown) => e), 2000);
+      writeOutcome = await within(rollout.setPercentage('checkout', 99).then(() => 'applied', (e: unknown) => e), 2000);
       await sleep(1500);
       marks.restarting = Date.now();
       await redis.restart();
       await other.ready();
       await eventuallyAvailable(other);
-      await other.addFunc('late', { percentage: 100 });
+      await other.addFunc('new_search', { percentage: 100 });
       marks.changed = Date.now();
       while (!marks.seen && Date.now() - marks.changed < 3000) {
         const [probe] = await runLoad({ url: http.url, loops: 1, durationMs: 1, maxPerLoop: 1, boundMs: BOUND_MS, next: () => ({ path: '/check', user: 'u-1' }) });
@@ -92,7 +92,7 @@ describe.each(KINDS)('chaos on %s', (_label, makeBackend, usersInStore) => {
       expect(marks.seen).toBeGreaterThan(0);
       expect(marks.seen - marks.changed).toBeLessThanOrEqual(1000);
       checkSamples(samples, marks, variants, usersInStore);
-      expect((await other.getFunc('pct'))?.percentage).toBe(30);
+      expect((await other.getFunc('checkout'))?.percentage).toBe(30);
       expect(backendErrors).toHaveLength(1);
       expect(rolloutErrors).toHaveLength(usersInStore ? 1 : 0);
       expect(unhandled.reasons).toEqual([]);
