@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { run } from './run';
 
+// `hanoi export | head`: the reader left; that is the end of the output, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 // The exit code is set, not forced: stdout drains first. The session quits
 // its Redis client, so nothing should keep the process alive; should
 // something still do so, the unref'd timer ends it rather than hanging.
