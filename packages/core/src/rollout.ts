@@ -247,7 +247,10 @@ export class Rollout<Name extends string = string> {
     if (view) return view.explain(name);
     const id = this.resolveUser(user);
     const state = this.backend.peek(name);
-    const listed = id !== undefined && needsLookup(state, id) ? await this.lookup(id, name) : undefined;
+    // Unlike a check, an explanation asks the store even when the bucket or a pattern
+    // already answers, so a listed user reads as listed on every backend.
+    const asks = id !== undefined && state !== undefined && !state.users && state.hasUsers && state.enabled && state.percentage < 100;
+    const listed = asks ? await this.lookup(id, name) : undefined;
     return explainFeature(state, id, listed);
   }
 
