@@ -116,5 +116,16 @@ export function describeEvaluation(use: UseSubject): void {
       expect((await rollout.forUser('alice')).enabled().sort()).toEqual(['everyone', 'listed']);
       expect((await rollout.forUser()).enabled()).toEqual(['everyone']);
     });
+
+    it('explain() gives the first rule that applies: a listed user in the percentage reads as listed', async () => {
+      const { rollout } = use();
+      const inBucket = idInBucket(3);
+      await rollout.addFunc('f', { percentage: 50 });
+      await rollout.register('f', inBucket);
+      await rollout.register('f', /^zz/);
+      expect(await rollout.explain('f', inBucket)).toEqual({ enabled: true, reason: 'listed' });
+      expect(await rollout.explain('f', idInBucket(4))).toEqual({ enabled: true, reason: 'bucket', bucket: 4, percentage: 50 });
+      expect(await rollout.explain('f', idInBucket(77))).toEqual({ enabled: false, reason: 'bucket', bucket: 77, percentage: 50 });
+    });
   });
 }
