@@ -16,10 +16,9 @@ export type HttpFeature =
   | 'admin_tools'
   | 'cdc_on'
   // examples/express, examples/koa
-  | 'new_checkout'
+  | 'new_search'
   | 'beta_dashboard'
   | 'staff_tools'
-  | 'button_color'
   | 'recommendations';
 
 declare module '@hanoi/core' {

@@ -16,24 +16,32 @@ import type { FeaturesOptions } from './types';
  */
 export function features(options: FeaturesOptions): RequestHandler {
   const { rollout, user, toId } = parseFeaturesOptions(options, 'features');
-  return function hanoiFeatures(req: Request, res: Response, next: NextFunction): void {
+  function attach(req: Request, answers: UserFeatures<string>, next: NextFunction): void {
+    req.features = answers as UserFeatures<FeatureName>;
+    rollout.withFeatures(answers, () => next());
+  }
+
+  return function hanoiFeatures(req: Request, _res: Response, next: NextFunction): void {
     let raw: ReturnType<typeof user>;
+    let now: UserFeatures<string> | undefined;
     try {
       raw = user(req);
+      // Fast path: a sync resolver and answers that need no store round trip
+      // (always so in memory) cost no promise and no extra turn of the event loop.
+      now = isThenable(raw) ? undefined : rollout.forUserNow(toId(raw));
     } catch (err) {
-      next(err);
-      return;
+      return next(err);
     }
-    // A sync resolver costs no extra turn of the event loop.
-    const view = isThenable(raw)
-      ? Promise.resolve(raw).then((id) => rollout.forUser(toId(id)))
-      : rollout.forUser(toId(raw));
-    view
-      .then((answers: UserFeatures<string>) => {
-        req.features = answers as UserFeatures<FeatureName>;
-        rollout.withFeatures(answers, () => next());
-      })
-      .catch(next);
+    if (now) return attach(req, now, next);
+    Promise.resolve(raw)
+      .then((id) => rollout.forUser(toId(id)))
+      .then((answers) => {
+        try {
+          attach(req, answers, next);
+        } catch (err) {
+          next(err);
+        }
+      }, next);
   };
 }
 

@@ -17,18 +17,22 @@ import type { FeaturesOptions } from './types';
  */
 export function features(options: FeaturesOptions): Middleware {
   const { rollout, user, toId } = parseFeaturesOptions(options, 'features');
+  function attach(ctx: Context, answers: UserFeatures<string>, next: Next): Promise<unknown> {
+    ctx.features = answers as UserFeatures<FeatureName>;
+    ctx.state.features = ctx.features;
+    return rollout.withFeatures(answers, next);
+  }
+
   return function hanoiFeatures(ctx: Context, next: Next): Promise<unknown> {
     // A throw here becomes a rejection: koa-compose calls middleware inside a try.
     const raw = user(ctx);
-    // A sync resolver costs no extra turn of the event loop.
-    const view = isThenable(raw)
-      ? Promise.resolve(raw).then((id) => rollout.forUser(toId(id)))
-      : rollout.forUser(toId(raw));
-    return view.then((answers: UserFeatures<string>) => {
-      ctx.features = answers as UserFeatures<FeatureName>;
-      ctx.state.features = ctx.features;
-      return rollout.withFeatures(answers, next);
-    });
+    // Fast path: a sync resolver and answers that need no store round trip
+    // (always so in memory) cost no promise of ours and no extra turn of the event loop.
+    const now = isThenable(raw) ? undefined : rollout.forUserNow(toId(raw));
+    if (now) return attach(ctx, now, next);
+    return Promise.resolve(raw)
+      .then((id) => rollout.forUser(toId(id)))
+      .then((answers) => attach(ctx, answers, next));
   };
 }
 

@@ -27,7 +27,7 @@ export function parseFeaturesOptions(options: FeaturesOptions, where: string): F
     throw new TypeError(`${where}(options): options must be an object such as { rollout, user: (ctx) => ctx.state.user?.id }.`);
   }
   const { rollout, user = defaultUser, logger = console } = options;
-  if (typeof rollout !== 'object' || rollout === null || typeof rollout.forUser !== 'function') {
+  if (typeof rollout !== 'object' || rollout === null || typeof rollout.forUserNow !== 'function' || typeof rollout.withFeatures !== 'function') {
     throw new TypeError(`${where}({ rollout }): rollout must be a Rollout, e.g. new Rollout(new MemoryBackend()).`);
   }
   if (typeof user !== 'function') {

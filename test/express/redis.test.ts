@@ -1,0 +1,45 @@
+import { features, requireFeature } from '@hanoi/express';
+import request from 'supertest';
+import { EXPRESS_VERSIONS } from '../support/http-frameworks';
+import { startRedisRollout, type RedisRollout } from '../support/http-redis';
+
+// Users registered in Redis, not in the process: each request's answers take
+// one lookup (rollout.forUser), then every check in it is synchronous.
+describe.each(EXPRESS_VERSIONS)('%s with users kept in Redis', (_label, express) => {
+  let redis: RedisRollout;
+  beforeAll(async () => {
+    redis = await startRedisRollout();
+  });
+  afterAll(() => redis.stop());
+
+  function app() {
+    const server = express();
+    server.use(features({ rollout: redis.rollout, user: (req) => req.header('x-test-user') }));
+    server.get('/beta', requireFeature('beta'), async (req, res) => {
+      res.json({ user: req.features.userId, view: req.features.isEnabled('beta'), service: await redis.rollout.isEnabled('beta') });
+    });
+    return server;
+  }
+
+  it('answers listed users from one lookup per request, whatever the number of checks', async () => {
+    const server = app();
+    const before = await redis.scriptCalls();
+    await request(server).get('/beta').set('x-test-user', 'alice').expect(200, { user: 'alice', view: true, service: true });
+    await request(server).get('/beta').set('x-test-user', 'carol').expect(200, { user: 'carol', view: true, service: true });
+    expect((await request(server).get('/beta').set('x-test-user', 'dave')).status).toBe(404);
+    expect((await request(server).get('/beta')).status).toBe(404); // anonymous: no lookup
+    expect((await redis.scriptCalls()) - before).toBe(3);
+  });
+
+  it('goes on without the store when Redis stops answering: listed users read as not listed', async () => {
+    const server = app();
+    redis.server.pause();
+    try {
+      const res = await request(server).get('/beta').set('x-test-user', 'alice');
+      expect(res.status).toBe(404);
+    } finally {
+      redis.server.resume();
+    }
+    await request(server).get('/beta').set('x-test-user', 'alice').expect(200);
+  });
+});
