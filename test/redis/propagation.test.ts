@@ -74,6 +74,22 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: changes reach another
     await writer.addFunc('gamma');
     await eventually(() => reader.peek('gamma') !== undefined && reader.peek('beta')?.percentage === 77);
   });
+
+  it('the periodic check catches up on a change no message announced', async () => {
+    const prefix = uniquePrefix(kind);
+    const watcher = open(redis.client(), prefix, 150);
+    const quiet = open(redis.client(), prefix);
+    await Promise.all([watcher.ready(), quiet.ready()]);
+    await writer.addFunc('beta'); // on another prefix: the quiet pair sees none of it
+    const admin = redis.client();
+    await quiet.addFunc('beta', { percentage: 1 });
+    await eventually(() => watcher.peek('beta')?.percentage === 1);
+    // A change with no message at all: only the version moved.
+    await admin.hset(`{${prefix}}:f:beta`, 'percentage', '64', 'v', String(await admin.incr(`{${prefix}}:version`)));
+    await eventually(() => watcher.peek('beta')?.percentage === 64, 3000);
+    // The other one checks once a minute: still the old value, so the check is what brought it.
+    expect(quiet.peek('beta')?.percentage).toBe(1);
+  });
 });
 
 /** bucket(u) < p, computed here with zlib's CRC-32 from node, independently of the code under test. */

@@ -124,3 +124,17 @@ export function fromSnapshot(snapshot: FeatureSnapshot): FeatureState {
     hasUsers: snapshot.users.length > 0,
   };
 }
+
+/**
+ * Reads a message of the changes channel, `<version> <name>` (names hold no
+ * whitespace); anything else is `undefined`.
+ *
+ * @example
+ * parseChange('12 beta'); // { version: 12, name: 'beta' }
+ */
+export function parseChange(text: string): { version: number; name: string } | undefined {
+  const space = text.indexOf(' ');
+  const version = Number(text.slice(0, space));
+  const name = text.slice(space + 1);
+  return space > 0 && Number.isInteger(version) && name.length > 0 ? { version, name } : undefined;
+}

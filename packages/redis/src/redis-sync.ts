@@ -1,7 +1,8 @@
 import { BackendUnavailableError, createReporter, type ErrorReporter } from '@hanoi/core';
 import { debuglog } from 'node:util';
-import { decodeState, type StateReply, type Versioned } from './codec';
+import { decodeState, parseChange, type StateReply, type Versioned } from './codec';
 import { FeatureCache } from './feature-cache';
+import { LocalWrites } from './local-writes';
 import type { RedisConfig } from './options';
 import { runScript, type RedisClient } from './scripts';
 import { Subscription } from './subscription';
@@ -30,8 +31,9 @@ export class Synchronizer {
   private resyncing: Promise<void> | undefined;
   private again = false;
   private seenDuringResync = -1;
-  private readonly writing = new Map<string, number>();
-  private readonly deferred = new Map<string, number>();
+  private readonly writes = new LocalWrites();
+  /** Features being reloaded, and whether another message came meanwhile (then: one more reload). */
+  private readonly loading = new Map<string, boolean>();
   private readonly subscription: Subscription;
   private readonly timer: NodeJS.Timeout;
   private readonly readyPromise: Promise<void>;
@@ -83,20 +85,10 @@ export class Synchronizer {
    * Runs a local write on `name`: reloads prompted by messages for it wait
    * until its reply is applied, so they can be skipped when it covers them.
    */
-  async writingTo<T>(name: string, write: () => Promise<T>): Promise<T> {
-    this.writing.set(name, (this.writing.get(name) ?? 0) + 1);
-    try {
-      return await write();
-    } finally {
-      const left = this.writing.get(name)! - 1;
-      if (left > 0) this.writing.set(name, left);
-      else {
-        this.writing.delete(name);
-        const version = this.deferred.get(name);
-        this.deferred.delete(name);
-        if (version !== undefined && version > this.cache.versionOf(name)) void this.load(name);
-      }
-    }
+  writingTo<T>(name: string, write: () => Promise<T>): Promise<T> {
+    return this.writes.run(name, write, (version) => {
+      if (version > this.cache.versionOf(name)) void this.load(name);
+    });
   }
 
   /** Stops everything this class started; the client is left open. */
@@ -152,10 +144,9 @@ export class Synchronizer {
   }
 
   private onMessage(text: string): void {
-    const space = text.indexOf(' ');
-    const version = Number(text.slice(0, space));
-    const name = text.slice(space + 1);
-    if (space < 1 || !Number.isInteger(version) || name.length === 0) return;
+    const change = parseChange(text);
+    if (!change) return;
+    const { version, name } = change;
     if (this.resyncing) {
       // The snapshot in flight covers what came before it; reloads sent now
       // are answered after it, on the same connection, so they apply on top.
@@ -166,15 +157,31 @@ export class Synchronizer {
     if (this.version < 0 || version > this.version + 1) return this.requestResync(`gap at ${version}`);
     if (version <= this.version) return; // an older message: the snapshot had it
     this.version = version;
-    if (this.writing.has(name)) {
-      this.deferred.set(name, Math.max(version, this.deferred.get(name) ?? -1));
-    } else if (version > this.cache.versionOf(name)) {
-      void this.load(name);
+    if (!this.writes.defer(name, version) && version > this.cache.versionOf(name)) void this.load(name);
+  }
+
+  /**
+   * Reloads one feature; on failure, marks the cache for a full resync.
+   * Messages for a feature already being reloaded coalesce into one more
+   * reload after it: a burst of writes (10,000 ids in batches) costs a few
+   * reloads, not one per batch.
+   */
+  async load(name: string): Promise<void> {
+    if (this.loading.has(name)) {
+      this.loading.set(name, true);
+      return;
+    }
+    this.loading.set(name, false);
+    try {
+      await this.loadOnce(name);
+    } finally {
+      const again = this.loading.get(name);
+      this.loading.delete(name);
+      if (again && !this.closed) void this.load(name);
     }
   }
 
-  /** Reloads one feature; on failure, marks the cache for a full resync. */
-  async load(name: string): Promise<void> {
+  private async loadOnce(name: string): Promise<void> {
     if (!this.available) {
       this.version = -1;
       return;
