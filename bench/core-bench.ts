@@ -3,7 +3,7 @@
  * against (a) the bare bucketing loop and (b) that loop awaiting one promise
  * per check, all measured in the same run. Run `pnpm build` first, then
  * `pnpm --filter @hanoi/bench core` (BENCH_ROUNDS, BENCH_SCALE, BENCH_DEADLINE_S
- * bound it; see bench/README.md).
+ * bound it; BENCH_ONLY=<part of a title> picks workloads; see bench/README.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -27,7 +27,10 @@ async function main(): Promise<void> {
   console.log(`rounds: ${options.rounds} (+${options.warmupRounds} warm-up), scale ${scale}, clock: ${options.clock}, medians in ns per check`);
   console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 
-  const { rollout, workloads } = await makeWorkloads(scale);
+  const { rollout, workloads: all } = await makeWorkloads(scale);
+  const only = process.env.BENCH_ONLY;
+  const workloads = only ? all.filter((w) => w.title.includes(only)) : all;
+  if (workloads.length === 0) throw new TypeError(`BENCH_ONLY=${only} names no workload; try one of: ${all.map((w) => w.title).join('; ')}.`);
   const perWorkload = { ...options, deadlineMs: options.deadlineMs / workloads.length };
   const report: { workload: string; results: CaseResult[] }[] = [];
   for (const workload of workloads) {
