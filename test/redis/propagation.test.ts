@@ -49,7 +49,9 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: changes reach another
     expect(reader.backend.knownNames()).toEqual([]);
   });
 
-  it('a process whose subscription was killed catches up when it reconnects', async () => {
+  // CLIENT KILL TYPE pubsub reaches every subscriber of the server: not on a shared one.
+  const ownServer = process.env.REDIS_URL ? it.skip : it;
+  ownServer('a process whose subscription was killed catches up when it reconnects', async () => {
     await writer.addFunc('beta', { percentage: 5 });
     await eventually(() => reader.peek('beta')?.percentage === 5);
     const admin = redis.client();

@@ -53,6 +53,12 @@ export abstract class RedisStore implements Backend {
     this.sync = new Synchronizer(client, this.config, withUsers, new FeatureCache(this.config.bootstrap.map(fromSnapshot)), this.scriptBase);
   }
 
+  /**
+   * The state this process holds for `name`: never waits for Redis.
+   *
+   * @example
+   * backend.peek('beta')?.percentage; // 10
+   */
   peek(name: string): FeatureState | undefined {
     return this.sync.cache.get(name);
   }
@@ -61,10 +67,24 @@ export abstract class RedisStore implements Backend {
     return this.sync.cache.names();
   }
 
+  /**
+   * Resolves once the first snapshot is loaded, or after `readyTimeoutMs`
+   * (Redis away: checks answer from `bootstrap`); never rejects.
+   *
+   * @example
+   * await backend.ready();
+   */
   ready(): Promise<void> {
     return this.sync.ready();
   }
 
+  /**
+   * Stops syncing and closes the subscriber connection this backend opened;
+   * the client it was handed stays open (quit it yourself).
+   *
+   * @example
+   * await backend.close(); await client.quit();
+   */
   async close(): Promise<void> {
     this.sync.close();
   }

@@ -7,6 +7,10 @@ import { HanoiError } from '@hanoi/core';
  * be applied after (the script refuses past the deadline). Read the feature
  * back with `getFunc` once Redis answers, or repeat the call (every write
  * but `toggle` is idempotent).
+ *
+ * @example
+ * try { await rollout.setPercentage('beta', 20); }
+ * catch (err) { if (err instanceof WriteOutcomeUnknownError) await rollout.setPercentage('beta', 20); }
  */
 export class WriteOutcomeUnknownError extends HanoiError {
   constructor(what: string, options?: { cause?: unknown }) {
@@ -19,7 +23,13 @@ export class WriteOutcomeUnknownError extends HanoiError {
   }
 }
 
-/** Rejects with `onTimeout()` after `ms` unless `promise` settles first. */
+/**
+ * Rejects with `onTimeout()` after `ms` unless `promise` settles first; a
+ * late rejection of `promise` is swallowed (never an unhandled rejection).
+ *
+ * @example
+ * await withTimeout(client.get(key), 250, () => new BackendUnavailableError('slow'));
+ */
 export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   promise.catch(() => {}); // a late failure after the timeout is nobody's to handle
   return new Promise<T>((resolve, reject) => {
