@@ -264,15 +264,10 @@ export class Rollout<Name extends string = string> {
    */
   forUser(user?: UserId): Promise<UserFeatures<Name>> {
     try {
-      const id = user === undefined ? this.getCurrentId() : normalizeUserId(user);
-      if (id !== undefined && this.backend.lookupUser) {
-        const bucket = bucketOf(id);
-        const names = this.backend.knownNames().filter((name) => needsLookup(this.backend.peek(name), id, bucket));
-        if (names.length > 0) {
-          return this.lookupMany(id, names).then((listed) => new UserFeatures<Name>(this.backend, id, listed));
-        }
-      }
-      return Promise.resolve(new UserFeatures<Name>(this.backend, id));
+      const id = this.resolveUser(user);
+      const names = this.lookupNames(id);
+      if (id === undefined || names.length === 0) return Promise.resolve(new UserFeatures<Name>(this.backend, id));
+      return this.lookupMany(id, names).then((listed) => new UserFeatures<Name>(this.backend, id, listed));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -288,12 +283,8 @@ export class Rollout<Name extends string = string> {
    * const features = rollout.forUserNow('443301') ?? (await rollout.forUser('443301'));
    */
   forUserNow(user?: UserId): UserFeatures<Name> | undefined {
-    const id = user === undefined ? this.getCurrentId() : normalizeUserId(user);
-    if (id !== undefined && this.backend.lookupUser) {
-      const bucket = bucketOf(id);
-      if (this.backend.knownNames().some((name) => needsLookup(this.backend.peek(name), id, bucket))) return undefined;
-    }
-    return new UserFeatures<Name>(this.backend, id);
+    const id = this.resolveUser(user);
+    return this.lookupNames(id).length === 0 ? new UserFeatures<Name>(this.backend, id) : undefined;
   }
 
   /**
@@ -399,6 +390,13 @@ export class Rollout<Name extends string = string> {
 
   private resolveUser(user: UserId | undefined): string | undefined {
     return user === undefined ? currentUser()?.id : normalizeUserId(user);
+  }
+
+  /** The features whose answer for `id` waits on the store knowing whether `id` is listed. */
+  private lookupNames(id: string | undefined): string[] {
+    if (id === undefined || !this.backend.lookupUser) return [];
+    const bucket = bucketOf(id);
+    return this.backend.knownNames().filter((name) => needsLookup(this.backend.peek(name), id, bucket));
   }
 
   private async lookup(id: string, name: string): Promise<boolean> {
