@@ -27,3 +27,4 @@ export {
   normalizeVariants,
 } from './validate';
 export { murmur3, variantPoint } from './variant-hash';
+export { parseAdapterOptions, parseGuardOptions, type AdapterConfig, type AdapterShape, type GuardConfig } from './adapter-options';

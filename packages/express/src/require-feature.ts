@@ -1,7 +1,7 @@
-import { assertName, HanoiError, UserFeatures, type FeatureName } from '@hanoi/core';
+import { HanoiError, parseGuardOptions, UserFeatures, type FeatureName } from '@hanoi/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { features } from './features';
-import type { RequireFeatureOptions } from './types';
+import type { DeniedHandler, RequireFeatureOptions } from './types';
 
 /**
  * A guard: lets the request through when `name` is on for its user.
@@ -25,16 +25,8 @@ import type { RequireFeatureOptions } from './types';
  * adminRouter.use(requireFeature('admin_v2', { status: 403 }));
  */
 export function requireFeature(name: FeatureName, options: RequireFeatureOptions = {}): RequestHandler {
-  if (typeof name !== 'string') throw new TypeError('requireFeature(name): name must be a feature name (a string).');
-  assertName(name);
-  if (typeof options !== 'object' || options === null) throw new TypeError('requireFeature(name, options): options must be an object.');
-  const { status = 404, onDenied, rollout, user, logger } = options;
-  if (!Number.isInteger(status) || status < 400 || status > 599) {
-    throw new TypeError(`requireFeature(name, { status }): status must be an integer from 400 to 599, not ${String(status)}.`);
-  }
-  if (onDenied !== undefined && typeof onDenied !== 'function') {
-    throw new TypeError('requireFeature(name, { onDenied }): onDenied must be a function (req, res, next) => void.');
-  }
+  const { status, onDenied } = parseGuardOptions<DeniedHandler>(name, options, '(req, res, next) => void');
+  const { rollout, user, logger } = options;
   const own = rollout === undefined ? undefined : features({ rollout, user, logger });
   // The routes this guard has run in, per request: req.route stays set after a route is done.
   const ranIn = new WeakMap<Request, Set<unknown>>();

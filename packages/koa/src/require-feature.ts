@@ -1,7 +1,7 @@
-import { assertName, HanoiError, UserFeatures, type FeatureName } from '@hanoi/core';
+import { HanoiError, parseGuardOptions, UserFeatures, type FeatureName } from '@hanoi/core';
 import type { Context, Middleware, Next } from 'koa';
 import { features } from './features';
-import type { RequireFeatureOptions } from './types';
+import type { DeniedHandler, RequireFeatureOptions } from './types';
 
 /**
  * A guard: lets the request through when `name` is on for its user.
@@ -22,16 +22,8 @@ import type { RequireFeatureOptions } from './types';
  * admin.use(requireFeature('admin_v2', { status: 403 }));
  */
 export function requireFeature(name: FeatureName, options: RequireFeatureOptions = {}): Middleware {
-  if (typeof name !== 'string') throw new TypeError('requireFeature(name): name must be a feature name (a string).');
-  assertName(name);
-  if (typeof options !== 'object' || options === null) throw new TypeError('requireFeature(name, options): options must be an object.');
-  const { status = 404, onDenied, rollout, user, logger } = options;
-  if (!Number.isInteger(status) || status < 400 || status > 599) {
-    throw new TypeError(`requireFeature(name, { status }): status must be an integer from 400 to 599, not ${String(status)}.`);
-  }
-  if (onDenied !== undefined && typeof onDenied !== 'function') {
-    throw new TypeError('requireFeature(name, { onDenied }): onDenied must be a function (ctx, next) => unknown.');
-  }
+  const { status, onDenied } = parseGuardOptions<DeniedHandler>(name, options, '(ctx, next) => unknown');
+  const { rollout, user, logger } = options;
   const own = rollout === undefined ? undefined : features({ rollout, user, logger });
 
   function decide(ctx: Context, next: Next): unknown {

@@ -1,0 +1,99 @@
+import { assertName, normalizeUserId } from './validate';
+import type { Logger } from './reporter';
+import type { Rollout, UserId } from './rollout';
+
+/** What an adapter's `features()` options become once checked. */
+export interface AdapterConfig<Request> {
+  readonly rollout: Rollout<string>;
+  readonly user: (request: Request) => unknown;
+  /** Turns what the resolver returned into an id; anything else is anonymous, with one warning. */
+  readonly toId: (raw: unknown) => string | undefined;
+}
+
+/** How an adapter describes its framework in error messages. */
+export interface AdapterShape<Request> {
+  /** The default resolver, e.g. `(req) => req.user?.id`. */
+  readonly defaultUser: (request: Request) => UserId | undefined;
+  /** How the default resolver reads, e.g. `(req) => req.user?.id`. */
+  readonly userExample: string;
+  /** What the resolver is given, e.g. `the request`. */
+  readonly subject: string;
+}
+
+/**
+ * Checks the options of an adapter's `features()` once, at construction: a
+ * `TypeError` now rather than a failure on the first request. For adapter
+ * authors; `@hanoi/express` and `@hanoi/koa` use it.
+ *
+ * @example
+ * const { rollout, user, toId } = parseAdapterOptions(options, 'features', {
+ *   defaultUser: (req) => req.user?.id, userExample: '(req) => req.user?.id', subject: 'the request',
+ * });
+ */
+export function parseAdapterOptions<Request>(
+  options: unknown,
+  where: string,
+  shape: AdapterShape<Request>,
+): AdapterConfig<Request> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${where}(options): options must be an object such as { rollout, user: ${shape.userExample} }.`);
+  }
+  const { rollout, user = shape.defaultUser, logger = console } = options as {
+    rollout?: Rollout<string>;
+    user?: unknown;
+    logger?: Logger;
+  };
+  if (typeof rollout !== 'object' || rollout === null || typeof rollout.forUser !== 'function') {
+    throw new TypeError(`${where}({ rollout }): rollout must be a Rollout, e.g. new Rollout(new MemoryBackend()).`);
+  }
+  if (typeof user !== 'function') {
+    throw new TypeError(`${where}({ user }): user must be a function of ${shape.subject} returning its user id, e.g. ${shape.userExample}.`);
+  }
+  if (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function' || typeof logger.error !== 'function') {
+    throw new TypeError(`${where}({ logger }): logger must have warn() and error() methods, as console does.`);
+  }
+  let warned = false;
+  const toId = (raw: unknown): string | undefined => {
+    if (raw === undefined || raw === null) return undefined;
+    try {
+      return normalizeUserId(raw);
+    } catch {
+      if (!warned) {
+        warned = true;
+        logger.warn(
+          `hanoi [HANOI_INVALID_USER_ID]: the user resolver of ${where}() returned a ${typeof raw} that is not a user id ` +
+            '(a string of 1 to 512 characters or a finite number); such requests are treated as anonymous. ' +
+            'Fix the user option. This warning is given once.',
+        );
+      }
+      return undefined;
+    }
+  };
+  return { rollout, user: user as (request: Request) => unknown, toId };
+}
+
+/** A guard's options once checked. */
+export interface GuardConfig<Denied> {
+  readonly status: number;
+  readonly onDenied: Denied | undefined;
+}
+
+/**
+ * Checks a `requireFeature(name, options)` call once, at construction.
+ *
+ * @example
+ * const { status, onDenied } = parseGuardOptions('beta', { status: 403 }, '(req, res, next) => void');
+ */
+export function parseGuardOptions<Denied>(name: unknown, options: unknown, deniedSignature: string): GuardConfig<Denied> {
+  if (typeof name !== 'string') throw new TypeError('requireFeature(name): name must be a feature name (a string).');
+  assertName(name);
+  if (typeof options !== 'object' || options === null) throw new TypeError('requireFeature(name, options): options must be an object.');
+  const { status = 404, onDenied } = options as { status?: unknown; onDenied?: unknown };
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
+    throw new TypeError(`requireFeature(name, { status }): status must be an integer from 400 to 599, not ${String(status)}.`);
+  }
+  if (onDenied !== undefined && typeof onDenied !== 'function') {
+    throw new TypeError(`requireFeature(name, { onDenied }): onDenied must be a function ${deniedSignature}.`);
+  }
+  return { status, onDenied: onDenied as Denied | undefined };
+}
