@@ -2,14 +2,13 @@ import type { Backend } from './backend';
 import { bucket as bucketOf } from './bucket';
 import { guard, type Guard, type UserLocator } from './check';
 import { currentUser, enterAsUser, runAsUser } from './context';
-import { FeatureNotFoundError, InvalidArgumentError } from './errors';
+import { InvalidArgumentError } from './errors';
 import { explainFeature, isFeatureOn, needsLookup, pickVariant, type Explanation } from './evaluate';
-import type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, VariantInput } from './feature';
+import { FeatureAdmin } from './feature-admin';
 import { MemoryBackend } from './memory-backend';
-import { patternSpec } from './pattern';
 import { createReporter, type ErrorReporter, type Logger } from './reporter';
 import { UserFeatures } from './user-features';
-import { assertBoolean, assertName, assertPercentage, normalizeUserId, normalizeVariants } from './validate';
+import { assertName, normalizeUserId } from './validate';
 
 /** A user id as callers give it: a string, or a finite number (`42` is `'42'`). */
 export type UserId = string | number;
@@ -34,157 +33,16 @@ export interface RolloutOptions {
  * await rollout.addFunc('cdc_on', { percentage: 80, variants: ['foo', 'bar'] });
  * await rollout.isEnabled('cdc_on', '447568110000');
  */
-export class Rollout<Name extends string = string> {
-  /** The store the features live in. */
-  readonly backend: Backend;
+export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
   private readonly reporter: ErrorReporter;
 
   constructor(backend: Backend = new MemoryBackend(), options: RolloutOptions = {}) {
-    if (typeof backend !== 'object' || backend === null || typeof backend.peek !== 'function') {
-      throw new TypeError('new Rollout(backend): backend must be a MemoryBackend, RedisBackend or another Backend.');
-    }
+    super(backend);
     if (typeof options !== 'object' || options === null) throw new TypeError('new Rollout(backend, options): options must be an object.');
     if (options.onError !== undefined && typeof options.onError !== 'function') {
       throw new TypeError('new Rollout(backend, { onError }): onError must be a function.');
     }
-    this.backend = backend;
     this.reporter = createReporter(options.logger ?? console, options.onError);
-  }
-
-  // ---- management -------------------------------------------------------
-
-  /**
-   * Creates a feature, or updates the fields given and keeps the rest (users
-   * and patterns survive a re-add). Defaults: enabled, 0%, no variants.
-   *
-   * @example
-   * await rollout.addFunc('cdc_on', { percentage: 80, variants: ['foo', 'bar'] });
-   */
-  async addFunc(name: Name, options: FeatureOptions = {}): Promise<void> {
-    assertName(name);
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError('options', options, 'Options are an object: { percentage?, variants?, enabled? }.');
-    }
-    const fields: FeatureFields = {};
-    if (options.percentage !== undefined) fields.percentage = assertPercentage(options.percentage);
-    if (options.variants !== undefined) fields.variants = normalizeVariants(options.variants);
-    if (options.enabled !== undefined) fields.enabled = assertBoolean(options.enabled, 'enabled');
-    await this.backend.addFunc(name, fields);
-  }
-
-  /**
-   * Registers a user (or several), who then has the feature while it is
-   * enabled; or, given a RegExp, every user whose id it matches (an
-   * unanchored search, on a linear-time engine).
-   *
-   * @example
-   * await rollout.register('cdc_on', '447568110000');
-   * await rollout.register('cdc_on', /01$/);
-   * await rollout.register('cdc_on', ['u1', 'u2', 'u3']);
-   */
-  async register(name: Name, user: UserId | RegExp | readonly UserId[]): Promise<void> {
-    assertName(name);
-    if (user instanceof RegExp) return this.backend.registerPattern(name, patternSpec(user));
-    await this.backend.registerUsers(name, userList(user));
-  }
-
-  /**
-   * Undoes `register`: removes users, or the pattern with the same source and flags.
-   *
-   * @example
-   * await rollout.unregister('cdc_on', '447568110000');
-   */
-  async unregister(name: Name, user: UserId | RegExp | readonly UserId[]): Promise<void> {
-    assertName(name);
-    if (user instanceof RegExp) return this.backend.unregisterPattern(name, patternSpec(user));
-    await this.backend.unregisterUsers(name, userList(user));
-  }
-
-  /**
-   * Sets the percentage of users (by bucket) that have the feature.
-   *
-   * @example
-   * await rollout.setPercentage('cdc_on', 25);
-   */
-  async setPercentage(name: Name, percentage: number): Promise<void> {
-    assertName(name);
-    await this.backend.update(name, { percentage: assertPercentage(percentage) });
-  }
-
-  /**
-   * Replaces the variants: names split evenly, `{ name, weight }` by weight.
-   *
-   * @example
-   * await rollout.setVariants('checkout', [{ name: 'control', weight: 90 }, { name: 'new', weight: 10 }]);
-   */
-  async setVariants(name: Name, variants: readonly VariantInput[]): Promise<void> {
-    assertName(name);
-    await this.backend.update(name, { variants: normalizeVariants(variants) });
-  }
-
-  /**
-   * Turns the master switch on.
-   *
-   * @example
-   * await rollout.enable('cdc_on');
-   */
-  async enable(name: Name): Promise<void> {
-    assertName(name);
-    await this.backend.update(name, { enabled: true });
-  }
-
-  /**
-   * Turns the master switch off: nobody has the feature, listed users included.
-   *
-   * @example
-   * await rollout.disable('cdc_on');
-   */
-  async disable(name: Name): Promise<void> {
-    assertName(name);
-    await this.backend.update(name, { enabled: false });
-  }
-
-  /**
-   * Flips the master switch; resolves to the new value.
-   *
-   * @example
-   * const nowOn = await rollout.toggle('cdc_on');
-   */
-  async toggle(name: Name): Promise<boolean> {
-    assertName(name);
-    return this.backend.toggle(name);
-  }
-
-  /**
-   * Deletes a feature with its users and patterns.
-   *
-   * @example
-   * await rollout.remove('cdc_on');
-   */
-  async remove(name: Name): Promise<void> {
-    assertName(name);
-    await this.backend.remove(name);
-  }
-
-  /**
-   * A plain copy of a feature as stored, or `undefined`.
-   *
-   * @example
-   * const { percentage, users, patterns, variants } = (await rollout.getFunc('cdc_on'))!;
-   */
-  async getFunc(name: Name): Promise<FeatureSnapshot | undefined> {
-    assertName(name);
-    return this.backend.getFunc(name);
-  }
-
-  /**
-   * Every feature's name.
-   *
-   * @example
-   * for (const name of await rollout.listFuncs()) console.log(name);
-   */
-  async listFuncs(): Promise<Name[]> {
-    return (await this.backend.listFuncs()) as Name[];
   }
 
   // ---- checks -----------------------------------------------------------
@@ -352,33 +210,6 @@ export class Rollout<Name extends string = string> {
     return currentUser()?.id;
   }
 
-  // ---- life cycle --------------------------------------------------------
-
-  /**
-   * Settles once the backend has loaded its first state.
-   *
-   * @example
-   * await rollout.ready();
-   */
-  ready(): Promise<void> {
-    return this.backend.ready();
-  }
-
-  /**
-   * Releases what the backend opened itself; a Redis client it was handed stays open.
-   *
-   * @example
-   * await rollout.close();
-   */
-  close(): Promise<void> {
-    return this.backend.close();
-  }
-
-  /** @internal The state the process holds for `name`; for guards and adapters. */
-  peek(name: string): FeatureState | undefined {
-    return this.backend.peek(name);
-  }
-
   private contextView(user: UserId | undefined): UserFeatures<Name> | undefined {
     const store = currentUser();
     if (!store) return undefined;
@@ -413,12 +244,4 @@ export class Rollout<Name extends string = string> {
       return new Set();
     }
   }
-}
-
-function userList(user: UserId | readonly UserId[]): string[] {
-  if (Array.isArray(user)) {
-    if (user.length === 0) throw new InvalidArgumentError('user', user, 'Give at least one user id.');
-    return [...new Set(user.map((id) => normalizeUserId(id)))];
-  }
-  return [normalizeUserId(user)];
 }
