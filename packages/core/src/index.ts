@@ -15,7 +15,6 @@ export { MemoryBackend } from './memory-backend';
 export { compilePattern, matchesAny, patternSpec, type CompiledPattern, type PatternSpec } from './pattern';
 export { createReporter, type ErrorReporter, type Logger } from './reporter';
 export type { FeatureName, Register } from './register';
-export { FeatureAdmin } from './feature-admin';
 export { Rollout, type RolloutOptions, type UserId } from './rollout';
 export { UserFeatures } from './user-features';
 export {
