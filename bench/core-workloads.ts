@@ -24,9 +24,10 @@ export function userIds(count: number): string[] {
 }
 
 /**
- * A Rollout on MemoryBackend with the four features the workloads check:
- * a 50% rollout, 1,000 listed users at 0%, three patterns at 0%, and a 50%
- * rollout checked for 100,000 distinct ids. Every one has two variants.
+ * A Rollout on MemoryBackend with the features the workloads check: a 50%
+ * rollout, 1,000 listed users at 0%, three patterns at 0% (checked for 2,000
+ * returning ids and for 100,000 distinct ones), and a 50% rollout checked
+ * for 100,000 distinct ids. Every one has two variants.
  */
 export async function makeWorkloads(scale = 1): Promise<{ rollout: Rollout; workloads: Workload[] }> {
   const rollout = new Rollout(new MemoryBackend());
@@ -37,7 +38,11 @@ export async function makeWorkloads(scale = 1): Promise<{ rollout: Rollout; work
   await rollout.addFunc('listed', { percentage: 0, variants: VARIANTS });
   await rollout.register('listed', pool.slice(0, 1000));
   await rollout.addFunc('patterns', { percentage: 0, variants: VARIANTS });
-  for (const pattern of [/01$/, /^u-00001/, /-9+$/]) await rollout.register('patterns', pattern);
+  await rollout.addFunc('patterns_wide', { percentage: 0, variants: VARIANTS });
+  for (const pattern of [/01$/, /^u-00001/, /-9+$/]) {
+    await rollout.register('patterns', pattern);
+    await rollout.register('patterns_wide', pattern);
+  }
   await rollout.addFunc('wide', { percentage: 50, variants: VARIANTS });
 
   return {
@@ -46,6 +51,14 @@ export async function makeWorkloads(scale = 1): Promise<{ rollout: Rollout; work
       { title: 'percentage rollout (50%, 2,000 ids)', feature: 'percentage', percentage: 50, ids: pool, iterations: n(200_000) },
       { title: 'listed users (1,000 of 2,000 ids listed, 0%)', feature: 'listed', percentage: 0, ids: pool, iterations: n(200_000) },
       { title: 'patterns (3 patterns, 0%, 2,000 ids)', feature: 'patterns', percentage: 0, ids: pool, iterations: n(50_000) },
+      {
+        // Each id comes back only after 100,000 others: every check is a first sight for the pattern engine.
+        title: 'patterns, 100,000 distinct ids (3 patterns, 0%, no id seen twice in a row of 8,192)',
+        feature: 'patterns_wide',
+        percentage: 0,
+        ids: userIds(100_000),
+        iterations: n(50_000),
+      },
       { title: '100,000 distinct ids (50%)', feature: 'wide', percentage: 50, ids: userIds(100_000), iterations: n(100_000) },
       {
         title: 'percentage rollout inside a request context (AsyncLocalStorage on)',

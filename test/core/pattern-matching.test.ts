@@ -45,4 +45,19 @@ describe('pattern matching (SPEC rule 6: a search, unanchored, any pattern)', ()
     expect(test('a.c', 'abc')).toBe(true);
     expect(test('$', 'anything')).toBe(true);
   });
+
+  it('gives the same verdicts for returning users, past the remembered 8,192', () => {
+    const compiled = [/-9+$/, /^u-0+1/i].map((re) => compilePattern(patternSpec(re)));
+    const references = [/-9+$/, /^u-0+1/i];
+    const ids = Array.from({ length: 20_000 }, (_, i) => `u-${String((i * 7919) % 12_000).padStart(5, '0')}${i % 3 === 0 ? '-99' : ''}`);
+    for (const round of [1, 2]) {
+      for (const userId of ids) {
+        const reference = references.some((re) => re.test(userId));
+        if (matchesAny(compiled, userId) !== reference) throw new Error(`round ${round}: ${userId} should be ${reference}`);
+      }
+    }
+    expect(matchesAny(compiled, 'u-0001')).toBe(true);
+    expect(matchesAny(compiled, 'u-1001-99')).toBe(true);
+    expect(matchesAny(compiled, 'u-1001-98')).toBe(false);
+  });
 });

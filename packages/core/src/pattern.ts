@@ -107,7 +107,8 @@ const combined = new WeakMap<readonly CompiledPattern[], (userId: string) => boo
 /**
  * Whether any of `patterns` matches `userId`. Literal patterns are string
  * tests; the others run as one RE2 alternation, so a user who matches none
- * costs one engine run, not one per pattern. Built once per list.
+ * costs one engine run, not one per pattern, and a returning user none.
+ * Built once per list.
  *
  * @example
  * matchesAny([compilePattern({ source: '01$', flags: '' })], '444401'); // true
@@ -132,19 +133,33 @@ function combine(patterns: readonly CompiledPattern[]): (userId: string) => bool
       others.push(`(?${inline}:${RE2JS.translateRegExp(source)})`);
     }
   }
-  if (others.length <= 1) {
-    const slow = patterns.filter(({ source, flags }) => !literalTest(source, flags)).map((p) => p.test);
-    return (userId) => literals.some((t) => t(userId)) || slow.some((t) => t(userId));
-  }
-  let re: RE2JS;
+  let engine: (userId: string) => boolean;
+  if (others.length === 0) return (userId) => literals.some((t) => t(userId));
   try {
-    re = RE2JS.compile(others.join('|'));
+    const re = RE2JS.compile(others.join('|'));
+    engine = (userId) => re.test(userId);
   } catch {
-    const tests = patterns.map((p) => p.test);
-    return (userId) => tests.some((t) => t(userId));
+    const tests = patterns.filter(({ source, flags }) => !literalTest(source, flags)).map((p) => p.test);
+    engine = (userId) => tests.some((t) => t(userId));
   }
-  return (userId) => literals.some((t) => t(userId)) || re.test(userId);
+  // An engine run costs about a microsecond; a returning user's verdict is
+  // remembered (the answer depends only on this list and the id). Bounded:
+  // the memory is emptied when it is full.
+  const verdicts = new Map<string, boolean>();
+  return (userId) => {
+    if (literals.some((t) => t(userId))) return true;
+    let verdict = verdicts.get(userId);
+    if (verdict === undefined) {
+      verdict = engine(userId);
+      if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+      verdicts.set(userId, verdict);
+    }
+    return verdict;
+  };
 }
+
+/** How many users' pattern verdicts one feature remembers (about 0.5 MB at most). */
+const MAX_VERDICTS = 8192;
 
 // re2js's translateRegExp turns the named back-reference `\k<x>` into the
 // literal `k<x>` instead of failing, so `/(?<x>a)\k<x>/` would silently match
