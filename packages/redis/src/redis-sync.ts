@@ -161,7 +161,7 @@ export class Synchronizer {
   }
 
   /**
-   * Reloads one feature; on failure, marks the cache for a full resync.
+   * Reloads one feature; on failure, asks for a full resync.
    * Messages for a feature already being reloaded coalesce into one more
    * reload after it: a burst of writes (10,000 ids in batches) costs a few
    * reloads, not one per batch.
@@ -203,6 +203,9 @@ export class Synchronizer {
     } catch (err) {
       this.version = -1;
       this.reporter.failure(err, 'Reloading a feature from Redis');
+      // Not left for the periodic check: a reload that timed out on a busy
+      // server is retried as a snapshot now (which waits for 'ready' if Redis is gone).
+      this.requestResync('a reload failed');
     }
   }
 
