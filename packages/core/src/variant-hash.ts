@@ -14,20 +14,29 @@
  * variantPoint('checkout', '443301'); // a number in [0, 1), the same forever
  */
 export function variantPoint(feature: string, userId: string): number {
-  const text = `${feature}\u0000${userId}`;
   // UTF-8 takes at most 3 bytes per UTF-16 unit; one scratch buffer serves every call.
-  if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
-  return murmur3(scratch, 0, utf8Into(text, scratch)) / 4294967296;
+  const most = (feature.length + 1 + userId.length) * 3;
+  if (scratch.length < most) scratch = new Uint8Array(most);
+  const afterFeature = asciiInto(feature, scratch, 0);
+  if (afterFeature >= 0) {
+    scratch[afterFeature] = 0;
+    const end = asciiInto(userId, scratch, afterFeature + 1);
+    if (end >= 0) return murmur3(scratch, 0, end) / 4294967296;
+  }
+  const { written } = encoder.encodeInto(`${feature}\u0000${userId}`, scratch);
+  return murmur3(scratch, 0, written) / 4294967296;
 }
 
-// An ASCII string's UTF-8 bytes are its char codes; copying them beats the encoder's call for short ids.
-function utf8Into(text: string, into: Uint8Array): number {
+// An ASCII string's UTF-8 bytes are its char codes: copied straight in, with
+// no joined string and no encoder call. Returns where it stopped, or -1 at
+// the first non-ASCII character (the caller then encodes the whole text).
+function asciiInto(text: string, into: Uint8Array, at: number): number {
   for (let i = 0; i < text.length; i += 1) {
     const code = text.charCodeAt(i);
-    if (code > 0x7f) return encoder.encodeInto(text, into).written;
-    into[i] = code;
+    if (code > 0x7f) return -1;
+    into[at + i] = code;
   }
-  return text.length;
+  return at + text.length;
 }
 
 const encoder = new TextEncoder();
