@@ -1,13 +1,21 @@
 import { assertName, normalizeUserId } from './validate';
 import type { Logger } from './reporter';
 import type { Rollout, UserId } from './rollout';
+import type { UserFeatures } from './user-features';
 
 /** What an adapter's `features()` options become once checked. */
 export interface AdapterConfig<Request> {
   readonly rollout: Rollout<string>;
-  readonly user: (request: Request) => unknown;
-  /** Turns what the resolver returned into an id; anything else is anonymous, with one warning. */
-  readonly toId: (raw: unknown) => string | undefined;
+  /**
+   * The request's answers: at once when the resolver is synchronous and no
+   * store round trip is needed (always so in memory), else a promise.
+   * Throws (or rejects with) what the resolver throws.
+   *
+   * @example
+   * const answers = answersFor(req);
+   * const features = answers instanceof Promise ? await answers : answers;
+   */
+  readonly answersFor: (request: Request) => UserFeatures<string> | Promise<UserFeatures<string>>;
 }
 
 /** How an adapter describes its framework in error messages. */
@@ -26,7 +34,7 @@ export interface AdapterShape<Request> {
  * authors; `@hanoi/express` and `@hanoi/koa` use it.
  *
  * @example
- * const { rollout, user, toId } = parseAdapterOptions(options, 'features', {
+ * const { rollout, answersFor } = parseAdapterOptions(options, 'features', {
  *   defaultUser: (req) => req.user?.id, userExample: '(req) => req.user?.id', subject: 'the request',
  * });
  */
@@ -52,6 +60,7 @@ export function parseAdapterOptions<Request>(
   if (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function' || typeof logger.error !== 'function') {
     throw new TypeError(`${where}({ logger }): logger must have warn() and error() methods, as console does.`);
   }
+  // What the resolver returned, as an id; anything else is anonymous, with one warning.
   let warned = false;
   const toId = (raw: unknown): string | undefined => {
     if (raw === undefined || raw === null) return undefined;
@@ -69,7 +78,18 @@ export function parseAdapterOptions<Request>(
       return undefined;
     }
   };
-  return { rollout, user: user as (request: Request) => unknown, toId };
+  const resolve = user as (request: Request) => unknown;
+  const answersFor = (request: Request): UserFeatures<string> | Promise<UserFeatures<string>> => {
+    const raw = resolve(request);
+    if (isThenable(raw)) return Promise.resolve(raw).then((id) => rollout.forUser(toId(id)));
+    const id = toId(raw);
+    return rollout.forUserNow(id) ?? rollout.forUser(id);
+  };
+  return { rollout, answersFor };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 /** A guard's options once checked. */

@@ -161,7 +161,6 @@ export class FeatureAdmin<Name extends string = string> {
     return (await this.backend.listFuncs()) as Name[];
   }
 
-
   /**
    * Settles once the backend has loaded its first state.
    *

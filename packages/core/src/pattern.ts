@@ -124,30 +124,23 @@ export function matchesAny(patterns: readonly CompiledPattern[], userId: string)
 }
 
 function combine(patterns: readonly CompiledPattern[]): (userId: string) => boolean {
-  const literals: ((userId: string) => boolean)[] = [];
-  const others: string[] = [];
-  for (const { source, flags, test } of patterns) {
-    if (literalTest(source, flags)) literals.push(test);
-    else {
-      const inline = flags.replace('u', '');
-      others.push(`(?${inline}:${RE2JS.translateRegExp(source)})`);
-    }
-  }
+  const literals: CompiledPattern[] = [];
+  const others: CompiledPattern[] = [];
+  for (const pattern of patterns) (literalTest(pattern.source, pattern.flags) ? literals : others).push(pattern);
+  if (others.length === 0) return (userId) => literals.some((p) => p.test(userId));
   let engine: (userId: string) => boolean;
-  if (others.length === 0) return (userId) => literals.some((t) => t(userId));
   try {
-    const re = RE2JS.compile(others.join('|'));
+    const re = RE2JS.compile(others.map(({ source, flags }) => `(?${flags.replace('u', '')}:${RE2JS.translateRegExp(source)})`).join('|'));
     engine = (userId) => re.test(userId);
   } catch {
-    const tests = patterns.filter(({ source, flags }) => !literalTest(source, flags)).map((p) => p.test);
-    engine = (userId) => tests.some((t) => t(userId));
+    engine = (userId) => others.some((p) => p.test(userId));
   }
   // An engine run costs about a microsecond; a returning user's verdict is
   // remembered (the answer depends only on this list and the id). Bounded:
   // the memory is emptied when it is full.
   const verdicts = new Map<string, boolean>();
   return (userId) => {
-    if (literals.some((t) => t(userId))) return true;
+    if (literals.some((p) => p.test(userId))) return true;
     let verdict = verdicts.get(userId);
     if (verdict === undefined) {
       verdict = engine(userId);

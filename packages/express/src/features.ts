@@ -15,36 +15,27 @@ import type { FeaturesOptions } from './types';
  * app.get('/', (req, res) => res.json({ beta: req.features.isEnabled('beta') }));
  */
 export function features(options: FeaturesOptions): RequestHandler {
-  const { rollout, user, toId } = parseFeaturesOptions(options, 'features');
+  const { rollout, answersFor } = parseFeaturesOptions(options, 'features');
   function attach(req: Request, answers: UserFeatures<string>, next: NextFunction): void {
     req.features = answers as UserFeatures<FeatureName>;
     rollout.withFeatures(answers, () => next());
   }
 
   return function hanoiFeatures(req: Request, _res: Response, next: NextFunction): void {
-    let raw: ReturnType<typeof user>;
-    let now: UserFeatures<string> | undefined;
+    let answers: UserFeatures<string> | Promise<UserFeatures<string>>;
     try {
-      raw = user(req);
-      // Fast path: a sync resolver and answers that need no store round trip
-      // (always so in memory) cost no promise and no extra turn of the event loop.
-      now = isThenable(raw) ? undefined : rollout.forUserNow(toId(raw));
+      answers = answersFor(req);
     } catch (err) {
       return next(err);
     }
-    if (now) return attach(req, now, next);
-    Promise.resolve(raw)
-      .then((id) => rollout.forUser(toId(id)))
-      .then((answers) => {
-        try {
-          attach(req, answers, next);
-        } catch (err) {
-          next(err);
-        }
-      }, next);
+    // In memory, with a sync resolver: no promise and no extra turn of the event loop.
+    if (!(answers instanceof Promise)) return attach(req, answers, next);
+    answers.then((ready) => {
+      try {
+        attach(req, ready, next);
+      } catch (err) {
+        next(err);
+      }
+    }, next);
   };
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }

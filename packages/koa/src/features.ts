@@ -16,7 +16,7 @@ import type { FeaturesOptions } from './types';
  * router.get('/', (ctx) => { ctx.body = { beta: ctx.features.isEnabled('beta') }; });
  */
 export function features(options: FeaturesOptions): Middleware {
-  const { rollout, user, toId } = parseFeaturesOptions(options, 'features');
+  const { rollout, answersFor } = parseFeaturesOptions(options, 'features');
   function attach(ctx: Context, answers: UserFeatures<string>, next: Next): Promise<unknown> {
     ctx.features = answers as UserFeatures<FeatureName>;
     ctx.state.features = ctx.features;
@@ -25,17 +25,9 @@ export function features(options: FeaturesOptions): Middleware {
 
   return function hanoiFeatures(ctx: Context, next: Next): Promise<unknown> {
     // A throw here becomes a rejection: koa-compose calls middleware inside a try.
-    const raw = user(ctx);
-    // Fast path: a sync resolver and answers that need no store round trip
-    // (always so in memory) cost no promise of ours and no extra turn of the event loop.
-    const now = isThenable(raw) ? undefined : rollout.forUserNow(toId(raw));
-    if (now) return attach(ctx, now, next);
-    return Promise.resolve(raw)
-      .then((id) => rollout.forUser(toId(id)))
-      .then((answers) => attach(ctx, answers, next));
+    const answers = answersFor(ctx);
+    // In memory, with a sync resolver: no promise of ours and no extra turn of the event loop.
+    if (!(answers instanceof Promise)) return attach(ctx, answers, next);
+    return answers.then((ready) => attach(ctx, ready, next));
   };
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
