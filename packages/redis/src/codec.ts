@@ -53,6 +53,11 @@ function decodeVariants(json: string): Variant[] {
   }
 }
 
+/** The switch, the percentage and the variants of a reply. */
+function fieldsOf(reply: StateReply): { enabled: boolean; percentage: number; variants: Variant[] } {
+  return { enabled: reply[1] !== '0', percentage: Number(reply[2]) || 0, variants: decodeVariants(reply[3]) };
+}
+
 /** Sorted patterns: a set comes back in any order, and a stable order keeps checks deterministic. */
 function patternsOf(reply: StateReply): PatternSpec[] {
   return reply[5]
@@ -79,10 +84,8 @@ export function decodeState(name: string, reply: StateReply, withUsers: boolean)
     }
   }
   const state: FeatureState = {
+    ...fieldsOf(reply),
     name,
-    enabled: reply[1] !== '0',
-    percentage: Number(reply[2]) || 0,
-    variants: decodeVariants(reply[3]),
     patterns,
     users: withUsers ? new Set(reply[6]) : undefined,
     hasUsers: Number(reply[4]) > 0,
@@ -97,14 +100,7 @@ export function decodeState(name: string, reply: StateReply, withUsers: boolean)
  * decodeSnapshot('beta', reply); // { name: 'beta', enabled: true, ... }
  */
 export function decodeSnapshot(name: string, reply: StateReply): FeatureSnapshot {
-  return {
-    name,
-    enabled: reply[1] !== '0',
-    percentage: Number(reply[2]) || 0,
-    users: [...reply[6]],
-    patterns: patternsOf(reply),
-    variants: decodeVariants(reply[3]),
-  };
+  return { name, ...fieldsOf(reply), users: [...reply[6]], patterns: patternsOf(reply) };
 }
 
 /**
