@@ -1,4 +1,4 @@
-import { explainFeature, normalizeUserId, pickVariant, type Explanation, type Rollout } from '@hanoi/core';
+import { normalizeUserId, type Explanation, type Rollout } from '@hanoi/core';
 import type { Command } from 'commander';
 import { ExitCode, QuietExit } from '../exit-codes';
 import { explanationText } from '../explain-text';
@@ -34,12 +34,9 @@ export function addCheckCommand(program: Command, io: CliIo, open: OpenSession):
 }
 
 /**
- * Explains `name` for `id` with core's `explainFeature`, asking the store
- * whether the user is listed whenever that could be the reason.
- * (`rollout.explain` skips that lookup when the percentage or a pattern
- * settles the answer, so on a backend that keeps users in Redis it says
- * "bucket 5 is under 10%" for a listed user; people asking why want the
- * first rule that applies.)
+ * Explains `name` for `id` with `rollout.explain`, which asks the store
+ * whether the user is listed whenever that could be the reason, and adds
+ * the user's variant.
  */
 async function explainFor(
   rollout: Rollout,
@@ -49,12 +46,7 @@ async function explainFor(
   // The rollout loaded every feature on start; a feature created a moment
   // ago may not have reached it yet, so read it from the store.
   if (!rollout.peek(name)) await rollout.getFunc(name);
-  const state = rollout.peek(name);
-  let listed: boolean | undefined;
-  if (id !== undefined && state && !state.users && state.hasUsers && rollout.backend.lookupUser) {
-    listed = (await rollout.backend.lookupUser(id, [name])).has(name);
-  }
-  const explanation = explainFeature(state, id, listed);
-  const variant = explanation.enabled && state && id !== undefined ? pickVariant(name, state.variants, id) : undefined;
+  const explanation = await rollout.explain(name, id);
+  const variant = explanation.enabled && id !== undefined ? await rollout.variant(name, id) : undefined;
   return { explanation, variant };
 }
