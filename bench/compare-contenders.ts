@@ -39,27 +39,31 @@ export function baselines(workloads: readonly Workload[]): Contender[] {
       label: '(a) bare loop: Map.get + crc32 % 100',
       family: 'baseline-sync',
       answer: (w, id) => check(w.feature, id),
-      pass: ({ feature, ids }) => (start, count) => {
-        let tally = 0;
-        for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
-          const def = defs.get(feature)!;
-          if ((CRC32.str(ids[j]!) >>> 0) % 100 < def.percentage) tally++;
-        }
-        return tally;
-      },
+      pass:
+        ({ feature, ids }) =>
+        (start, count) => {
+          let tally = 0;
+          for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
+            const def = defs.get(feature)!;
+            if ((CRC32.str(ids[j]!) >>> 0) % 100 < def.percentage) tally++;
+          }
+          return tally;
+        },
     },
     {
       key: 'b',
       label: '(b) bare loop, one awaited promise per check',
       family: 'baseline-async',
       answer: (w, id) => checkAsync(w.feature, id),
-      pass: ({ feature, ids }) => async (start, count) => {
-        let tally = 0;
-        for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
-          if (await checkAsync(feature, ids[j]!)) tally++;
-        }
-        return tally;
-      },
+      pass:
+        ({ feature, ids }) =>
+        async (start, count) => {
+          let tally = 0;
+          for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
+            if (await checkAsync(feature, ids[j]!)) tally++;
+          }
+          return tally;
+        },
     },
   ];
 }
@@ -74,16 +78,18 @@ export function ours(rollout: Rollout, backendName: string, backendKey: string):
       if (checkOnce) views[i]!.isEnabled(checkOnce);
     }
   };
-  const viewPass = ({ feature, kind, variants }: Workload): Pass => (_start, count) => {
-    let tally = 0;
-    if (kind === 'flag') {
-      for (let i = 0; i < count; i++) if (views[i]!.isEnabled(feature)) tally++;
-    } else {
-      const first = variants[0];
-      for (let i = 0; i < count; i++) if (views[i]!.variant(feature) === first) tally++;
-    }
-    return tally;
-  };
+  const viewPass =
+    ({ feature, kind, variants }: Workload): Pass =>
+    (_start, count) => {
+      let tally = 0;
+      if (kind === 'flag') {
+        for (let i = 0; i < count; i++) if (views[i]!.isEnabled(feature)) tally++;
+      } else {
+        const first = variants[0];
+        for (let i = 0; i < count; i++) if (views[i]!.variant(feature) === first) tally++;
+      }
+      return tally;
+    };
   const answerOf = async (w: Workload, id: string) => {
     const view = await rollout.forUser(id);
     return w.kind === 'flag' ? view.isEnabled(w.feature) : view.variant(w.feature);
@@ -110,35 +116,39 @@ export function ours(rollout: Rollout, backendName: string, backendKey: string):
       label: `(c) ${backendName}: await forUser(id) + check (view built per id)`,
       family: 'ours-async',
       answer: answerOf,
-      pass: ({ feature, kind, ids, variants }) => async (start, count) => {
-        let tally = 0;
-        const first = variants[0];
-        for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
-          const view = await rollout.forUser(ids[j]!);
-          if (kind === 'flag' ? view.isEnabled(feature) : view.variant(feature) === first) tally++;
-        }
-        return tally;
-      },
+      pass:
+        ({ feature, kind, ids, variants }) =>
+        async (start, count) => {
+          let tally = 0;
+          const first = variants[0];
+          for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
+            const view = await rollout.forUser(ids[j]!);
+            if (kind === 'flag' ? view.isEnabled(feature) : view.variant(feature) === first) tally++;
+          }
+          return tally;
+        },
     },
     {
       key: `${backendKey}:await`,
       label: `(d) ${backendName}: await rollout.isEnabled / variant`,
       family: 'ours-async',
       answer: (w, id) => (w.kind === 'flag' ? rollout.isEnabled(w.feature, id) : rollout.variant(w.feature, id)),
-      pass: ({ feature, kind, ids, variants }) => async (start, count) => {
-        let tally = 0;
-        const first = variants[0];
-        if (kind === 'flag') {
-          for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
-            if (await rollout.isEnabled(feature, ids[j]!)) tally++;
+      pass:
+        ({ feature, kind, ids, variants }) =>
+        async (start, count) => {
+          let tally = 0;
+          const first = variants[0];
+          if (kind === 'flag') {
+            for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
+              if (await rollout.isEnabled(feature, ids[j]!)) tally++;
+            }
+          } else {
+            for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
+              if ((await rollout.variant(feature, ids[j]!)) === first) tally++;
+            }
           }
-        } else {
-          for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
-            if ((await rollout.variant(feature, ids[j]!)) === first) tally++;
-          }
-        }
-        return tally;
-      },
+          return tally;
+        },
     },
   ];
 }
@@ -151,22 +161,26 @@ export function unleashContenders(unleash: Unleash): Contender[] {
     family: 'competitor',
     ...(only ? { only } : {}),
     answer: (w, id) =>
-      w.kind === 'flag' ? unleash.isEnabled(w.feature + suffix, { userId: id }) : unleash.getVariant(w.feature + suffix, { userId: id }).name,
-    pass: ({ feature, kind, ids, variants }) => (start, count) => {
-      const name = feature + suffix;
-      const first = variants[0];
-      let tally = 0;
-      if (kind === 'flag') {
-        for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
-          if (unleash.isEnabled(name, { userId: ids[j]! })) tally++;
+      w.kind === 'flag'
+        ? unleash.isEnabled(w.feature + suffix, { userId: id })
+        : unleash.getVariant(w.feature + suffix, { userId: id }).name,
+    pass:
+      ({ feature, kind, ids, variants }) =>
+      (start, count) => {
+        const name = feature + suffix;
+        const first = variants[0];
+        let tally = 0;
+        if (kind === 'flag') {
+          for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
+            if (unleash.isEnabled(name, { userId: ids[j]! })) tally++;
+          }
+        } else {
+          for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
+            if (unleash.getVariant(name, { userId: ids[j]! }).name === first) tally++;
+          }
         }
-      } else {
-        for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
-          if (unleash.getVariant(name, { userId: ids[j]! }).name === first) tally++;
-        }
-      }
-      return tally;
-    },
+        return tally;
+      },
   });
   return [
     make('unleash', '(e) unleash-client: isEnabled / getVariant', ''),
@@ -177,42 +191,48 @@ export function unleashContenders(unleash: Unleash): Contender[] {
 /** (f) GrowthBook's GrowthBookClient: per-call user context, and a scoped instance per id. */
 export function growthBookContenders(gb: GrowthBookClient): Contender[] {
   const answer = (w: Workload, id: string) =>
-    w.kind === 'flag' ? gb.isOn(w.feature, { attributes: { id } }) : (gb.getFeatureValue(w.feature, 'none', { attributes: { id } }) as string);
+    w.kind === 'flag'
+      ? gb.isOn(w.feature, { attributes: { id } })
+      : (gb.getFeatureValue(w.feature, 'none', { attributes: { id } }) as string);
   return [
     {
       key: 'growthbook',
       label: '(f) GrowthBook: client.isOn / getFeatureValue(key, { attributes })',
       family: 'competitor',
       answer,
-      pass: ({ feature, kind, ids, variants }) => (start, count) => {
-        const first = variants[0];
-        let tally = 0;
-        if (kind === 'flag') {
-          for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
-            if (gb.isOn(feature, { attributes: { id: ids[j]! } })) tally++;
+      pass:
+        ({ feature, kind, ids, variants }) =>
+        (start, count) => {
+          const first = variants[0];
+          let tally = 0;
+          if (kind === 'flag') {
+            for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
+              if (gb.isOn(feature, { attributes: { id: ids[j]! } })) tally++;
+            }
+          } else {
+            for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
+              if (gb.getFeatureValue(feature, 'none', { attributes: { id: ids[j]! } }) === first) tally++;
+            }
           }
-        } else {
-          for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
-            if (gb.getFeatureValue(feature, 'none', { attributes: { id: ids[j]! } }) === first) tally++;
-          }
-        }
-        return tally;
-      },
+          return tally;
+        },
     },
     {
       key: 'growthbook-scoped',
       label: '(f) GrowthBook: createScopedInstance per id + isOn',
       family: 'competitor',
       answer,
-      pass: ({ feature, kind, ids, variants }) => (start, count) => {
-        const first = variants[0];
-        let tally = 0;
-        for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
-          const scoped = gb.createScopedInstance({ attributes: { id: ids[j]! } });
-          if (kind === 'flag' ? scoped.isOn(feature) : scoped.getFeatureValue(feature, 'none') === first) tally++;
-        }
-        return tally;
-      },
+      pass:
+        ({ feature, kind, ids, variants }) =>
+        (start, count) => {
+          const first = variants[0];
+          let tally = 0;
+          for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
+            const scoped = gb.createScopedInstance({ attributes: { id: ids[j]! } });
+            if (kind === 'flag' ? scoped.isOn(feature) : scoped.getFeatureValue(feature, 'none') === first) tally++;
+          }
+          return tally;
+        },
     },
   ];
 }

@@ -78,7 +78,11 @@ export function passSize(nsPerCheck: number, bounds: PassBounds): number {
  * falls on all alike. Each pass walks on through the ids. Stops starting new
  * rounds after `deadlineMs` (at least one round runs).
  */
-export async function runTimedRounds(items: readonly Timed[], rounds: number, deadlineMs: number): Promise<TimedResult[]> {
+export async function runTimedRounds(
+  items: readonly Timed[],
+  rounds: number,
+  deadlineMs: number,
+): Promise<TimedResult[]> {
   const samples = items.map(() => [] as number[]);
   const wallSamples = items.map(() => [] as number[]);
   const cursors = items.map(() => 0);

@@ -37,7 +37,8 @@ async function profile(key: WorkloadKey, path: string): Promise<void> {
         if (flag ? view.isEnabled(feature) : view.variant(feature) === 'a') tally++;
       }
     } else if (path === 'await') {
-      for (const id of ids) if (flag ? await rollout.isEnabled(feature, id) : (await rollout.variant(feature, id)) === 'a') tally++;
+      for (const id of ids)
+        if (flag ? await rollout.isEnabled(feature, id) : (await rollout.variant(feature, id)) === 'a') tally++;
     } else {
       throw new TypeError(`unknown path ${path}: view-first, view-fresh or await`);
     }
@@ -72,14 +73,18 @@ function summarize(file: string): void {
   }
   const total = samples.length;
   const top = (map: Map<string, number>, n: number) =>
-    [...map].sort((x, y) => y[1] - x[1]).slice(0, n).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
+    [...map]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, n)
+      .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
   console.log(`self time by function (${total} samples):\n${top(byFunction, 18).join('\n')}\n`);
   console.log(`self time by line:\n${top(byLine, 18).join('\n')}`);
 }
 
 const [mode, arg] = process.argv.slice(2);
 if (mode === 'summarize' && arg) summarize(arg);
-else profile((mode ?? 'experiment') as WorkloadKey, arg ?? 'view-first').catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+else
+  profile((mode ?? 'experiment') as WorkloadKey, arg ?? 'view-first').catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });

@@ -13,7 +13,10 @@ export interface WorkloadReport {
 export const WITHIN = 2;
 export const FASTER = 10;
 
-const x = (ratio: number) => (Number.isFinite(ratio) ? `${ratio >= 100 ? ratio.toFixed(0) : ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(2)}x` : 'n/a');
+const x = (ratio: number) =>
+  Number.isFinite(ratio)
+    ? `${ratio >= 100 ? ratio.toFixed(0) : ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(2)}x`
+    : 'n/a';
 
 interface Figures {
   a: number;
@@ -54,7 +57,9 @@ export function renderWorkload(report: WorkloadReport): string {
       x(result.medianNs / f.a),
       x(result.medianNs / f.b),
       mine ? x(f.fastest.ns / result.medianNs) : '',
-      mine ? `${contender.family === 'ours-sync' ? '(a)' : '(b)'}: ${verdict(contender.family, result.medianNs, f)}` : '',
+      mine
+        ? `${contender.family === 'ours-sync' ? '(a)' : '(b)'}: ${verdict(contender.family, result.medianNs, f)}`
+        : '',
       sanity,
     ];
   });
@@ -77,7 +82,9 @@ export function renderWorkload(report: WorkloadReport): string {
 
 /** One line per workload: the figures the goals are about. */
 export function renderGoals(reports: readonly WorkloadReport[]): string {
-  const backends = ['memory', 'redis'].filter((key) => reports[0]!.rows.some((row) => row.contender.key === `${key}:first`));
+  const backends = ['memory', 'redis'].filter((key) =>
+    reports[0]!.rows.some((row) => row.contender.key === `${key}:first`),
+  );
   const rows: string[][] = [];
   for (const report of reports) {
     const f = figures(report);
@@ -95,7 +102,9 @@ export function renderGoals(reports: readonly WorkloadReport[]): string {
         `${formatNs(awaited)} (${x(awaited / f.b)} (b))`,
         `${formatNs(f.fastest.ns)} ${f.fastest.label.startsWith('(e)') ? 'Unleash' : 'GrowthBook'}`,
         `${x(f.fastest.ns / first)} / ${x(f.fastest.ns / fresh)} / ${x(f.fastest.ns / awaited)}`,
-        [verdict('ours-sync', first, f), verdict('ours-async', fresh, f), verdict('ours-async', awaited, f)].join(' / '),
+        [verdict('ours-sync', first, f), verdict('ours-async', fresh, f), verdict('ours-async', awaited, f)].join(
+          ' / ',
+        ),
       ]);
     }
   }

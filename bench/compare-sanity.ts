@@ -55,26 +55,32 @@ export async function sanity(w: Workload, c: Contender): Promise<SanityResult> {
       if (answers[i]) on++;
       if (exact && answers[i] !== (CRC32.str(ids[i]!) >>> 0) % 100 < w.percentage) mismatched++;
     }
-    if (Math.abs((100 * on) / answers.length - w.percentage) > tolerance(w.percentage / 100, answers.length)) fail(`${pct(on, answers.length)} on, configured ${w.percentage}%`);
+    if (Math.abs((100 * on) / answers.length - w.percentage) > tolerance(w.percentage / 100, answers.length))
+      fail(`${pct(on, answers.length)} on, configured ${w.percentage}%`);
     if (mismatched) fail(`${mismatched} answers differ from crc32 % 100 < ${w.percentage}`);
     summary = `${pct(on, answers.length)} on`;
   } else if (w.key === 'allowlist') {
     const listed = new Set(w.listed);
     let on = 0;
     for (let i = 0; i < answers.length; i++) {
-      if (answers[i] !== listed.has(ids[i]!)) fail(`answered ${String(answers[i])} for ${ids[i]} (listed: ${listed.has(ids[i]!)})`);
+      if (answers[i] !== listed.has(ids[i]!))
+        fail(`answered ${String(answers[i])} for ${ids[i]} (listed: ${listed.has(ids[i]!)})`);
       if (answers[i]) on++;
     }
-    summary = full ? `${on.toLocaleString('en-US')} on = the list` : `${on.toLocaleString('en-US')} on = the listed ones`;
+    summary = full
+      ? `${on.toLocaleString('en-US')} on = the list`
+      : `${on.toLocaleString('en-US')} on = the listed ones`;
   } else {
     const seen = new Map<string, number>();
     for (const answer of answers) {
-      if (typeof answer !== 'string' || !w.variants.includes(answer)) fail(`answered ${String(answer)}, not one of ${w.variants.join(', ')}`);
+      if (typeof answer !== 'string' || !w.variants.includes(answer))
+        fail(`answered ${String(answer)}, not one of ${w.variants.join(', ')}`);
       seen.set(answer as string, (seen.get(answer as string) ?? 0) + 1);
     }
     for (const variant of w.variants) {
       const share = (100 * (seen.get(variant) ?? 0)) / answers.length;
-      if (Math.abs(share - 100 / w.variants.length) > tolerance(1 / w.variants.length, answers.length)) fail(`variant ${variant} has ${share.toFixed(1)}%`);
+      if (Math.abs(share - 100 / w.variants.length) > tolerance(1 / w.variants.length, answers.length))
+        fail(`variant ${variant} has ${share.toFixed(1)}%`);
     }
     summary = w.variants.map((v) => `${v} ${pct(seen.get(v) ?? 0, answers.length)}`).join(', ');
   }

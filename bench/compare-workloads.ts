@@ -30,7 +30,16 @@ export function makeWorkloads(): Workload[] {
   // 20,000 ids checked, every other one listed: any window of them is half on, half off.
   const mixed = Array.from({ length: 20_000 }, (_, i) => idAt(447_600_000_000, i));
   return [
-    { key: 'rollout', title: '50% rollout, 100,000 ids', feature: 'rollout', kind: 'flag', ids: hundredThousand, listed: [], percentage: 50, variants: [] },
+    {
+      key: 'rollout',
+      title: '50% rollout, 100,000 ids',
+      feature: 'rollout',
+      kind: 'flag',
+      ids: hundredThousand,
+      listed: [],
+      percentage: 50,
+      variants: [],
+    },
     {
       key: 'allowlist',
       title: '10,000-user allow-list (20,000 ids checked, half listed)',
@@ -41,14 +50,26 @@ export function makeWorkloads(): Workload[] {
       percentage: 0,
       variants: [],
     },
-    { key: 'experiment', title: '3-variant experiment, 100,000 ids', feature: 'experiment', kind: 'variant', ids: hundredThousand, listed: [], percentage: 100, variants: ['a', 'b', 'c'] },
+    {
+      key: 'experiment',
+      title: '3-variant experiment, 100,000 ids',
+      feature: 'experiment',
+      kind: 'variant',
+      ids: hundredThousand,
+      listed: [],
+      percentage: 100,
+      variants: ['a', 'b', 'c'],
+    },
   ];
 }
 
 /** Defines every workload's feature on a hanoi rollout. */
 export async function defineHanoi(rollout: Rollout, workloads: readonly Workload[]): Promise<void> {
   for (const w of workloads) {
-    await rollout.addFunc(w.feature, { percentage: w.percentage, ...(w.variants.length ? { variants: w.variants } : {}) });
+    await rollout.addFunc(w.feature, {
+      percentage: w.percentage,
+      ...(w.variants.length ? { variants: w.variants } : {}),
+    });
     if (w.listed.length) await rollout.register(w.feature, w.listed);
   }
   await rollout.ready();
@@ -65,19 +86,48 @@ export async function startUnleash(workloads: readonly Workload[]): Promise<Unle
   for (const w of workloads) {
     const feature = { name: w.feature, enabled: true, type: 'release', stale: false, impressionData: false };
     if (w.key === 'rollout') {
-      features.push({ ...feature, strategies: [{ name: 'flexibleRollout', parameters: { rollout: String(w.percentage), stickiness: 'default', groupId: w.feature }, constraints: [] }] });
+      features.push({
+        ...feature,
+        strategies: [
+          {
+            name: 'flexibleRollout',
+            parameters: { rollout: String(w.percentage), stickiness: 'default', groupId: w.feature },
+            constraints: [],
+          },
+        ],
+      });
     } else if (w.key === 'allowlist') {
-      features.push({ ...feature, strategies: [{ name: 'userWithId', parameters: { userIds: w.listed.join(',') }, constraints: [] }] });
+      features.push({
+        ...feature,
+        strategies: [{ name: 'userWithId', parameters: { userIds: w.listed.join(',') }, constraints: [] }],
+      });
       features.push({
         ...feature,
         name: `${w.feature}-in`,
-        strategies: [{ name: 'default', parameters: {}, constraints: [{ contextName: 'userId', operator: 'IN', inverted: false, values: w.listed }] }],
+        strategies: [
+          {
+            name: 'default',
+            parameters: {},
+            constraints: [{ contextName: 'userId', operator: 'IN', inverted: false, values: w.listed }],
+          },
+        ],
       });
     } else {
       features.push({
         ...feature,
-        strategies: [{ name: 'flexibleRollout', parameters: { rollout: '100', stickiness: 'default', groupId: w.feature }, constraints: [] }],
-        variants: w.variants.map((name, i) => ({ name, weight: i === 0 ? 334 : 333, weightType: 'variable', stickiness: 'default' })),
+        strategies: [
+          {
+            name: 'flexibleRollout',
+            parameters: { rollout: '100', stickiness: 'default', groupId: w.feature },
+            constraints: [],
+          },
+        ],
+        variants: w.variants.map((name, i) => ({
+          name,
+          weight: i === 0 ? 334 : 333,
+          weightType: 'variable',
+          stickiness: 'default',
+        })),
       });
     }
   }
@@ -106,13 +156,23 @@ export function startGrowthBook(workloads: readonly Workload[]): GrowthBookClien
   const features: Record<string, unknown> = {};
   for (const w of workloads) {
     if (w.key === 'rollout') {
-      features[w.feature] = { defaultValue: false, rules: [{ force: true, coverage: w.percentage / 100, hashAttribute: 'id' }] };
+      features[w.feature] = {
+        defaultValue: false,
+        rules: [{ force: true, coverage: w.percentage / 100, hashAttribute: 'id' }],
+      };
     } else if (w.key === 'allowlist') {
       features[w.feature] = { defaultValue: false, rules: [{ condition: { id: { $in: w.listed } }, force: true }] };
     } else {
       features[w.feature] = {
         defaultValue: 'none',
-        rules: [{ key: w.feature, variations: w.variants, weights: w.variants.map(() => 1 / w.variants.length), hashAttribute: 'id' }],
+        rules: [
+          {
+            key: w.feature,
+            variations: w.variants,
+            weights: w.variants.map(() => 1 / w.variants.length),
+            hashAttribute: 'id',
+          },
+        ],
       };
     }
   }

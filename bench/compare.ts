@@ -23,15 +23,27 @@ import { describeMachine, machineLine, roundsFromEnv } from './lib';
 
 async function main(): Promise<void> {
   const options = roundsFromEnv({ rounds: 7, warmupRounds: 1, deadlineMs: 900_000 });
-  const bounds: PassBounds = { targetMs: Number(process.env.BENCH_TARGET_MS ?? '60'), minChecks: 20, maxChecks: 200_000 };
+  const bounds: PassBounds = {
+    targetMs: Number(process.env.BENCH_TARGET_MS ?? '60'),
+    minChecks: 20,
+    maxChecks: 200_000,
+  };
   const machine = describeMachine();
   const resolved = fileURLToPath(import.meta.resolve('@hanoi/core'));
   console.log('# Side by side: hanoi, unleash-client, GrowthBook');
-  console.log(`machine: ${machineLine(machine)}; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${machineLine(machine)}; load average ${(await import('node:os'))
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`@hanoi/core from: ${resolved}`);
-  if (!/[/\\]dist[/\\]/.test(resolved)) console.log('WARNING: not the built package; run from bench/ after `pnpm build`.');
+  if (!/[/\\]dist[/\\]/.test(resolved))
+    console.log('WARNING: not the built package; run from bench/ after `pnpm build`.');
   if (!(globalThis as { gc?: unknown }).gc) console.log('note: run with --expose-gc to collect garbage between passes');
-  console.log(`rounds: ${options.rounds} (+${options.warmupRounds} warm-up), passes of ~${bounds.targetMs} ms, medians of CPU ns per check (wall-clock beside)\n`);
+  console.log(
+    `rounds: ${options.rounds} (+${options.warmupRounds} warm-up), passes of ~${bounds.targetMs} ms, medians of CPU ns per check (wall-clock beside)\n`,
+  );
 
   const workloads = makeWorkloads();
   const memory = new Rollout(new MemoryBackend());
@@ -61,7 +73,8 @@ async function main(): Promise<void> {
       const checked = new Map<Contender, { summary: string; nsEstimate: number }>();
       for (const c of applicable) checked.set(c, await sanity(w, c));
       const timed: Timed[] = [];
-      for (const c of applicable) timed.push(await calibrate(w, c, checked.get(c)!.nsEstimate, bounds, options.warmupRounds));
+      for (const c of applicable)
+        timed.push(await calibrate(w, c, checked.get(c)!.nsEstimate, bounds, options.warmupRounds));
       const results: TimedResult[] = await runTimedRounds(timed, options.rounds, options.deadlineMs / workloads.length);
       const report: WorkloadReport = {
         workload: w,
@@ -82,7 +95,13 @@ async function main(): Promise<void> {
 }
 
 /** Warm-up passes (discarded), then a pass size that takes about `bounds.targetMs`. */
-async function calibrate(w: Workload, c: Contender, nsEstimate: number, bounds: PassBounds, warmups: number): Promise<Timed> {
+async function calibrate(
+  w: Workload,
+  c: Contender,
+  nsEstimate: number,
+  bounds: PassBounds,
+  warmups: number,
+): Promise<Timed> {
   const pass = c.pass(w);
   let ns = nsEstimate;
   for (let i = 0; i < Math.max(1, warmups); i++) {
@@ -105,7 +124,11 @@ function saveResults(machine: object, options: object, reports: readonly Workloa
   const file = `${dir}compare-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   const plain = reports.map((r) => ({
     workload: r.workload.title,
-    rows: r.rows.map(({ contender, result, sanity: summary }) => ({ family: contender.family, sanity: summary, ...result })),
+    rows: r.rows.map(({ contender, result, sanity: summary }) => ({
+      family: contender.family,
+      sanity: summary,
+      ...result,
+    })),
   }));
   writeFileSync(file, `${JSON.stringify({ machine, options, workloads: plain }, null, 1)}\n`);
   console.log(`\nraw samples: ${file}`);

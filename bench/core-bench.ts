@@ -8,14 +8,24 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { describeMachine, formatNs, formatRatio, machineLine, markdownTable, roundsFromEnv, runRounds, type CaseResult } from './lib';
+import {
+  describeMachine,
+  formatNs,
+  formatRatio,
+  machineLine,
+  markdownTable,
+  roundsFromEnv,
+  runRounds,
+  type CaseResult,
+} from './lib';
 import { baselineCases, inRequestContext, makeWorkloads, rolloutCases, type Workload } from './core-workloads';
 
 const AIM = 2; // isEnabled within 2x of (b)
 
 async function main(): Promise<void> {
   const scale = Number(process.env.BENCH_SCALE ?? '1');
-  if (!(scale > 0)) throw new TypeError(`BENCH_SCALE is a number above 0, got ${JSON.stringify(process.env.BENCH_SCALE)}.`);
+  if (!(scale > 0))
+    throw new TypeError(`BENCH_SCALE is a number above 0, got ${JSON.stringify(process.env.BENCH_SCALE)}.`);
   const options = roundsFromEnv({ rounds: 7, warmupRounds: 1, deadlineMs: 180_000, clock: 'cpu' });
   const resolved = fileURLToPath(import.meta.resolve('@hanoi/core'));
   const machine = describeMachine();
@@ -23,14 +33,22 @@ async function main(): Promise<void> {
   console.log(`# Core: isEnabled and variant on MemoryBackend`);
   console.log(`machine: ${machineLine(machine)}`);
   console.log(`@hanoi/core from: ${resolved}`);
-  if (!/[/\\]dist[/\\]/.test(resolved)) console.log('WARNING: not the built package; run from bench/ after `pnpm build`.');
-  console.log(`rounds: ${options.rounds} (+${options.warmupRounds} warm-up), scale ${scale}, clock: ${options.clock}, medians in ns per check`);
-  console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  if (!/[/\\]dist[/\\]/.test(resolved))
+    console.log('WARNING: not the built package; run from bench/ after `pnpm build`.');
+  console.log(
+    `rounds: ${options.rounds} (+${options.warmupRounds} warm-up), scale ${scale}, clock: ${options.clock}, medians in ns per check`,
+  );
+  console.log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
+  );
 
   const { rollout, workloads: all } = await makeWorkloads(scale);
   const only = process.env.BENCH_ONLY;
   const workloads = only ? all.filter((w) => w.title.includes(only)) : all;
-  if (workloads.length === 0) throw new TypeError(`BENCH_ONLY=${only} names no workload; try one of: ${all.map((w) => w.title).join('; ')}.`);
+  if (workloads.length === 0)
+    throw new TypeError(`BENCH_ONLY=${only} names no workload; try one of: ${all.map((w) => w.title).join('; ')}.`);
   const perWorkload = { ...options, deadlineMs: options.deadlineMs / workloads.length };
   const report: { workload: string; results: CaseResult[] }[] = [];
   for (const workload of workloads) {
@@ -77,7 +95,9 @@ function verdict(results: readonly CaseResult[]): string {
   const agree = lib.every((r) => r.checksum === lib[0]!.checksum);
   return [
     `isEnabled / (b) = ${ratio.toFixed(2)} (aim: within ${AIM}x): ${ratio <= AIM ? 'met' : 'MISSED'}.`,
-    agree ? 'The library paths agree on who has the feature.' : 'WARNING: the library paths disagree on who has the feature.',
+    agree
+      ? 'The library paths agree on who has the feature.'
+      : 'WARNING: the library paths disagree on who has the feature.',
   ].join(' ');
 }
 

@@ -48,9 +48,27 @@ export async function makeWorkloads(scale = 1): Promise<{ rollout: Rollout; work
   return {
     rollout,
     workloads: [
-      { title: 'percentage rollout (50%, 2,000 ids)', feature: 'percentage', percentage: 50, ids: pool, iterations: n(200_000) },
-      { title: 'listed users (1,000 of 2,000 ids listed, 0%)', feature: 'listed', percentage: 0, ids: pool, iterations: n(200_000) },
-      { title: 'patterns (3 patterns, 0%, 2,000 ids)', feature: 'patterns', percentage: 0, ids: pool, iterations: n(50_000) },
+      {
+        title: 'percentage rollout (50%, 2,000 ids)',
+        feature: 'percentage',
+        percentage: 50,
+        ids: pool,
+        iterations: n(200_000),
+      },
+      {
+        title: 'listed users (1,000 of 2,000 ids listed, 0%)',
+        feature: 'listed',
+        percentage: 0,
+        ids: pool,
+        iterations: n(200_000),
+      },
+      {
+        title: 'patterns (3 patterns, 0%, 2,000 ids)',
+        feature: 'patterns',
+        percentage: 0,
+        ids: pool,
+        iterations: n(50_000),
+      },
       {
         // Each id comes back only after 100,000 others: every check is a first sight for the pattern engine.
         title: 'patterns, 100,000 distinct ids (3 patterns, 0%, no id seen twice in a row of 8,192)',
@@ -59,7 +77,13 @@ export async function makeWorkloads(scale = 1): Promise<{ rollout: Rollout; work
         ids: userIds(100_000),
         iterations: n(50_000),
       },
-      { title: '100,000 distinct ids (50%)', feature: 'wide', percentage: 50, ids: userIds(100_000), iterations: n(100_000) },
+      {
+        title: '100,000 distinct ids (50%)',
+        feature: 'wide',
+        percentage: 50,
+        ids: userIds(100_000),
+        iterations: n(100_000),
+      },
       {
         title: 'percentage rollout inside a request context (AsyncLocalStorage on)',
         feature: 'percentage',

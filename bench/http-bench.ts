@@ -30,8 +30,16 @@ function positive(name: string, fallback: number): number {
   return value;
 }
 
-interface App { process: ChildProcess; port: number; lines: string[]; waiters: ((line: string) => void)[] }
-interface Run { rps: number; cpuPerRequest: number }
+interface App {
+  process: ChildProcess;
+  port: number;
+  lines: string[];
+  waiters: ((line: string) => void)[];
+}
+interface Run {
+  rps: number;
+  cpuPerRequest: number;
+}
 
 function start(framework: string, mode: string): Promise<App> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'http-server.ts', framework, mode], {
@@ -84,7 +92,8 @@ async function load(app: App, seconds: number): Promise<Run> {
     requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'x-user-id': `u-${n++ % USERS}` } }) }],
   });
   const used = (await cpu(app)) - before;
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`port ${app.port}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`port ${app.port}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, cpuPerRequest: used / result.requests.total };
 }
 
@@ -98,7 +107,8 @@ async function bench(framework: string) {
       // Rotate the order so that drift in the machine's load hits every mode alike.
       const order = MODES.map((_, i) => MODES[(i + round) % MODES.length]!);
       for (const mode of order) samples[mode].push(await load(apps[mode], DURATION_S));
-      const show = (mode: Mode) => `${mode} ${samples[mode].at(-1)!.rps.toFixed(0)} req/s ${samples[mode].at(-1)!.cpuPerRequest.toFixed(1)} µs`;
+      const show = (mode: Mode) =>
+        `${mode} ${samples[mode].at(-1)!.rps.toFixed(0)} req/s ${samples[mode].at(-1)!.cpuPerRequest.toFixed(1)} µs`;
       console.error(`${framework} round ${round + 1}/${ROUNDS}: ${MODES.map(show).join('; ')}`);
     }
   } finally {
@@ -112,38 +122,57 @@ async function bench(framework: string) {
 const require = createRequire(import.meta.url);
 const versions = `express ${require('express/package.json').version}, koa ${require('koa/package.json').version}, autocannon ${require('autocannon/package.json').version}`;
 console.log(`${machineLine()}; ${versions}`);
-console.log(`${ROUNDS} alternating runs of ${DURATION_S} s each, ${CONNECTIONS} connections, ${USERS} users, medians:\n`);
+console.log(
+  `${ROUNDS} alternating runs of ${DURATION_S} s each, ${CONNECTIONS} connections, ${USERS} users, medians:\n`,
+);
 const results = [await bench('express'), await bench('koa')];
-console.log(markdownTable(
-  [
-    { title: 'app' },
-    { title: 'bare req/s', align: 'right' },
-    { title: 'with hanoi req/s', align: 'right' },
-    { title: 'ratio', align: 'right' },
-    { title: 'bare µs CPU/req', align: 'right' },
-    { title: 'with hanoi µs CPU/req', align: 'right' },
-    { title: 'CPU ratio (bare / hanoi)', align: 'right' },
-  ],
-  results.map((r) => [
-    r.framework,
-    r.rps('bare').toFixed(0),
-    r.rps('hanoi').toFixed(0),
-    (r.rps('hanoi') / r.rps('bare')).toFixed(3),
-    r.cpu('bare').toFixed(1),
-    r.cpu('hanoi').toFixed(1),
-    (r.cpu('bare') / r.cpu('hanoi')).toFixed(3),
-  ]),
-));
+console.log(
+  markdownTable(
+    [
+      { title: 'app' },
+      { title: 'bare req/s', align: 'right' },
+      { title: 'with hanoi req/s', align: 'right' },
+      { title: 'ratio', align: 'right' },
+      { title: 'bare µs CPU/req', align: 'right' },
+      { title: 'with hanoi µs CPU/req', align: 'right' },
+      { title: 'CPU ratio (bare / hanoi)', align: 'right' },
+    ],
+    results.map((r) => [
+      r.framework,
+      r.rps('bare').toFixed(0),
+      r.rps('hanoi').toFixed(0),
+      (r.rps('hanoi') / r.rps('bare')).toFixed(3),
+      r.cpu('bare').toFixed(1),
+      r.cpu('hanoi').toFixed(1),
+      (r.cpu('bare') / r.cpu('hanoi')).toFixed(3),
+    ]),
+  ),
+);
 console.log('\nWhat costs what: server CPU per request (µs, median), each mode adding one thing to the one before:\n');
-console.log(markdownTable(
-  [{ title: 'app' }, ...MODES.map((mode) => ({ title: mode, align: 'right' as const })), { title: 'context', align: 'right' }, { title: 'features()', align: 'right' }, { title: '3 checks', align: 'right' }],
-  results.map((r) => [
-    r.framework,
-    ...MODES.map((mode) => r.cpu(mode).toFixed(1)),
-    `+${(r.cpu('context') - r.cpu('bare')).toFixed(1)}`,
-    `+${(r.cpu('features') - r.cpu('context')).toFixed(1)}`,
-    `+${(r.cpu('hanoi') - r.cpu('features')).toFixed(1)}`,
-  ]),
-));
+console.log(
+  markdownTable(
+    [
+      { title: 'app' },
+      ...MODES.map((mode) => ({ title: mode, align: 'right' as const })),
+      { title: 'context', align: 'right' },
+      { title: 'features()', align: 'right' },
+      { title: '3 checks', align: 'right' },
+    ],
+    results.map((r) => [
+      r.framework,
+      ...MODES.map((mode) => r.cpu(mode).toFixed(1)),
+      `+${(r.cpu('context') - r.cpu('bare')).toFixed(1)}`,
+      `+${(r.cpu('features') - r.cpu('context')).toFixed(1)}`,
+      `+${(r.cpu('hanoi') - r.cpu('features')).toFixed(1)}`,
+    ]),
+  ),
+);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL(`./results/http-${Date.now()}.json`, import.meta.url), JSON.stringify({ machine: machineLine(), versions, results: results.map(({ framework, samples }) => ({ framework, samples })) }, null, 1));
+writeFileSync(
+  new URL(`./results/http-${Date.now()}.json`, import.meta.url),
+  JSON.stringify(
+    { machine: machineLine(), versions, results: results.map(({ framework, samples }) => ({ framework, samples })) },
+    null,
+    1,
+  ),
+);

@@ -18,7 +18,10 @@ import { formatNs, machineLine, markdownTable, roundsFromEnv, runRounds, type Be
 const rollout = new Rollout(new MemoryBackend());
 await rollout.addFunc('new_search', { percentage: 50 });
 await rollout.addFunc('beta_dashboard', { percentage: 0 });
-await rollout.register('beta_dashboard', Array.from({ length: 100 }, (_, i) => `u-${i * 7}`));
+await rollout.register(
+  'beta_dashboard',
+  Array.from({ length: 100 }, (_, i) => `u-${i * 7}`),
+);
 await rollout.addFunc('checkout', { percentage: 100, variants: ['a', 'b', 'c'] });
 const USERS = Array.from({ length: 1000 }, (_, i) => `u-${i}`);
 
@@ -34,64 +37,109 @@ const checks3 = (f: { isEnabled(n: string): boolean; variant(n: string): string 
 
 const ITER = 50_000;
 const cases: BenchCase[] = [
-  { name: 'koa: await next()', iterations: ITER, async run(n) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += await Promise.resolve(1);
-    return sum;
-  } },
-  { name: 'koa: context only (one ALS run)', iterations: ITER, async run(n) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += await storage.run({ id: USERS[i % 1000]! }, () => Promise.resolve(1));
-    return sum;
-  } },
-  { name: 'koa: features()', iterations: ITER, async run(n) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const ctx = { uid: USERS[i % 1000], state: {} } as unknown as Context;
-      await koaMw(ctx, () => Promise.resolve(1));
-      sum += ctx.features.userId ? 1 : 0;
-    }
-    return sum;
-  } },
-  { name: 'koa: features() + 3 checks', iterations: ITER, async run(n) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const ctx = { uid: USERS[i % 1000], state: {} } as unknown as Context;
-      await koaMw(ctx, () => Promise.resolve((sum += checks3(ctx.features))));
-    }
-    return sum;
-  } },
-  { name: 'express: next()', iterations: ITER, run(n) {
-    let sum = 0;
-    const next = () => void (sum += 1);
-    for (let i = 0; i < n; i++) next();
-    return sum;
-  } },
-  { name: 'express: context only (one ALS run)', iterations: ITER, run(n) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) storage.run({ id: USERS[i % 1000]! }, () => void (sum += 1));
-    return sum;
-  } },
-  { name: 'express: features()', iterations: ITER, run(n) {
-    let sum = 0;
-    const next = (() => void (sum += 1)) as NextFunction;
-    for (let i = 0; i < n; i++) expressMw({ uid: USERS[i % 1000] } as unknown as Request, res, next);
-    return sum;
-  } },
-  { name: 'express: features() + 3 checks', iterations: ITER, run(n) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const req = { uid: USERS[i % 1000] } as unknown as Request;
-      expressMw(req, res, (() => void (sum += checks3(req.features))) as NextFunction);
-    }
-    return sum;
-  } },
+  {
+    name: 'koa: await next()',
+    iterations: ITER,
+    async run(n) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += await Promise.resolve(1);
+      return sum;
+    },
+  },
+  {
+    name: 'koa: context only (one ALS run)',
+    iterations: ITER,
+    async run(n) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += await storage.run({ id: USERS[i % 1000]! }, () => Promise.resolve(1));
+      return sum;
+    },
+  },
+  {
+    name: 'koa: features()',
+    iterations: ITER,
+    async run(n) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const ctx = { uid: USERS[i % 1000], state: {} } as unknown as Context;
+        await koaMw(ctx, () => Promise.resolve(1));
+        sum += ctx.features.userId ? 1 : 0;
+      }
+      return sum;
+    },
+  },
+  {
+    name: 'koa: features() + 3 checks',
+    iterations: ITER,
+    async run(n) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const ctx = { uid: USERS[i % 1000], state: {} } as unknown as Context;
+        await koaMw(ctx, () => Promise.resolve((sum += checks3(ctx.features))));
+      }
+      return sum;
+    },
+  },
+  {
+    name: 'express: next()',
+    iterations: ITER,
+    run(n) {
+      let sum = 0;
+      const next = () => void (sum += 1);
+      for (let i = 0; i < n; i++) next();
+      return sum;
+    },
+  },
+  {
+    name: 'express: context only (one ALS run)',
+    iterations: ITER,
+    run(n) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) storage.run({ id: USERS[i % 1000]! }, () => void (sum += 1));
+      return sum;
+    },
+  },
+  {
+    name: 'express: features()',
+    iterations: ITER,
+    run(n) {
+      let sum = 0;
+      const next = (() => void (sum += 1)) as NextFunction;
+      for (let i = 0; i < n; i++) expressMw({ uid: USERS[i % 1000] } as unknown as Request, res, next);
+      return sum;
+    },
+  },
+  {
+    name: 'express: features() + 3 checks',
+    iterations: ITER,
+    run(n) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const req = { uid: USERS[i % 1000] } as unknown as Request;
+        expressMw(req, res, (() => void (sum += checks3(req.features))) as NextFunction);
+      }
+      return sum;
+    },
+  },
 ];
 
 console.log(machineLine());
 const results = await runRounds(cases, roundsFromEnv({ clock: 'cpu', rounds: 7 }));
-const base = (name: string) => results.find((r) => r.name === (name.startsWith('koa') ? 'koa: await next()' : 'express: next()'))!.medianNs;
-console.log(markdownTable(
-  [{ title: 'per request' }, { title: 'CPU ns', align: 'right' }, { title: 'ns over bare next()', align: 'right' }, { title: 'spread', align: 'right' }],
-  results.map((r) => [r.name, formatNs(r.medianNs), `+${formatNs(Math.max(0, r.medianNs - base(r.name)))}`, `${(r.spread * 100).toFixed(0)}%`]),
-));
+const base = (name: string) =>
+  results.find((r) => r.name === (name.startsWith('koa') ? 'koa: await next()' : 'express: next()'))!.medianNs;
+console.log(
+  markdownTable(
+    [
+      { title: 'per request' },
+      { title: 'CPU ns', align: 'right' },
+      { title: 'ns over bare next()', align: 'right' },
+      { title: 'spread', align: 'right' },
+    ],
+    results.map((r) => [
+      r.name,
+      formatNs(r.medianNs),
+      `+${formatNs(Math.max(0, r.medianNs - base(r.name)))}`,
+      `${(r.spread * 100).toFixed(0)}%`,
+    ]),
+  ),
+);

@@ -34,7 +34,10 @@ async function benchRollout(): Promise<Rollout> {
   const rollout = new Rollout(new MemoryBackend());
   await rollout.addFunc('new_search', { percentage: 50 });
   await rollout.addFunc('beta_dashboard', { percentage: 0 });
-  await rollout.register('beta_dashboard', Array.from({ length: 100 }, (_, i) => `u-${i * 7}`));
+  await rollout.register(
+    'beta_dashboard',
+    Array.from({ length: 100 }, (_, i) => `u-${i * 7}`),
+  );
   await rollout.addFunc('checkout', { percentage: 100, variants: ['a', 'b', 'c'] });
   return rollout;
 }
@@ -51,7 +54,11 @@ async function expressApp(): Promise<express.Express> {
   app.use(hanoiExpress.features({ rollout, user: (req) => req.header('x-user-id') }));
   if (mode === 'features') app.get('/', (_req, res) => void res.send(HELLO));
   app.get('/', (req, res) => {
-    const checks = [req.features.isEnabled('new_search'), req.features.isEnabled('beta_dashboard'), req.features.variant('checkout')];
+    const checks = [
+      req.features.isEnabled('new_search'),
+      req.features.isEnabled('beta_dashboard'),
+      req.features.variant('checkout'),
+    ];
     if (checks.length !== 3) throw new Error('unreachable');
     res.send(HELLO);
   });
@@ -62,23 +69,31 @@ async function koaApp(): Promise<Koa> {
   const app = new Koa();
   if (mode === 'context') app.use((ctx, next) => storage.run({ id: ctx.get('x-user-id') }, next));
   if (mode === 'bare' || mode === 'context') {
-    app.use((ctx) => { ctx.body = HELLO; });
+    app.use((ctx) => {
+      ctx.body = HELLO;
+    });
     return app;
   }
   const rollout = await benchRollout();
   app.use(hanoiKoa.features({ rollout, user: (ctx) => ctx.get('x-user-id') || undefined }));
-  if (mode === 'features') app.use((ctx) => { ctx.body = HELLO; });
+  if (mode === 'features')
+    app.use((ctx) => {
+      ctx.body = HELLO;
+    });
   app.use((ctx) => {
-    const checks = [ctx.features.isEnabled('new_search'), ctx.features.isEnabled('beta_dashboard'), ctx.features.variant('checkout')];
+    const checks = [
+      ctx.features.isEnabled('new_search'),
+      ctx.features.isEnabled('beta_dashboard'),
+      ctx.features.variant('checkout'),
+    ];
     if (checks.length !== 3) throw new Error('unreachable');
     ctx.body = HELLO;
   });
   return app;
 }
 
-const server: Server = framework === 'express'
-  ? (await expressApp()).listen(0, '127.0.0.1')
-  : (await koaApp()).listen(0, '127.0.0.1');
+const server: Server =
+  framework === 'express' ? (await expressApp()).listen(0, '127.0.0.1') : (await koaApp()).listen(0, '127.0.0.1');
 server.on('listening', () => {
   process.stdout.write(`PORT ${(server.address() as AddressInfo).port}\n`);
 });

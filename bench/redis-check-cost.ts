@@ -16,7 +16,10 @@ const ids = Array.from({ length: 4096 }, (_, i) => `user-${i * 7919}`);
 async function prepare(rollout: Rollout): Promise<void> {
   await rollout.addFunc('plain', { percentage: 10 });
   await rollout.addFunc('listed', { percentage: 10 });
-  await rollout.register('listed', Array.from({ length: 1000 }, (_, i) => `user-${i * 7919}`));
+  await rollout.register(
+    'listed',
+    Array.from({ length: 1000 }, (_, i) => `user-${i * 7919}`),
+  );
   for (let i = 0; i < 10; i++) {
     await rollout.addFunc(`f${i}`, { percentage: i * 10, variants: ['a', 'b'] });
     await rollout.register(`f${i}`, ids.slice(i * 100, i * 100 + 50));

@@ -18,7 +18,10 @@ const now = () => performance.timeOrigin + performance.now();
 
 process.on('message', (message: { i?: number; exit?: boolean }) => {
   if (message.exit) {
-    void backend.close().then(() => client.quit()).then(() => process.exit(0));
+    void backend
+      .close()
+      .then(() => client.quit())
+      .then(() => process.exit(0));
     return;
   }
   const i = message.i!;

@@ -32,7 +32,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * @example
  * const row = await propagation(redis, 'RedisBackend');
  */
-export async function propagation(redis: BenchRedis, kind: 'RedisBackend' | 'RedisHighPerfBackend'): Promise<PropagationRow> {
+export async function propagation(
+  redis: BenchRedis,
+  kind: 'RedisBackend' | 'RedisHighPerfBackend',
+): Promise<PropagationRow> {
   const prefix = uniquePrefix('propagation');
   const client = new Redis(redis.server.url);
   const Backend = kind === 'RedisBackend' ? RedisBackend : RedisHighPerfBackend;
@@ -40,9 +43,13 @@ export async function propagation(redis: BenchRedis, kind: 'RedisBackend' | 'Red
   const rollout = new Rollout(backend);
   await rollout.ready();
   await rollout.addFunc('P', { percentage: 0 });
-  const child = fork(fileURLToPath(new URL('./redis-propagation-writer.ts', import.meta.url)), [redis.server.url, prefix, kind], {
-    execArgv: ['--import', 'tsx'],
-  });
+  const child = fork(
+    fileURLToPath(new URL('./redis-propagation-writer.ts', import.meta.url)),
+    [redis.server.url, prefix, kind],
+    {
+      execArgv: ['--import', 'tsx'],
+    },
+  );
   const replies = new Map<number, { startedAt: number }>();
   let ready = false;
   child.on('message', (m: { ready?: boolean; i?: number; startedAt?: number; error?: string }) => {
@@ -75,5 +82,12 @@ export async function propagation(redis: BenchRedis, kind: 'RedisBackend' | 'Red
     await backend.close();
     client.disconnect();
   }
-  return { kind, changes: CHANGES, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: Math.max(...latencies), missed };
+  return {
+    kind,
+    changes: CHANGES,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    max: Math.max(...latencies),
+    missed,
+  };
 }

@@ -48,7 +48,14 @@ export async function pythonWorkload(redis: BenchRedis, kind: Kind, users: numbe
     const delta = commandDelta(before, await commandStats(redis.admin));
     // Every registered user has it and USER-a (bucket 81 at 0%) does not: a wrong backend shows here.
     if (on !== CHECKS / 2) throw new Error(`${kind}: ${on} checks on, expected ${CHECKS / 2}`);
-    return { kind, users, registerSeconds, checkSeconds, scriptsPerCheck: delta.scripts / CHECKS, commandsPerCheck: delta.all / CHECKS };
+    return {
+      kind,
+      users,
+      registerSeconds,
+      checkSeconds,
+      scriptsPerCheck: delta.scripts / CHECKS,
+      commandsPerCheck: delta.all / CHECKS,
+    };
   } finally {
     await close();
   }

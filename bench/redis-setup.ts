@@ -48,7 +48,14 @@ export async function startBenchRedis(): Promise<BenchRedis> {
       }
       const rollout = new Rollout(backend, { logger: quiet });
       await rollout.ready();
-      return { rollout, backend, close: async () => { await backend.close(); client?.disconnect(); } };
+      return {
+        rollout,
+        backend,
+        close: async () => {
+          await backend.close();
+          client?.disconnect();
+        },
+      };
     },
     async stop() {
       for (const client of clients) client.disconnect();
@@ -70,7 +77,10 @@ export async function commandStats(admin: Redis): Promise<Map<string, number>> {
  * the round trips a backend makes) and `all` (commands inside scripts
  * included), the INFO calls themselves left out.
  */
-export function commandDelta(before: Map<string, number>, after: Map<string, number>): { scripts: number; all: number } {
+export function commandDelta(
+  before: Map<string, number>,
+  after: Map<string, number>,
+): { scripts: number; all: number } {
   let scripts = 0;
   let all = 0;
   for (const [name, calls] of after) {

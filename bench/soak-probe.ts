@@ -80,7 +80,9 @@ export function leaks(before: Census, after: Census): string[] {
     if (a !== b) out.push(`${type} ${a}→${b}`);
   }
   if (before.timers !== after.timers) out.push(`timers ${before.timers}→${after.timers}`);
-  if (before.clientListeners !== after.clientListeners) out.push(`client listeners ${before.clientListeners}→${after.clientListeners}`);
-  if (before.redisConnections !== after.redisConnections) out.push(`Redis connections ${before.redisConnections}→${after.redisConnections}`);
+  if (before.clientListeners !== after.clientListeners)
+    out.push(`client listeners ${before.clientListeners}→${after.clientListeners}`);
+  if (before.redisConnections !== after.redisConnections)
+    out.push(`Redis connections ${before.redisConnections}→${after.redisConnections}`);
   return out;
 }

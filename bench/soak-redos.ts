@@ -15,7 +15,10 @@ import { machineLine, markdownTable, median } from './lib';
 const ROUNDS = 7;
 const CHECKS = 2000;
 const quiet = { warn: () => {}, error: () => {} };
-const IDS: Array<[string, string]> = [['a×50 + !', `${'a'.repeat(50)}!`], ['a×511 + !', `${'a'.repeat(511)}!`]];
+const IDS: Array<[string, string]> = [
+  ['a×50 + !', `${'a'.repeat(50)}!`],
+  ['a×511 + !', `${'a'.repeat(511)}!`],
+];
 
 async function microsPerCheck(rollout: Rollout, name: string, id: string): Promise<number> {
   const samples: number[] = [];
@@ -38,8 +41,18 @@ async function main(): Promise<void> {
   try {
     const backends: Array<[string, () => Backend]> = [
       ['MemoryBackend', () => new MemoryBackend()],
-      ['RedisBackend', () => new RedisBackend(clients[clients.push(new Redis(redis.url)) - 1]!, { prefix: 'redos-a', logger: quiet })],
-      ['RedisHighPerfBackend', () => new RedisHighPerfBackend(clients[clients.push(new Redis(redis.url)) - 1]!, { prefix: 'redos-b', logger: quiet })],
+      [
+        'RedisBackend',
+        () => new RedisBackend(clients[clients.push(new Redis(redis.url)) - 1]!, { prefix: 'redos-a', logger: quiet }),
+      ],
+      [
+        'RedisHighPerfBackend',
+        () =>
+          new RedisHighPerfBackend(clients[clients.push(new Redis(redis.url)) - 1]!, {
+            prefix: 'redos-b',
+            logger: quiet,
+          }),
+      ],
     ];
     for (const [kind, make] of backends) {
       const rollout = new Rollout(make(), { logger: quiet });
@@ -61,7 +74,12 @@ async function main(): Promise<void> {
   }
   console.log(`${machineLine()}; medians of ${ROUNDS} rounds of ${CHECKS} checks.\n`);
   const right = (title: string) => ({ title, align: 'right' as const });
-  console.log(markdownTable([{ title: 'backend' }, { title: 'id' }, right('^x µs/check'), right('(a+)+$ µs/check'), right('ratio')], rows));
+  console.log(
+    markdownTable(
+      [{ title: 'backend' }, { title: 'id' }, right('^x µs/check'), right('(a+)+$ µs/check'), right('ratio')],
+      rows,
+    ),
+  );
 }
 
 await main();

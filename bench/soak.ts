@@ -32,27 +32,30 @@ async function load(url: string, seconds: number) {
   const histogram = new Uint32Array(BOUND_MS + 1);
   const counts = { ok: 0, notOk: 0, failed: 0 };
   const end = Date.now() + seconds * 1000;
-  const one = (user: number) => new Promise<void>((resolve) => {
-    const start = Date.now();
-    const done = (status: number) => {
-      clearTimeout(timer);
-      if (status === 200) counts.ok++;
-      else if (status === 0) counts.failed++;
-      else counts.notOk++;
-      histogram[Math.min(BOUND_MS, Date.now() - start)]!++;
-      resolve();
-    };
-    const req = request(`${url}/?u=u-${user}`, { agent }, (res) => {
-      res.resume();
-      res.on('end', () => done(res.statusCode ?? 0));
+  const one = (user: number) =>
+    new Promise<void>((resolve) => {
+      const start = Date.now();
+      const done = (status: number) => {
+        clearTimeout(timer);
+        if (status === 200) counts.ok++;
+        else if (status === 0) counts.failed++;
+        else counts.notOk++;
+        histogram[Math.min(BOUND_MS, Date.now() - start)]!++;
+        resolve();
+      };
+      const req = request(`${url}/?u=u-${user}`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => done(res.statusCode ?? 0));
+      });
+      const timer = setTimeout(() => req.destroy(new Error('bound')), BOUND_MS);
+      req.on('error', () => done(0));
+      req.end();
     });
-    const timer = setTimeout(() => req.destroy(new Error('bound')), BOUND_MS);
-    req.on('error', () => done(0));
-    req.end();
-  });
-  await Promise.all(Array.from({ length: LOOPS }, async (_, loop) => {
-    for (let n = 0; Date.now() < end && n < 1_000_000; n++) await one((loop * 7919 + n * 31) % 1000);
-  }));
+  await Promise.all(
+    Array.from({ length: LOOPS }, async (_, loop) => {
+      for (let n = 0; Date.now() < end && n < 1_000_000; n++) await one((loop * 7919 + n * 31) % 1000);
+    }),
+  );
   agent.destroy();
   const total = counts.ok + counts.notOk + counts.failed;
   const quantile = (q: number) => {
@@ -60,7 +63,14 @@ async function load(url: string, seconds: number) {
     for (let ms = 0; ms <= BOUND_MS; ms++) if ((seen += histogram[ms]!) >= q * total) return ms;
     return BOUND_MS;
   };
-  return { ...counts, total, perSecond: total / seconds, p50: quantile(0.5), p99: quantile(0.99), max: histogram.findLastIndex((n) => n > 0) };
+  return {
+    ...counts,
+    total,
+    perSecond: total / seconds,
+    p50: quantile(0.5),
+    p99: quantile(0.99),
+    max: histogram.findLastIndex((n) => n > 0),
+  };
 }
 
 async function soak(kind: string, url: string, admin: Redis) {
@@ -77,16 +87,27 @@ async function soak(kind: string, url: string, admin: Redis) {
   await writer.addFunc('checkout', { percentage: 10 });
   await writer.addFunc('new_search', { percentage: 100 });
   await writer.addFunc('beta', { percentage: 0 });
-  await writer.register('beta', Array.from({ length: 100 }, (_, i) => `u-${i * 3}`));
+  await writer.register(
+    'beta',
+    Array.from({ length: 100 }, (_, i) => `u-${i * 3}`),
+  );
   await writer.addFunc('cdc_on', { percentage: 100, variants: ['a', 'b'] });
 
   const app = express();
   app.use(features({ rollout, user: (req) => (typeof req.query.u === 'string' ? req.query.u : undefined) }));
   app.get('/', async (req, res) => {
     const f = req.features;
-    res.json([f.isEnabled('checkout'), f.isEnabled('new_search'), f.isEnabled('beta'), f.variant('cdc_on'), await rollout.isEnabled('checkout')]);
+    res.json([
+      f.isEnabled('checkout'),
+      f.isEnabled('new_search'),
+      f.isEnabled('beta'),
+      f.variant('cdc_on'),
+      await rollout.isEnabled('checkout'),
+    ]);
   });
-  const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
   const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   let changes = 0;
@@ -121,7 +142,18 @@ async function soak(kind: string, url: string, admin: Redis) {
   await client.quit();
   await writerClient.quit();
   censuses.push(await census('after the clients quit', admin));
-  return { kind, result, start, end, changes, failedChanges, synced, censuses, leaked: leaks(before, afterClose), leakedAtEnd: leaks(censuses[0]!, censuses.at(-1)!) };
+  return {
+    kind,
+    result,
+    start,
+    end,
+    changes,
+    failedChanges,
+    synced,
+    censuses,
+    leaked: leaks(before, afterClose),
+    leakedAtEnd: leaks(censuses[0]!, censuses.at(-1)!),
+  };
 }
 
 async function main(): Promise<void> {
@@ -137,20 +169,55 @@ async function main(): Promise<void> {
     await redis.stop();
   }
   console.log(`${machineLine()}; ${SECONDS} s per backend, ${LOOPS} concurrent loops, one flag change per second.\n`);
-  console.log(markdownTable(
-    [{ title: 'backend' }, right('requests'), right('req/s'), right('non-200'), right('failed'), right('p50 ms'), right('p99 ms'), right('max ms'), right('changes'), right('heap MiB start→end'), right('RSS MiB start→end'), right('final state seen')],
-    runs.map(({ kind, result: r, start, end, changes, failedChanges, synced }) => [
-      kind, String(r.total), r.perSecond.toFixed(0), String(r.notOk), String(r.failed), String(r.p50), String(r.p99), String(r.max),
-      `${changes - failedChanges}/${changes}`, `${start.heapMiB.toFixed(1)}→${end.heapMiB.toFixed(1)}`, `${start.rssMiB.toFixed(0)}→${end.rssMiB.toFixed(0)}`, synced ? 'yes' : 'NO',
-    ]),
-  ));
+  console.log(
+    markdownTable(
+      [
+        { title: 'backend' },
+        right('requests'),
+        right('req/s'),
+        right('non-200'),
+        right('failed'),
+        right('p50 ms'),
+        right('p99 ms'),
+        right('max ms'),
+        right('changes'),
+        right('heap MiB start→end'),
+        right('RSS MiB start→end'),
+        right('final state seen'),
+      ],
+      runs.map(({ kind, result: r, start, end, changes, failedChanges, synced }) => [
+        kind,
+        String(r.total),
+        r.perSecond.toFixed(0),
+        String(r.notOk),
+        String(r.failed),
+        String(r.p50),
+        String(r.p99),
+        String(r.max),
+        `${changes - failedChanges}/${changes}`,
+        `${start.heapMiB.toFixed(1)}→${end.heapMiB.toFixed(1)}`,
+        `${start.rssMiB.toFixed(0)}→${end.rssMiB.toFixed(0)}`,
+        synced ? 'yes' : 'NO',
+      ]),
+    ),
+  );
   for (const run of runs) {
     const { columns, rows } = censusRows(run.censuses);
-    console.log(`\n${run.kind}: left open by rollout.close(): ${run.leaked.join(', ') || 'nothing'}; by the end: ${run.leakedAtEnd.join(', ') || 'nothing'}\n`);
-    console.log(markdownTable(columns.map((title, i) => (i === 0 ? { title } : right(title))), rows));
+    console.log(
+      `\n${run.kind}: left open by rollout.close(): ${run.leaked.join(', ') || 'nothing'}; by the end: ${run.leakedAtEnd.join(', ') || 'nothing'}\n`,
+    );
+    console.log(
+      markdownTable(
+        columns.map((title, i) => (i === 0 ? { title } : right(title))),
+        rows,
+      ),
+    );
   }
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL(`./results/soak-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url), JSON.stringify(runs, null, 2));
+  writeFileSync(
+    new URL(`./results/soak-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url),
+    JSON.stringify(runs, null, 2),
+  );
 }
 
 await main();

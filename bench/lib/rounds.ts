@@ -52,11 +52,13 @@ export function roundsFromEnv(defaults: Partial<RoundsOptions> = {}): RoundsOpti
     const raw = process.env[key];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) throw new TypeError(`${key} is a number of at least 0, got ${JSON.stringify(raw)}.`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new TypeError(`${key} is a number of at least 0, got ${JSON.stringify(raw)}.`);
     return value;
   };
   const clock = process.env.BENCH_CLOCK || defaults.clock || 'wall';
-  if (clock !== 'wall' && clock !== 'cpu') throw new TypeError(`BENCH_CLOCK is "wall" or "cpu", got ${JSON.stringify(clock)}.`);
+  if (clock !== 'wall' && clock !== 'cpu')
+    throw new TypeError(`BENCH_CLOCK is "wall" or "cpu", got ${JSON.stringify(clock)}.`);
   return {
     clock,
     rounds: Math.max(1, Math.floor(read('BENCH_ROUNDS', defaults.rounds ?? 7))),

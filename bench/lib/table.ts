@@ -21,7 +21,9 @@ export interface Column {
 export function markdownTable(columns: readonly Column[], rows: readonly (readonly string[])[]): string {
   for (const row of rows) {
     if (row.length !== columns.length) {
-      throw new RangeError(`markdownTable: a row has ${row.length} cells for ${columns.length} columns: ${JSON.stringify(row)}.`);
+      throw new RangeError(
+        `markdownTable: a row has ${row.length} cells for ${columns.length} columns: ${JSON.stringify(row)}.`,
+      );
     }
   }
   const widths = columns.map((column, i) => Math.max(3, column.title.length, ...rows.map((row) => row[i]!.length)));

@@ -8,7 +8,9 @@ const vectors = require('../../test/fixtures/variant-vectors.json') as {
   cases: { feature: string; userId: string; variants: { name: string }[]; variant: string }[];
 };
 const golden = vectors.cases.filter(
-  (c) => c.feature === 'checkout' && c.variants.map((v) => v.name).join() === 'red,green,blue' &&
+  (c) =>
+    c.feature === 'checkout' &&
+    c.variants.map((v) => v.name).join() === 'red,green,blue' &&
     /^[\x21-\x7e]+$/.test(c.userId), // ids that fit in an HTTP header as they are
 );
 
@@ -19,7 +21,9 @@ describe('examples/express', () => {
   });
 
   it('GET / lists the features on for the user', async () => {
-    await request(app).get('/').expect(200, { user: null, features: ['checkout'] });
+    await request(app)
+      .get('/')
+      .expect(200, { user: null, features: ['checkout'] });
     const alice = await request(app).get('/').set('x-user-id', 'alice').expect(200);
     expect(alice.body.user).toBe('alice');
     expect(alice.body.features).toEqual(expect.arrayContaining(['beta_dashboard', 'checkout']));
@@ -38,13 +42,19 @@ describe('examples/express', () => {
     await request(app).get('/dashboard').set('x-user-id', 'bob').expect(200, { dashboard: 'beta', user: 'bob' });
     const denied = await request(app).get('/dashboard').set('x-user-id', 'carol');
     const unknown = await request(app).get('/nowhere').set('x-user-id', 'carol');
-    expect([denied.status, denied.headers['content-type'], denied.text])
-      .toEqual([unknown.status, unknown.headers['content-type'], unknown.text]);
+    expect([denied.status, denied.headers['content-type'], denied.text]).toEqual([
+      unknown.status,
+      unknown.headers['content-type'],
+      unknown.text,
+    ]);
     expect(denied.status).toBe(404);
   });
 
   it('GET /staff lets /^staff-/ users in and answers 403 to others', async () => {
-    await request(app).get('/staff').set('x-user-id', 'staff-42').expect(200, { tools: ['refunds', 'impersonate'] });
+    await request(app)
+      .get('/staff')
+      .set('x-user-id', 'staff-42')
+      .expect(200, { tools: ['refunds', 'impersonate'] });
     await request(app).get('/staff').set('x-user-id', 'alice').expect(403, 'Forbidden');
     await request(app).get('/staff').set('x-user-id', 'my-staff-1').expect(403);
   });
@@ -64,8 +74,13 @@ describe('examples/express', () => {
     const responses = await Promise.all(users.map((id) => request(app).get('/recommendations').set('x-user-id', id)));
     for (const [i, res] of responses.entries()) {
       const personal = independentBucket(users[i]!) < 50;
-      expect(res.body).toEqual({ for: users[i], items: personal ? ['picked for you', 'because you viewed X'] : ['bestsellers'] });
+      expect(res.body).toEqual({
+        for: users[i],
+        items: personal ? ['picked for you', 'because you viewed X'] : ['bestsellers'],
+      });
     }
-    await request(app).get('/recommendations').expect(200, { for: null, items: ['bestsellers'] });
+    await request(app)
+      .get('/recommendations')
+      .expect(200, { for: null, items: ['bestsellers'] });
   });
 });

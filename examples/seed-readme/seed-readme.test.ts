@@ -8,8 +8,9 @@ import { service } from './service';
 // Expected values come from SPEC.md and the golden vectors, computed apart from this code base.
 const fixtures = join(__dirname, '../../test/fixtures');
 const buckets = new Map<string, number>(
-  (JSON.parse(readFileSync(join(fixtures, 'bucketing.json'), 'utf8')) as { vectors: { id: string; bucket: number }[] })
-    .vectors.map((v) => [v.id, v.bucket]),
+  (
+    JSON.parse(readFileSync(join(fixtures, 'bucketing.json'), 'utf8')) as { vectors: { id: string; bucket: number }[] }
+  ).vectors.map((v) => [v.id, v.bucket]),
 );
 const variantCases = (
   JSON.parse(readFileSync(join(fixtures, 'variant-vectors.json'), 'utf8')) as {
@@ -17,7 +18,10 @@ const variantCases = (
   }
 ).cases;
 const expectedVariant = variantCases.find(
-  (c) => c.feature === 'cdc_on' && c.userId === '443301' && c.variants.map((v) => `${v.name}:${v.weight}`).join() === 'foo:1,bar:1',
+  (c) =>
+    c.feature === 'cdc_on' &&
+    c.userId === '443301' &&
+    c.variants.map((v) => `${v.name}:${v.weight}`).join() === 'foo:1,bar:1',
 )!.variant;
 
 /** SPEC, "Is a feature on?", for the README's cdc_on: listed, or matching /01$/, or bucket < 80. */
@@ -38,7 +42,7 @@ describe('the seed README example, ported', () => {
     expect(expectedVariant).toMatch(/^(foo|bar)$/);
   });
 
-  it('runs service.py\'s scenarios and prints what the Python prints', async () => {
+  it("runs service.py's scenarios and prints what the Python prints", async () => {
     const lines: unknown[] = [];
     // setCurrentId lasts for the rest of an async flow: keep it inside this one.
     const outcome = await rollout.withCurrentId(undefined, () => service(rollout, (line) => lines.push(line)));
@@ -76,8 +80,17 @@ describe('the seed README example, ported', () => {
   });
 
   it('explains why each README user is in or out', async () => {
-    expect(await rollout.explain('cdc_on', '444401')).toEqual({ enabled: true, reason: 'pattern', pattern: { source: '01$', flags: '' } });
-    expect(await rollout.explain('cdc_on', '44488')).toEqual({ enabled: false, reason: 'bucket', bucket: 88, percentage: 80 });
+    expect(await rollout.explain('cdc_on', '444401')).toEqual({
+      enabled: true,
+      reason: 'pattern',
+      pattern: { source: '01$', flags: '' },
+    });
+    expect(await rollout.explain('cdc_on', '44488')).toEqual({
+      enabled: false,
+      reason: 'bucket',
+      bucket: 88,
+      percentage: 80,
+    });
     expect(await rollout.explain('cdc_on', '447568110000')).toEqual({ enabled: true, reason: 'listed' });
   });
 
@@ -87,7 +100,9 @@ describe('the seed README example, ported', () => {
     await expect(rollout.withCurrentId('44488', () => guarded())).rejects.toBeInstanceOf(FeatureDisabledError);
     await expect(rollout.withCurrentId(undefined, () => guarded())).rejects.toBeInstanceOf(MissingUserError);
     const byArgument = jest.fn((_parameter: string, _user: string) => 'ran');
-    await expect(rollout.check('cdc_on', 2)(byArgument)('foo', '44488')).rejects.toMatchObject({ code: 'HANOI_FEATURE_DISABLED' });
+    await expect(rollout.check('cdc_on', 2)(byArgument)('foo', '44488')).rejects.toMatchObject({
+      code: 'HANOI_FEATURE_DISABLED',
+    });
     expect(fn).not.toHaveBeenCalled();
     expect(byArgument).not.toHaveBeenCalled();
   });

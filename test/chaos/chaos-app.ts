@@ -5,7 +5,10 @@ import type { RequestListener } from 'node:http';
 import { EXPRESS_VERSIONS, independentBucket } from '../support/http-frameworks';
 
 /** The users the load cycles through: `u-*` by bucket and list, `p-*` by pattern. */
-export const USERS = [...Array.from({ length: 30 }, (_, i) => `u-${i}`), ...Array.from({ length: 10 }, (_, i) => `p-${i}`)];
+export const USERS = [
+  ...Array.from({ length: 30 }, (_, i) => `u-${i}`),
+  ...Array.from({ length: 10 }, (_, i) => `p-${i}`),
+];
 /** The users listed for `beta`. */
 export const LISTED = new Set(USERS.filter((_, i) => i % 3 === 0));
 /** The percentage of `checkout`. */

@@ -46,7 +46,9 @@ describe.each(KINDS)('chaos on %s', (_label, makeBackend, usersInStore) => {
       logger,
       onError: (e) => rolloutErrors.push(e),
     });
-    const other = new Rollout(makeBackend(otherClient, { ...options, logger: recordingLogger() }), { logger: recordingLogger() });
+    const other = new Rollout(makeBackend(otherClient, { ...options, logger: recordingLogger() }), {
+      logger: recordingLogger(),
+    });
     const http = await listen(createChaosApp(rollout));
     try {
       await rollout.ready();
@@ -54,10 +56,22 @@ describe.each(KINDS)('chaos on %s', (_label, makeBackend, usersInStore) => {
 
       // Before anything fails: every user's answers, and their variant to compare with later.
       const variants = new Map<string, string | null>();
-      const warm = await runLoad({ url: http.url, loops: 4, durationMs: 60_000, maxPerLoop: USERS.length / 4, boundMs: BOUND_MS, next: (l, n) => ({ path: '/check', user: USERS[l * 10 + n]! }) });
+      const warm = await runLoad({
+        url: http.url,
+        loops: 4,
+        durationMs: 60_000,
+        maxPerLoop: USERS.length / 4,
+        boundMs: BOUND_MS,
+        next: (l, n) => ({ path: '/check', user: USERS[l * 10 + n]! }),
+      });
       for (const s of warm) {
         const answer = JSON.parse(s.body) as CheckAnswer;
-        expect(answer).toMatchObject({ ...steadyAnswers(s.user), listed: LISTED.has(s.user), late: false, guard: LISTED.has(s.user) ? 'ran' : 'denied' });
+        expect(answer).toMatchObject({
+          ...steadyAnswers(s.user),
+          listed: LISTED.has(s.user),
+          late: false,
+          guard: LISTED.has(s.user) ? 'ran' : 'denied',
+        });
         variants.set(s.user, answer.variant);
       }
       expect(variants.size).toBe(USERS.length);
@@ -65,7 +79,11 @@ describe.each(KINDS)('chaos on %s', (_label, makeBackend, usersInStore) => {
       const marks = { killed: 0, restarting: 0, changed: 0, seen: 0 };
       let writeOutcome: unknown;
       const load = runLoad({
-        url: http.url, loops: LOOPS, durationMs: 7000, maxPerLoop: 3000, boundMs: BOUND_MS,
+        url: http.url,
+        loops: LOOPS,
+        durationMs: 7000,
+        maxPerLoop: 3000,
+        boundMs: BOUND_MS,
         next: (loop, n) => ({ path: n % 3 === 2 ? '/beta' : '/check', user: USERS[(loop * 7 + n) % USERS.length]! }),
       });
       await sleep(1500);
@@ -73,7 +91,13 @@ describe.each(KINDS)('chaos on %s', (_label, makeBackend, usersInStore) => {
       marks.killed = Date.now();
       await sleep(500);
       // A write while Redis is away rejects within its bound, and is never applied later.
-      writeOutcome = await within(rollout.setPercentage('checkout', 99).then(() => 'applied', (e: unknown) => e), 2000);
+      writeOutcome = await within(
+        rollout.setPercentage('checkout', 99).then(
+          () => 'applied',
+          (e: unknown) => e,
+        ),
+        2000,
+      );
       await sleep(1500);
       marks.restarting = Date.now();
       await redis.restart();
@@ -82,7 +106,14 @@ describe.each(KINDS)('chaos on %s', (_label, makeBackend, usersInStore) => {
       await other.addFunc('new_search', { percentage: 100 });
       marks.changed = Date.now();
       while (!marks.seen && Date.now() - marks.changed < 3000) {
-        const [probe] = await runLoad({ url: http.url, loops: 1, durationMs: 1, maxPerLoop: 1, boundMs: BOUND_MS, next: () => ({ path: '/check', user: 'u-1' }) });
+        const [probe] = await runLoad({
+          url: http.url,
+          loops: 1,
+          durationMs: 1,
+          maxPerLoop: 1,
+          boundMs: BOUND_MS,
+          next: () => ({ path: '/check', user: 'u-1' }),
+        });
         if (probe && probe.status === 200 && (JSON.parse(probe.body) as CheckAnswer).late) marks.seen = probe.end;
         else await sleep(10);
       }
@@ -118,8 +149,17 @@ async function eventuallyAvailable(rollout: Rollout): Promise<void> {
 }
 
 /** Every sample against what the issue says, for the phase it ran in. */
-function checkSamples(samples: Sample[], marks: { killed: number; restarting: number; changed: number; seen: number }, variants: Map<string, string | null>, usersInStore: boolean): void {
-  expect(samples.filter((s) => s.status === 0 || s.status >= 500).map((s) => `${s.path} ${s.user}: ${s.status} ${s.error ?? s.body}`)).toEqual([]);
+function checkSamples(
+  samples: Sample[],
+  marks: { killed: number; restarting: number; changed: number; seen: number },
+  variants: Map<string, string | null>,
+  usersInStore: boolean,
+): void {
+  expect(
+    samples
+      .filter((s) => s.status === 0 || s.status >= 500)
+      .map((s) => `${s.path} ${s.user}: ${s.status} ${s.error ?? s.body}`),
+  ).toEqual([]);
   let outage = 0;
   for (const s of samples) {
     const isListed = LISTED.has(s.user);
@@ -127,7 +167,15 @@ function checkSamples(samples: Sample[], marks: { killed: number; restarting: nu
     const before = s.end < marks.killed;
     const after = s.start > marks.seen;
     // A listed user: RedisBackend holds the list; HighPerf cannot look it up while Redis is away.
-    const listedNow: boolean | 'either' = !isListed ? false : !usersInStore ? true : during ? false : before || after ? true : 'either';
+    const listedNow: boolean | 'either' = !isListed
+      ? false
+      : !usersInStore
+        ? true
+        : during
+          ? false
+          : before || after
+            ? true
+            : 'either';
     if (during && isListed) outage++;
     if (s.path === '/beta') {
       expect([s.user, s.status]).toEqual([s.user, listedNow === 'either' ? expect.any(Number) : listedNow ? 200 : 404]);
@@ -135,10 +183,19 @@ function checkSamples(samples: Sample[], marks: { killed: number; restarting: nu
       continue;
     }
     const answer = JSON.parse(s.body) as CheckAnswer;
-    expect({ user: s.user, ...answer }).toMatchObject({ user: s.user, ...steadyAnswers(s.user), variant: variants.get(s.user) });
+    expect({ user: s.user, ...answer }).toMatchObject({
+      user: s.user,
+      ...steadyAnswers(s.user),
+      variant: variants.get(s.user),
+    });
     if (s.end < marks.changed) expect(answer.late).toBe(false);
     if (s.start > marks.seen) expect(answer.late).toBe(true);
-    if (listedNow !== 'either') expect({ user: s.user, listed: answer.listed, guard: answer.guard }).toEqual({ user: s.user, listed: listedNow, guard: listedNow ? 'ran' : 'denied' });
+    if (listedNow !== 'either')
+      expect({ user: s.user, listed: answer.listed, guard: answer.guard }).toEqual({
+        user: s.user,
+        listed: listedNow,
+        guard: listedNow ? 'ran' : 'denied',
+      });
     else expect(answer.guard).toBe(answer.listed ? 'ran' : 'denied');
   }
   // The outage was under load: enough listed users asked while Redis was away to make the test mean something.

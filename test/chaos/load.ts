@@ -59,7 +59,12 @@ export async function runLoad(options: LoadOptions): Promise<Sample[]> {
   return samples;
 }
 
-function get(agent: Agent, url: string, user: string, boundMs: number): Promise<{ status: number; body: string; error?: string }> {
+function get(
+  agent: Agent,
+  url: string,
+  user: string,
+  boundMs: number,
+): Promise<{ status: number; body: string; error?: string }> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (value: { status: number; body: string; error?: string }) => {

@@ -42,7 +42,9 @@ function ok(run: CliRun): string {
 }
 
 test('the session of the issue: add, register ids and a pattern, check', async () => {
-  expect(ok(await cli('add', 'beta', '--percentage', '10', '--variants', 'control,new'))).toBe('beta: on, 10%, variants control,new\n');
+  expect(ok(await cli('add', 'beta', '--percentage', '10', '--variants', 'control,new'))).toBe(
+    'beta: on, 10%, variants control,new\n',
+  );
   expect(ok(await cli('register', 'beta', '447568110000', '443301'))).toBe('beta: registered 2 users\n');
   expect(ok(await cli('register', 'beta', '--pattern', '01$'))).toBe('beta: registered pattern /01$/\n');
   expect(ok(await cli('check', 'beta', '443301'))).toBe('on: listed user\n');
@@ -55,7 +57,10 @@ test('the session of the issue: add, register ids and a pattern, check', async (
     percentage: 10,
     users: expect.arrayContaining(['447568110000', '443301']),
     patterns: [{ source: '01$', flags: '' }],
-    variants: [{ name: 'control', weight: 1 }, { name: 'new', weight: 1 }],
+    variants: [
+      { name: 'control', weight: 1 },
+      { name: 'new', weight: 1 },
+    ],
   });
   expect((await reader.getFunc('beta'))!.users).toHaveLength(2);
 });
@@ -77,11 +82,23 @@ test('check words every reason, and --json gives the fields and the variant', as
 
   const answer = json<Record<string, unknown>>(await cli('--json', 'check', 'exp', '44488'));
   await reader.ready();
-  expect(answer).toEqual({ feature: 'exp', user: '44488', enabled: true, reason: 'everyone', variant: await reader.variant('exp', '44488') });
+  expect(answer).toEqual({
+    feature: 'exp',
+    user: '44488',
+    enabled: true,
+    reason: 'everyone',
+    variant: await reader.variant('exp', '44488'),
+  });
   expect(['a', 'b']).toContain(answer.variant);
   ok(await cli('percentage', 'exp', '10'));
   expect(json(await cli('check', 'exp', '44488', '--json'))).toEqual({
-    feature: 'exp', user: '44488', enabled: false, reason: 'bucket', bucket: 88, percentage: 10, variant: null,
+    feature: 'exp',
+    user: '44488',
+    enabled: false,
+    reason: 'bucket',
+    bucket: 88,
+    percentage: 10,
+    variant: null,
   });
 });
 
@@ -96,13 +113,25 @@ test('enable, disable, toggle, percentage, variants and remove change the stored
   expect(ok(await cli('disable', 'f'))).toBe('f: off, 0%\n');
   expect((await reader.getFunc('f'))!.enabled).toBe(false);
   expect(ok(await cli('toggle', 'f'))).toBe('f: on, 0%\n');
-  expect(json(await cli('--json', 'toggle', 'f'))).toEqual({ name: 'f', enabled: false, percentage: 0, patterns: [], variants: [] });
+  expect(json(await cli('--json', 'toggle', 'f'))).toEqual({
+    name: 'f',
+    enabled: false,
+    percentage: 0,
+    patterns: [],
+    variants: [],
+  });
   expect(ok(await cli('enable', 'f'))).toBe('f: on, 0%\n');
   expect(ok(await cli('percentage', 'f', '25'))).toBe('f: on, 25%\n');
   expect(ok(await cli('variants', 'f', 'a=90,b=10'))).toBe('f: on, 25%, variants a=90,b=10\n');
-  expect((await reader.getFunc('f'))!.variants).toEqual([{ name: 'a', weight: 90 }, { name: 'b', weight: 10 }]);
+  expect((await reader.getFunc('f'))!.variants).toEqual([
+    { name: 'a', weight: 90 },
+    { name: 'b', weight: 10 },
+  ]);
   ok(await cli('variants', 'f', '[{"name":"x,y","weight":2},"z"]'));
-  expect((await reader.getFunc('f'))!.variants).toEqual([{ name: 'x,y', weight: 2 }, { name: 'z', weight: 1 }]);
+  expect((await reader.getFunc('f'))!.variants).toEqual([
+    { name: 'x,y', weight: 2 },
+    { name: 'z', weight: 1 },
+  ]);
   ok(await cli('variants', 'f', '--none'));
   expect((await reader.getFunc('f'))!.variants).toEqual([]);
   ok(await cli('add', 'f', '--disabled'));
@@ -118,11 +147,23 @@ test('list and show, as tables and as JSON', async () => {
   ok(await cli('add', 'a', '--variants', 'x,y'));
   ok(await cli('register', 'a', 'u1', 'u2', 'u3', '--pattern', '^adm'));
   expect(json(await cli('--json', 'list'))).toEqual([
-    { name: 'a', enabled: true, percentage: 0, userCount: 3, patterns: [{ source: '^adm', flags: '' }], variants: [{ name: 'x', weight: 1 }, { name: 'y', weight: 1 }] },
+    {
+      name: 'a',
+      enabled: true,
+      percentage: 0,
+      userCount: 3,
+      patterns: [{ source: '^adm', flags: '' }],
+      variants: [
+        { name: 'x', weight: 1 },
+        { name: 'y', weight: 1 },
+      ],
+    },
     { name: 'b', enabled: true, percentage: 10, userCount: 0, patterns: [], variants: [] },
   ]);
   const table = ok(await cli('list'));
-  expect(table.split('\n').find((line) => line.includes(' a '))).toMatch(/│ a\s+│ on\s+│ 0\s+│ 3\s+│ \/\^adm\/\s+│ x,y\s+│/);
+  expect(table.split('\n').find((line) => line.includes(' a '))).toMatch(
+    /│ a\s+│ on\s+│ 0\s+│ 3\s+│ \/\^adm\/\s+│ x,y\s+│/,
+  );
   const shown = json<{ users: string[] }>(await cli('show', 'a', '--json'));
   expect(shown).toMatchObject({ name: 'a', enabled: true, percentage: 0, patterns: [{ source: '^adm', flags: '' }] });
   expect(shown.users.sort()).toEqual(['u1', 'u2', 'u3']);
@@ -155,23 +196,51 @@ test('invalid input exits 2 and changes nothing', async () => {
   expect(await reader.getFunc('beta')).toEqual(before);
   expect(await reader.listFuncs()).toEqual(['beta']);
   const run = await cli('--json', 'percentage', 'beta', '101');
-  expect(JSON.parse(run.stderr)).toEqual({ error: { code: 'HANOI_INVALID_ARGUMENT', message: expect.stringContaining('101'), exitCode: 2 } });
+  expect(JSON.parse(run.stderr)).toEqual({
+    error: { code: 'HANOI_INVALID_ARGUMENT', message: expect.stringContaining('101'), exitCode: 2 },
+  });
 });
 
 test('every management command on an unknown feature exits 3', async () => {
   for (const args of [
-    ['enable', 'nope'], ['disable', 'nope'], ['toggle', 'nope'], ['percentage', 'nope', '5'],
-    ['variants', 'nope', 'a,b'], ['register', 'nope', 'u1'], ['unregister', 'nope', 'u1'],
-    ['register', 'nope', '--pattern', 'x'], ['remove', 'nope'], ['show', 'nope'],
+    ['enable', 'nope'],
+    ['disable', 'nope'],
+    ['toggle', 'nope'],
+    ['percentage', 'nope', '5'],
+    ['variants', 'nope', 'a,b'],
+    ['register', 'nope', 'u1'],
+    ['unregister', 'nope', 'u1'],
+    ['register', 'nope', '--pattern', 'x'],
+    ['remove', 'nope'],
+    ['show', 'nope'],
   ]) {
     const run = await cli(...args);
-    expect({ args, code: run.code, stderr: run.stderr }).toEqual({ args, code: 3, stderr: expect.stringContaining('"nope" does not exist') });
+    expect({ args, code: run.code, stderr: run.stderr }).toEqual({
+      args,
+      code: 3,
+      stderr: expect.stringContaining('"nope" does not exist'),
+    });
   }
   expect(await reader.listFuncs()).toEqual([]);
 });
 
 test('--help on every command', async () => {
-  const commands = ['list', 'show', 'add', 'enable', 'disable', 'toggle', 'percentage', 'variants', 'register', 'unregister', 'remove', 'check', 'export', 'import'];
+  const commands = [
+    'list',
+    'show',
+    'add',
+    'enable',
+    'disable',
+    'toggle',
+    'percentage',
+    'variants',
+    'register',
+    'unregister',
+    'remove',
+    'check',
+    'export',
+    'import',
+  ];
   const top = await hanoi(['--help']);
   expect(top.code).toBe(0);
   for (const command of commands) expect(top.stdout).toContain(`  ${command}`);

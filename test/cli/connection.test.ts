@@ -28,7 +28,9 @@ test('a closed port exits 4, saying what it tried', async () => {
   expect(run.stdout).toBe('');
   expect(run.stderr).toContain(`Redis at redis://127.0.0.1:${port} could not be reached`);
   expect(run.stderr).toContain('ECONNREFUSED');
-  const asJson = await hanoi(['--json', '--redis', `redis://127.0.0.1:${port}`, 'add', 'beta'], { killAfterMs: 15_000 });
+  const asJson = await hanoi(['--json', '--redis', `redis://127.0.0.1:${port}`, 'add', 'beta'], {
+    killAfterMs: 15_000,
+  });
   expect(asJson.code).toBe(4);
   expect(JSON.parse(asJson.stderr)).toMatchObject({ error: { code: 'HANOI_BACKEND_UNAVAILABLE', exitCode: 4 } });
 });
@@ -72,8 +74,10 @@ test('malformed connection options exit 2', async () => {
 
 test('--backend simple and highperf share the store and give the same answers', async () => {
   const prefix = uniquePrefix('cli-backends');
-  const simple = (...args: string[]) => hanoi(['--redis', redis.url, '--prefix', prefix, '--backend', 'simple', ...args]);
-  const highperf = (...args: string[]) => hanoi(['--redis', redis.url, '--prefix', prefix, '--backend', 'highperf', ...args]);
+  const simple = (...args: string[]) =>
+    hanoi(['--redis', redis.url, '--prefix', prefix, '--backend', 'simple', ...args]);
+  const highperf = (...args: string[]) =>
+    hanoi(['--redis', redis.url, '--prefix', prefix, '--backend', 'highperf', ...args]);
   expect((await simple('add', 'beta', '--percentage', '10')).code).toBe(0);
   expect((await highperf('register', 'beta', '443301')).code).toBe(0);
   for (const run of [simple, highperf]) {
@@ -107,7 +111,12 @@ describe('on a Redis Cluster', () => {
     try {
       await rollout.ready();
       expect(await rollout.getFunc('beta')).toEqual({
-        name: 'beta', enabled: true, percentage: 10, users: ['447568110000'], patterns: [], variants: [],
+        name: 'beta',
+        enabled: true,
+        percentage: 10,
+        users: ['447568110000'],
+        patterns: [],
+        variants: [],
       });
     } finally {
       await rollout.close();

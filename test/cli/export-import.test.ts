@@ -55,7 +55,14 @@ async function seed(rollout: Rollout): Promise<void> {
   await rollout.register('beta', ['447568110000', '443301', 'a,b', 'c|d']);
   await rollout.register('beta', /01$/);
   await rollout.register('beta', /^ADM/i);
-  await rollout.addFunc('checkout', { percentage: 50, enabled: false, variants: [{ name: 'a', weight: 90 }, { name: 'b', weight: 10 }] });
+  await rollout.addFunc('checkout', {
+    percentage: 50,
+    enabled: false,
+    variants: [
+      { name: 'a', weight: 90 },
+      { name: 'b', weight: 10 },
+    ],
+  });
   await rollout.addFunc('__proto__', { percentage: 100 });
 }
 
@@ -74,10 +81,18 @@ test('export, then import into another prefix, gives the same features', async (
   const original = await withRollout(from, everything);
   expect(await withRollout(to, everything)).toEqual(original);
   expect(original).toContainEqual({
-    name: 'beta', enabled: true, percentage: 10,
+    name: 'beta',
+    enabled: true,
+    percentage: 10,
     users: ['443301', '447568110000', 'a,b', 'c|d'],
-    patterns: expect.arrayContaining([{ source: '01$', flags: '' }, { source: '^ADM', flags: 'i' }]),
-    variants: [{ name: 'control', weight: 1 }, { name: 'new', weight: 1 }],
+    patterns: expect.arrayContaining([
+      { source: '01$', flags: '' },
+      { source: '^ADM', flags: 'i' },
+    ]),
+    variants: [
+      { name: 'control', weight: 1 },
+      { name: 'new', weight: 1 },
+    ],
   });
 });
 
@@ -91,10 +106,19 @@ test('import makes each feature match the file; --replace removes the others', a
     await rollout.addFunc('other');
   });
   const path = join(dir, 'partial.json');
-  const wanted = { name: 'beta', enabled: true, percentage: 10, users: ['443301', 'new-user'], patterns: [{ source: '01$', flags: '' }], variants: [] };
+  const wanted = {
+    name: 'beta',
+    enabled: true,
+    percentage: 10,
+    users: ['443301', 'new-user'],
+    patterns: [{ source: '01$', flags: '' }],
+    variants: [],
+  };
   writeFileSync(path, JSON.stringify({ hanoi: 1, features: [wanted] }));
 
-  expect(ok(await cli('--json', 'import', path))).toBe(`${JSON.stringify({ created: [], updated: ['beta'], removed: [] }, null, 2)}\n`);
+  expect(ok(await cli('--json', 'import', path))).toBe(
+    `${JSON.stringify({ created: [], updated: ['beta'], removed: [] }, null, 2)}\n`,
+  );
   expect(await withRollout(prefix, everything)).toEqual([
     { ...wanted, users: ['443301', 'new-user'] },
     { name: 'other', enabled: true, percentage: 0, users: [], patterns: [], variants: [] },

@@ -32,7 +32,8 @@ test('commands run on an injected rollout, which is closed after each', async ()
   const rollout = new Rollout(new MemoryBackend());
   const session = memorySession(rollout);
   const { io, output } = capture();
-  const cli = (...args: string[]) => run(['--redis', 'redis://unused.invalid:1', ...args], { io, openSession: session.open });
+  const cli = (...args: string[]) =>
+    run(['--redis', 'redis://unused.invalid:1', ...args], { io, openSession: session.open });
   expect(await cli('add', 'beta', '--percentage', '10', '--variants', 'control=3,new=1')).toBe(ExitCode.OK);
   expect(await cli('register', 'beta', '447568110000', '443301')).toBe(ExitCode.OK);
   expect(await cli('check', 'beta', '443301')).toBe(ExitCode.OK);
@@ -48,7 +49,13 @@ test('commands run on an injected rollout, which is closed after each', async ()
     'off: bucket 88 is not under 10%',
     'off: no such feature',
   ]);
-  expect(await rollout.getFunc('beta')).toMatchObject({ percentage: 10, variants: [{ name: 'control', weight: 3 }, { name: 'new', weight: 1 }] });
+  expect(await rollout.getFunc('beta')).toMatchObject({
+    percentage: 10,
+    variants: [
+      { name: 'control', weight: 3 },
+      { name: 'new', weight: 1 },
+    ],
+  });
   expect(output().err).toContain('Feature "ghost" does not exist');
   expect(output().err).toContain('Invalid percentage: 50.5');
   // The invalid percentage was refused before a session was opened.
@@ -68,9 +75,19 @@ test('check puts every reason into words', () => {
   expect(explanationText({ enabled: false, reason: 'disabled' })).toBe('off: the feature is disabled');
   expect(explanationText({ enabled: true, reason: 'everyone' })).toBe('on: everyone (100%)');
   expect(explanationText({ enabled: true, reason: 'listed' })).toBe('on: listed user');
-  expect(explanationText({ enabled: true, reason: 'pattern', pattern: { source: '01$', flags: '' } })).toBe('on: matches pattern /01$/');
-  expect(explanationText({ enabled: false, reason: 'bucket', bucket: 88, percentage: 10 })).toBe('off: bucket 88 is not under 10%');
-  expect(explanationText({ enabled: true, reason: 'bucket', bucket: 5, percentage: 10 })).toBe('on: bucket 5 is under 10%');
-  expect(explanationText({ enabled: false, reason: 'no-user', percentage: 10 })).toBe('off: no user given, and the feature is at 10%, not 100%');
-  expect(explanationText({ enabled: true, reason: 'no-user', percentage: 100 })).toBe('on: no user given, and the feature is on for everyone (100%)');
+  expect(explanationText({ enabled: true, reason: 'pattern', pattern: { source: '01$', flags: '' } })).toBe(
+    'on: matches pattern /01$/',
+  );
+  expect(explanationText({ enabled: false, reason: 'bucket', bucket: 88, percentage: 10 })).toBe(
+    'off: bucket 88 is not under 10%',
+  );
+  expect(explanationText({ enabled: true, reason: 'bucket', bucket: 5, percentage: 10 })).toBe(
+    'on: bucket 5 is under 10%',
+  );
+  expect(explanationText({ enabled: false, reason: 'no-user', percentage: 10 })).toBe(
+    'off: no user given, and the feature is at 10%, not 100%',
+  );
+  expect(explanationText({ enabled: true, reason: 'no-user', percentage: 100 })).toBe(
+    'on: no user given, and the feature is on for everyone (100%)',
+  );
 });

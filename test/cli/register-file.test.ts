@@ -86,7 +86,9 @@ test('a bad line with --skip-invalid: the rest goes in, the bad lines are report
   expect(run.stderr).toContain(`${path}:5: 600 characters`);
   expect(await storedUsers('beta')).toEqual(['u1', 'u2', 'u4', 'u6']);
 
-  const report = json<Record<string, unknown>>(await cli('--json', 'unregister', 'beta', '--file', path, '--skip-invalid'));
+  const report = json<Record<string, unknown>>(
+    await cli('--json', 'unregister', 'beta', '--file', path, '--skip-invalid'),
+  );
   expect(report).toMatchObject({ feature: 'beta', unregister: { users: 4, patterns: [] }, skipped: 2 });
   expect(report.invalid).toEqual([
     { line: 3, reason: 'an empty line is not a user id' },
@@ -127,7 +129,10 @@ test('on a terminal, a progress bar is drawn on stderr', () => {
     }
   })();
   if (!hasScript) return; // util-linux's script is not installed here: nothing to drive a terminal with
-  const ids = file('bar.txt', Array.from({ length: 5000 }, (_, i) => `bar-${i}`));
+  const ids = file(
+    'bar.txt',
+    Array.from({ length: 5000 }, (_, i) => `bar-${i}`),
+  );
   const base = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} --redis ${redis.url} --prefix ${prefix}`;
   execFileSync('script', ['-qec', `${base} add beta`, '/dev/null'], { stdio: 'ignore' });
   const screen = execFileSync('script', ['-qec', `${base} register beta --file ${JSON.stringify(ids)}`, '/dev/null'], {
@@ -136,8 +141,12 @@ test('on a terminal, a progress bar is drawn on stderr', () => {
   expect(screen).toMatch(/checking \[/);
   expect(screen).toMatch(/registering \[/);
   expect(screen).toContain('beta: registered 5000 users');
-  const quiet = execFileSync('script', ['-qec', `${base} --no-progress unregister beta --file ${JSON.stringify(ids)}`, '/dev/null'], {
-    encoding: 'utf8',
-  });
+  const quiet = execFileSync(
+    'script',
+    ['-qec', `${base} --no-progress unregister beta --file ${JSON.stringify(ids)}`, '/dev/null'],
+    {
+      encoding: 'utf8',
+    },
+  );
   expect(quiet).not.toMatch(/\[[=-]+\]/);
 });

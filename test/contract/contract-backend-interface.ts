@@ -19,7 +19,10 @@ export function describeBackendInterface(use: UseSubject): void {
       expect(backend.peek('beta')).toBeUndefined();
       await rollout.addFunc('beta', { percentage: 20, variants: ['a', { name: 'b', weight: 3 }] });
       expect(backend.peek('beta')).toMatchObject({ name: 'beta', enabled: true, percentage: 20, hasUsers: false });
-      expect(backend.peek('beta')!.variants).toEqual([{ name: 'a', weight: 1 }, { name: 'b', weight: 3 }]);
+      expect(backend.peek('beta')!.variants).toEqual([
+        { name: 'a', weight: 1 },
+        { name: 'b', weight: 3 },
+      ]);
       await rollout.setPercentage('beta', 35);
       expect(backend.peek('beta')!.percentage).toBe(35);
       await rollout.disable('beta');

@@ -124,8 +124,18 @@ export function describeEvaluation(use: UseSubject): void {
       await rollout.register('f', inBucket);
       await rollout.register('f', /^zz/);
       expect(await rollout.explain('f', inBucket)).toEqual({ enabled: true, reason: 'listed' });
-      expect(await rollout.explain('f', idInBucket(4))).toEqual({ enabled: true, reason: 'bucket', bucket: 4, percentage: 50 });
-      expect(await rollout.explain('f', idInBucket(77))).toEqual({ enabled: false, reason: 'bucket', bucket: 77, percentage: 50 });
+      expect(await rollout.explain('f', idInBucket(4))).toEqual({
+        enabled: true,
+        reason: 'bucket',
+        bucket: 4,
+        percentage: 50,
+      });
+      expect(await rollout.explain('f', idInBucket(77))).toEqual({
+        enabled: false,
+        reason: 'bucket',
+        bucket: 77,
+        percentage: 50,
+      });
     });
   });
 }

@@ -18,14 +18,21 @@ export function describeManagement(use: UseSubject): void {
 
     it('addFunc takes percentage, variants and enabled; names weigh 1', async () => {
       const { rollout } = use();
-      await rollout.addFunc('cdc_on', { percentage: 80, variants: ['foo', { name: 'bar', weight: 3 }], enabled: false });
+      await rollout.addFunc('cdc_on', {
+        percentage: 80,
+        variants: ['foo', { name: 'bar', weight: 3 }],
+        enabled: false,
+      });
       expect(await rollout.getFunc('cdc_on')).toEqual({
         name: 'cdc_on',
         enabled: false,
         percentage: 80,
         users: [],
         patterns: [],
-        variants: [{ name: 'foo', weight: 1 }, { name: 'bar', weight: 3 }],
+        variants: [
+          { name: 'foo', weight: 1 },
+          { name: 'bar', weight: 3 },
+        ],
       });
     });
 
@@ -42,7 +49,10 @@ export function describeManagement(use: UseSubject): void {
         percentage: 30,
         users: ['u1', 'u2'],
         patterns: [{ source: '01$', flags: '' }],
-        variants: [{ name: 'a', weight: 1 }, { name: 'b', weight: 1 }],
+        variants: [
+          { name: 'a', weight: 1 },
+          { name: 'b', weight: 1 },
+        ],
       });
       await rollout.addFunc('beta');
       expect((await rollout.getFunc('beta'))!.percentage).toBe(30);

@@ -2,16 +2,58 @@ import { comparable, type UseSubject } from './contract-subject';
 
 /** Names a backend might trip on: prototype keys, its own separators, hash tags, bookkeeping words. */
 export const TRICKY_NAMES = [
-  '__proto__', 'constructor', 'hasOwnProperty', 'toString', 'prototype',
-  'x', 'users:x', 'x:users', 'x:patterns', 'patterns:x', 'x:', ':x', 'users', 'patterns', 'features', '__features__',
-  'a', 'b', 'a,b', 'a|b', '{x}', 'x}', '{x', '{}', '*', '?', '[a]', '%s', 'a\\b', '"q"',
-  '🚀', 'été', '中文', 'n'.repeat(128), '😀'.repeat(128),
+  '__proto__',
+  'constructor',
+  'hasOwnProperty',
+  'toString',
+  'prototype',
+  'x',
+  'users:x',
+  'x:users',
+  'x:patterns',
+  'patterns:x',
+  'x:',
+  ':x',
+  'users',
+  'patterns',
+  'features',
+  '__features__',
+  'a',
+  'b',
+  'a,b',
+  'a|b',
+  '{x}',
+  'x}',
+  '{x',
+  '{}',
+  '*',
+  '?',
+  '[a]',
+  '%s',
+  'a\\b',
+  '"q"',
+  '🚀',
+  'été',
+  '中文',
+  'n'.repeat(128),
+  '😀'.repeat(128),
 ];
 
 /** Ids a backend might trip on: its separators, line breaks, emoji, the longest allowed. */
 export const TRICKY_IDS = [
-  'a,b', 'a|b', 'line\nbreak', 'tab\there', 'nul\u0000byte', '😀', 'üñï', ' ', '{u}', 'users:x', '__proto__',
-  'i'.repeat(512), '😀'.repeat(512),
+  'a,b',
+  'a|b',
+  'line\nbreak',
+  'tab\there',
+  'nul\u0000byte',
+  '😀',
+  'üñï',
+  ' ',
+  '{u}',
+  'users:x',
+  '__proto__',
+  'i'.repeat(512),
+  '😀'.repeat(512),
 ];
 
 /** Feature names and user ids are stored and read back faithfully, and never collide. */
@@ -53,7 +95,12 @@ export function describeNamesAndIds(use: UseSubject): void {
       expect((await rollout.listFuncs()).sort()).toEqual(names.filter((n) => n !== 'users:x').sort());
       for (const name of ['x', '__proto__', 'constructor', 'x}', 'a', 'b']) {
         expect(comparable(await rollout.getFunc(name))).toEqual({
-          name, enabled: true, percentage: 0, users: [`only-${name}`], patterns: [], variants: [],
+          name,
+          enabled: true,
+          percentage: 0,
+          users: [`only-${name}`],
+          patterns: [],
+          variants: [],
         });
       }
       expect(await rollout.isEnabled('a', 'shared')).toBe(false);

@@ -62,7 +62,13 @@ export function describeVariants(use: UseSubject): void {
 
     it('weights survive the store: a 90/10 split stays 90/10, not 50/50', async () => {
       const { rollout } = use();
-      await rollout.addFunc('exp', { percentage: 100, variants: [{ name: 'big', weight: 90 }, { name: 'small', weight: 10 }] });
+      await rollout.addFunc('exp', {
+        percentage: 100,
+        variants: [
+          { name: 'big', weight: 90 },
+          { name: 'small', weight: 10 },
+        ],
+      });
       let small = 0;
       for (let i = 0; i < 2000; i++) if ((await rollout.variant('exp', `w-${i}`)) === 'small') small++;
       expect(small / 2000).toBeGreaterThan(0.06);

@@ -41,7 +41,9 @@ describe('rollout.check as a standard decorator on async class methods', () => {
   it('without a position, the current user is checked', async () => {
     const { rollout, service } = await setup();
     await expect(rollout.withCurrentId('alice', () => service.forCurrentUser())).resolves.toBe('Q3 for alice');
-    await expect(rollout.withCurrentId('bob', () => service.forCurrentUser())).rejects.toBeInstanceOf(FeatureDisabledError);
+    await expect(rollout.withCurrentId('bob', () => service.forCurrentUser())).rejects.toBeInstanceOf(
+      FeatureDisabledError,
+    );
     await expect(service.forCurrentUser()).rejects.toBeInstanceOf(MissingUserError);
   });
 

@@ -1,4 +1,11 @@
-import { FeatureDisabledError, FeatureNotFoundError, InvalidArgumentError, MemoryBackend, MissingUserError, Rollout } from '@hanoi/core';
+import {
+  FeatureDisabledError,
+  FeatureNotFoundError,
+  InvalidArgumentError,
+  MemoryBackend,
+  MissingUserError,
+  Rollout,
+} from '@hanoi/core';
 
 async function setup() {
   const rollout = new Rollout(new MemoryBackend());
@@ -44,7 +51,12 @@ describe('rollout.check(name, position?) (SPEC: Guards)', () => {
   it('denied: FeatureDisabledError naming feature and user, and the function is not called', async () => {
     const rollout = await setup();
     const fn = jest.fn();
-    const error = await rollout.check('cdc_on', 1)(fn)('stranger').catch((err: unknown) => err);
+    const error = await rollout
+      .check(
+        'cdc_on',
+        1,
+      )(fn)('stranger')
+      .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(FeatureDisabledError);
     expect(error).toMatchObject({ code: 'HANOI_FEATURE_DISABLED', feature: 'cdc_on', userId: 'stranger' });
     expect(fn).not.toHaveBeenCalled();
@@ -61,7 +73,12 @@ describe('rollout.check(name, position?) (SPEC: Guards)', () => {
   it('unknown feature: FeatureNotFoundError, the function is not called', async () => {
     const rollout = await setup();
     const fn = jest.fn();
-    const error = await rollout.check('nope', 1)(fn)('allowed').catch((err: unknown) => err);
+    const error = await rollout
+      .check(
+        'nope',
+        1,
+      )(fn)('allowed')
+      .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(FeatureNotFoundError);
     expect(error).toMatchObject({ code: 'HANOI_FEATURE_NOT_FOUND', feature: 'nope' });
     expect(fn).not.toHaveBeenCalled();
@@ -90,7 +107,9 @@ describe('rollout.check(name, position?) (SPEC: Guards)', () => {
   it('a rejection of the function comes through as is', async () => {
     const rollout = await setup();
     const boom = new Error('boom');
-    await expect(rollout.check('cdc_on', 1)(async (_user: string) => Promise.reject(boom))('allowed')).rejects.toBe(boom);
+    await expect(rollout.check('cdc_on', 1)(async (_user: string) => Promise.reject(boom))('allowed')).rejects.toBe(
+      boom,
+    );
   });
 
   it('checks at call time, so a change after wrapping counts', async () => {

@@ -7,7 +7,10 @@ const FLOWS = 100;
 async function setup() {
   const rollout = new Rollout(new MemoryBackend());
   await rollout.addFunc('even'); // listed: the even-numbered users only
-  await rollout.register('even', Array.from({ length: FLOWS / 2 }, (_, i) => `user-${2 * i}`));
+  await rollout.register(
+    'even',
+    Array.from({ length: FLOWS / 2 }, (_, i) => `user-${2 * i}`),
+  );
   return rollout;
 }
 
@@ -70,7 +73,11 @@ describe('the current user is per async flow (SPEC: The current user)', () => {
       rollout.setCurrentId('changed-inside');
     });
     expect(rollout.getCurrentId()).toBeUndefined();
-    expect(() => rollout.withCurrentId('throws', () => { throw new Error('x'); })).toThrow('x');
+    expect(() =>
+      rollout.withCurrentId('throws', () => {
+        throw new Error('x');
+      }),
+    ).toThrow('x');
     expect(rollout.getCurrentId()).toBeUndefined();
     await expect(rollout.withCurrentId('rejects', async () => Promise.reject(new Error('y')))).rejects.toThrow('y');
     expect(rollout.getCurrentId()).toBeUndefined();

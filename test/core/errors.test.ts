@@ -10,10 +10,25 @@ import {
 describe('errors (SPEC: HanoiError with a stable code and a message that says what to do)', () => {
   const cases: [HanoiError, string, string, RegExp][] = [
     [new FeatureNotFoundError('beta'), 'FeatureNotFoundError', 'HANOI_FEATURE_NOT_FOUND', /addFunc\("beta"\)/],
-    [new FeatureDisabledError('beta', 'u1'), 'FeatureDisabledError', 'HANOI_FEATURE_DISABLED', /"u1".*(Register|raise|enable)/s],
+    [
+      new FeatureDisabledError('beta', 'u1'),
+      'FeatureDisabledError',
+      'HANOI_FEATURE_DISABLED',
+      /"u1".*(Register|raise|enable)/s,
+    ],
     [new MissingUserError('beta'), 'MissingUserError', 'HANOI_MISSING_USER', /withCurrentId/],
-    [new InvalidArgumentError('percentage', 101, 'A percentage is an integer from 0 to 100.'), 'InvalidArgumentError', 'HANOI_INVALID_ARGUMENT', /^Invalid percentage: 101\. A percentage/],
-    [new BackendUnavailableError('Redis did not answer; retry later.'), 'BackendUnavailableError', 'HANOI_BACKEND_UNAVAILABLE', /retry/],
+    [
+      new InvalidArgumentError('percentage', 101, 'A percentage is an integer from 0 to 100.'),
+      'InvalidArgumentError',
+      'HANOI_INVALID_ARGUMENT',
+      /^Invalid percentage: 101\. A percentage/,
+    ],
+    [
+      new BackendUnavailableError('Redis did not answer; retry later.'),
+      'BackendUnavailableError',
+      'HANOI_BACKEND_UNAVAILABLE',
+      /retry/,
+    ],
   ];
 
   it.each(cases)('%s: name %s, code %s, a next step in the message', (error, name, code, message) => {

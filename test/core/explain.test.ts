@@ -51,14 +51,29 @@ describe('explain(name, user?) says which rule decided', () => {
 
   it('bucket, with the bucket and the percentage, on both sides of the line', async () => {
     const rollout = await setup();
-    expect(await rollout.explain('f', idInBucket(29))).toEqual({ enabled: true, reason: 'bucket', bucket: 29, percentage: 30 });
-    expect(await rollout.explain('f', idInBucket(30))).toEqual({ enabled: false, reason: 'bucket', bucket: 30, percentage: 30 });
+    expect(await rollout.explain('f', idInBucket(29))).toEqual({
+      enabled: true,
+      reason: 'bucket',
+      bucket: 29,
+      percentage: 30,
+    });
+    expect(await rollout.explain('f', idInBucket(30))).toEqual({
+      enabled: false,
+      reason: 'bucket',
+      bucket: 30,
+      percentage: 30,
+    });
   });
 
   it('the README’s 44488 at 80% is bucket 88, off', async () => {
     const rollout = new Rollout(new MemoryBackend());
     await rollout.addFunc('cdc_on', { percentage: 80 });
-    expect(await rollout.explain('cdc_on', '44488')).toEqual({ enabled: false, reason: 'bucket', bucket: 88, percentage: 80 });
+    expect(await rollout.explain('cdc_on', '44488')).toEqual({
+      enabled: false,
+      reason: 'bucket',
+      bucket: 88,
+      percentage: 80,
+    });
   });
 
   it('forUser().explain gives the same answers, and uses the current user', async () => {

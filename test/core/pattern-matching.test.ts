@@ -23,13 +23,17 @@ describe('pattern matching (SPEC rule 6: a search, unanchored, any pattern)', ()
 
   it('answers "any of them matches" for several patterns together', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(source, flags), { minLength: 1, maxLength: 5 }), fc.array(id, { minLength: 1, maxLength: 10 }), (specs, ids) => {
-        const compiled = specs.map(([src, fl]) => compilePattern(patternSpec(new RegExp(src, fl))));
-        for (const userId of ids) {
-          const reference = specs.some(([src, fl]) => new RegExp(src, fl).test(userId));
-          expect(matchesAny(compiled, userId)).toBe(reference);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(source, flags), { minLength: 1, maxLength: 5 }),
+        fc.array(id, { minLength: 1, maxLength: 10 }),
+        (specs, ids) => {
+          const compiled = specs.map(([src, fl]) => compilePattern(patternSpec(new RegExp(src, fl))));
+          for (const userId of ids) {
+            const reference = specs.some(([src, fl]) => new RegExp(src, fl).test(userId));
+            expect(matchesAny(compiled, userId)).toBe(reference);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -49,11 +53,15 @@ describe('pattern matching (SPEC rule 6: a search, unanchored, any pattern)', ()
   it('gives the same verdicts for returning users, past the remembered 8,192', () => {
     const compiled = [/-9+$/, /^u-0+1/i].map((re) => compilePattern(patternSpec(re)));
     const references = [/-9+$/, /^u-0+1/i];
-    const ids = Array.from({ length: 20_000 }, (_, i) => `u-${String((i * 7919) % 12_000).padStart(5, '0')}${i % 3 === 0 ? '-99' : ''}`);
+    const ids = Array.from(
+      { length: 20_000 },
+      (_, i) => `u-${String((i * 7919) % 12_000).padStart(5, '0')}${i % 3 === 0 ? '-99' : ''}`,
+    );
     for (const round of [1, 2]) {
       for (const userId of ids) {
         const reference = references.some((re) => re.test(userId));
-        if (matchesAny(compiled, userId) !== reference) throw new Error(`round ${round}: ${userId} should be ${reference}`);
+        if (matchesAny(compiled, userId) !== reference)
+          throw new Error(`round ${round}: ${userId} should be ${reference}`);
       }
     }
     expect(matchesAny(compiled, 'u-0001')).toBe(true);

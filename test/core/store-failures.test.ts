@@ -25,7 +25,10 @@ describe('a check never throws because of the store (SPEC: Errors)', () => {
     const backend = flakyBackend();
     const logged: unknown[][] = [];
     const onError = jest.fn();
-    const rollout = new Rollout(backend, { logger: { warn: (...a) => logged.push(a), error: (...a) => logged.push(a) }, onError });
+    const rollout = new Rollout(backend, {
+      logger: { warn: (...a) => logged.push(a), error: (...a) => logged.push(a) },
+      onError,
+    });
     await rollout.addFunc('beta', { percentage: 100 });
     await rollout.addFunc('listed');
     await rollout.register('listed', 'alice');

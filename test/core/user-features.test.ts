@@ -84,6 +84,8 @@ describe('withFeatures(view, fn): the view answers inside fn', () => {
 
   it('refuses anything but a view from forUser', async () => {
     const rollout = await setup();
-    expect(() => rollout.withFeatures({} as never, () => 1)).toThrow(expect.objectContaining({ code: 'HANOI_INVALID_ARGUMENT', field: 'features' }));
+    expect(() => rollout.withFeatures({} as never, () => 1)).toThrow(
+      expect.objectContaining({ code: 'HANOI_INVALID_ARGUMENT', field: 'features' }),
+    );
   });
 });

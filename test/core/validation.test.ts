@@ -46,7 +46,18 @@ describe('feature names (SPEC: 1..128 characters, no whitespace or control chara
 
   it('128 characters (emoji counted once) is a name; so are __proto__, constructor and names with : | , { }', async () => {
     const rollout = new Rollout(new MemoryBackend());
-    const names = ['x'.repeat(128), '😀'.repeat(128), '__proto__', 'constructor', 'a:b', 'a|b', 'a,b', '{a}', 'Beta', 'beta'];
+    const names = [
+      'x'.repeat(128),
+      '😀'.repeat(128),
+      '__proto__',
+      'constructor',
+      'a:b',
+      'a|b',
+      'a,b',
+      '{a}',
+      'Beta',
+      'beta',
+    ];
     for (const name of names) await rollout.addFunc(name, { percentage: 100 });
     expect((await rollout.listFuncs()).sort()).toEqual([...names].sort());
     for (const name of names) expect(await rollout.isEnabled(name, 'anyone')).toBe(true);
@@ -90,15 +101,30 @@ describe('user ids (SPEC: 1..512 code points; NaN and Infinity are not ids)', ()
 });
 
 describe('percentages and variants', () => {
-  it.each([[101, '101'], [-1, '-1'], [50.5, '50.5'], ['50', '"50"'], [NaN, 'NaN'], [Infinity, 'Infinity'], [null, 'null']])(
-    'percentage %p is refused by addFunc and setPercentage',
-    async (percentage, shown) => {
-      const rollout = await setup();
-      await rejectsInvalid(rollout, () => rollout.addFunc('beta', { percentage: percentage as never }), 'percentage', shown);
-      await rejectsInvalid(rollout, () => rollout.addFunc('new', { percentage: percentage as never }), 'percentage', shown);
-      await rejectsInvalid(rollout, () => rollout.setPercentage('beta', percentage as never), 'percentage', shown);
-    },
-  );
+  it.each([
+    [101, '101'],
+    [-1, '-1'],
+    [50.5, '50.5'],
+    ['50', '"50"'],
+    [NaN, 'NaN'],
+    [Infinity, 'Infinity'],
+    [null, 'null'],
+  ])('percentage %p is refused by addFunc and setPercentage', async (percentage, shown) => {
+    const rollout = await setup();
+    await rejectsInvalid(
+      rollout,
+      () => rollout.addFunc('beta', { percentage: percentage as never }),
+      'percentage',
+      shown,
+    );
+    await rejectsInvalid(
+      rollout,
+      () => rollout.addFunc('new', { percentage: percentage as never }),
+      'percentage',
+      shown,
+    );
+    await rejectsInvalid(rollout, () => rollout.setPercentage('beta', percentage as never), 'percentage', shown);
+  });
 
   it.each([
     ['a duplicate name', ['a', 'a'], 'variants', '"a"'],

@@ -51,13 +51,19 @@ describe('variants are fair at any percentage (SPEC: within 1.5 points over 20,0
   });
 
   it.each([1, 100])('weighted 90/10 at %i%% splits 90/10', async (percentage) => {
-    const split = await shares(percentage, [{ name: 'control', weight: 90 }, { name: 'new', weight: 10 }]);
+    const split = await shares(percentage, [
+      { name: 'control', weight: 90 },
+      { name: 'new', weight: 10 },
+    ]);
     expect(Math.abs(split.get('control')! - 90)).toBeLessThanOrEqual(1.5);
     expect(Math.abs(split.get('new')! - 10)).toBeLessThanOrEqual(1.5);
   });
 
   it('weights are relative: 9/1 splits as 90/10', async () => {
-    const split = await shares(100, [{ name: 'control', weight: 9 }, { name: 'new', weight: 1 }]);
+    const split = await shares(100, [
+      { name: 'control', weight: 9 },
+      { name: 'new', weight: 1 },
+    ]);
     expect(Math.abs(split.get('new')! - 10)).toBeLessThanOrEqual(1.5);
   });
 });

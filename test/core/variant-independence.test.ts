@@ -76,6 +76,7 @@ describe('variants are sticky (SPEC: same in every process, after a restart)', (
 
   it('42 and "42" get the same variant', async () => {
     const rollout = await rolloutWith({ exp: ['a', 'b', 'c', 'd', 'e'] });
-    for (const n of [0, 7, 42, 1234567]) expect(await rollout.variant('exp', n)).toBe(await rollout.variant('exp', String(n)));
+    for (const n of [0, 7, 42, 1234567])
+      expect(await rollout.variant('exp', n)).toBe(await rollout.variant('exp', String(n)));
   });
 });

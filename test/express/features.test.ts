@@ -79,7 +79,12 @@ describe.each(EXPRESS_VERSIONS)('features() on %s', (_label, express) => {
     const rollout = await makeRollout();
     const res = await request(app(rollout)).get('/').set('x-user-id', 'alice').expect(200);
     expect(res.body).toEqual({
-      user: null, enabled: ['cdc_on', 'everyone'], checkout: false, variant: null, current: null, service: false,
+      user: null,
+      enabled: ['cdc_on', 'everyone'],
+      checkout: false,
+      variant: null,
+      current: null,
+      service: false,
     });
   });
 
@@ -90,7 +95,10 @@ describe.each(EXPRESS_VERSIONS)('features() on %s', (_label, express) => {
     const numeric = app(rollout, { user: () => 42 });
     expect((await request(numeric).get('/')).body.user).toBe('42');
     const later = app(rollout, { user: async (req) => `async-${req.header('x-user-id')}` });
-    expect((await request(later).get('/').set('x-user-id', 'bob')).body).toMatchObject({ user: 'async-bob', current: 'async-bob' });
+    expect((await request(later).get('/').set('x-user-id', 'bob')).body).toMatchObject({
+      user: 'async-bob',
+      current: 'async-bob',
+    });
   });
 
   it.each([
@@ -111,9 +119,14 @@ describe.each(EXPRESS_VERSIONS)('features() on %s', (_label, express) => {
   });
 
   it.each([
-    ['throws', () => { throw new Error('session store down'); }],
+    [
+      'throws',
+      () => {
+        throw new Error('session store down');
+      },
+    ],
     ['rejects', () => Promise.reject(new Error('session store down'))],
-  ])('sends a resolver that %s to the app\'s error handler, and the process stays up', async (_how, user) => {
+  ])("sends a resolver that %s to the app's error handler, and the process stays up", async (_how, user) => {
     const watch = watchUnhandled();
     try {
       const rollout = await makeRollout();
@@ -137,7 +150,9 @@ describe.each(EXPRESS_VERSIONS)('features() on %s', (_label, express) => {
       await rollout.addFunc('beta', { percentage: 10 });
       // The fault: a backend whose own bookkeeping throws while the answers are worked out.
       (backend as Backend).lookupUser = () => Promise.resolve(new Set<string>());
-      backend.knownNames = () => { throw new Error('store gone'); };
+      backend.knownNames = () => {
+        throw new Error('store gone');
+      };
       const res = await request(app(rollout)).get('/').set('x-test-user', 'alice').expect(500);
       expect(res.body).toMatchObject({ handledBy: 'app', message: 'store gone' });
       expect(watch.reasons).toEqual([]);

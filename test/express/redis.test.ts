@@ -16,7 +16,11 @@ describe.each(EXPRESS_VERSIONS)('%s with users kept in Redis', (_label, express)
     const server = express();
     server.use(features({ rollout: redis.rollout, user: (req) => req.header('x-test-user') }));
     server.get('/beta', requireFeature('beta'), async (req, res) => {
-      res.json({ user: req.features.userId, view: req.features.isEnabled('beta'), service: await redis.rollout.isEnabled('beta') });
+      res.json({
+        user: req.features.userId,
+        view: req.features.isEnabled('beta'),
+        service: await redis.rollout.isEnabled('beta'),
+      });
     });
     return server;
   }
@@ -24,8 +28,14 @@ describe.each(EXPRESS_VERSIONS)('%s with users kept in Redis', (_label, express)
   it('answers listed users from one lookup per request, whatever the number of checks', async () => {
     const server = app();
     const before = await redis.scriptCalls();
-    await request(server).get('/beta').set('x-test-user', 'alice').expect(200, { user: 'alice', view: true, service: true });
-    await request(server).get('/beta').set('x-test-user', 'carol').expect(200, { user: 'carol', view: true, service: true });
+    await request(server)
+      .get('/beta')
+      .set('x-test-user', 'alice')
+      .expect(200, { user: 'alice', view: true, service: true });
+    await request(server)
+      .get('/beta')
+      .set('x-test-user', 'carol')
+      .expect(200, { user: 'carol', view: true, service: true });
     expect((await request(server).get('/beta').set('x-test-user', 'dave')).status).toBe(404);
     expect((await request(server).get('/beta')).status).toBe(404); // anonymous: no lookup
     expect((await redis.scriptCalls()) - before).toBe(3);

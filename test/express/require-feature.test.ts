@@ -51,7 +51,7 @@ describe.each(EXPRESS_VERSIONS)('requireFeature() on %s', (_label, express: Expr
     expect(seen(nowhere)).toEqual({ ...seen(denied), body: denied.text.replace('/beta', '/nowhere') });
   });
 
-  it('falls through to the app\'s own 404 handler, on a route and on a router', async () => {
+  it("falls through to the app's own 404 handler, on a route and on a router", async () => {
     const rollout = await makeRollout();
     const app = base(rollout);
     app.get('/beta', requireFeature('beta'), (_req, res) => void res.send('beta'));
@@ -124,7 +124,9 @@ describe.each(EXPRESS_VERSIONS)('requireFeature() on %s', (_label, express: Expr
 
   it('refuses wrong options when it is built', async () => {
     expect(() => requireFeature(42 as never)).toThrow(TypeError);
-    expect(() => requireFeature('has space' as never)).toThrow(expect.objectContaining({ code: 'HANOI_INVALID_ARGUMENT' }));
+    expect(() => requireFeature('has space' as never)).toThrow(
+      expect.objectContaining({ code: 'HANOI_INVALID_ARGUMENT' }),
+    );
     expect(() => requireFeature('beta', { status: 200 })).toThrow(/400 to 599/);
     expect(() => requireFeature('beta', { status: 40.4 })).toThrow(TypeError);
     expect(() => requireFeature('beta', { onDenied: 'nope' as never })).toThrow(/onDenied must be a function/);

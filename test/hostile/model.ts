@@ -17,8 +17,8 @@ export interface ModelFeature {
 
 // ECMAScript WhiteSpace and LineTerminator (what \s means), and category Cc.
 const WHITESPACE = new Set([
-  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
-  0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007,
+  0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
 ]);
 const isControl = (cp: number): boolean => cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f);
 
@@ -68,7 +68,8 @@ export function canonicalVariants(list: unknown): Array<{ name: string; weight: 
   for (const item of list as unknown[]) {
     const isObject = typeof item === 'object' && item !== null;
     const name: unknown = isObject ? (item as { name?: unknown }).name : item;
-    const weight: unknown = isObject && (item as { weight?: unknown }).weight !== undefined ? (item as { weight: unknown }).weight : 1;
+    const weight: unknown =
+      isObject && (item as { weight?: unknown }).weight !== undefined ? (item as { weight: unknown }).weight : 1;
     if (!validName(name) || typeof weight !== 'number' || !(weight > 0 && weight <= 1e9)) return undefined;
     if (out.some((v) => v.name === name)) return undefined;
     out.push({ name, weight });
@@ -78,7 +79,11 @@ export function canonicalVariants(list: unknown): Array<{ name: string; weight: 
 
 /** SPEC: what a RegExp is stored as: its source, and its flags without g, y and d, sorted. */
 export function expectedSpec(pattern: RegExp): { source: string; flags: string } {
-  const flags = pattern.flags.split('').filter((f) => f !== 'g' && f !== 'y' && f !== 'd').sort().join('');
+  const flags = pattern.flags
+    .split('')
+    .filter((f) => f !== 'g' && f !== 'y' && f !== 'd')
+    .sort()
+    .join('');
   return { source: pattern.source, flags };
 }
 

@@ -2,8 +2,16 @@ import fc from 'fast-check';
 import { FeatureNotFoundError, InvalidArgumentError, type Rollout } from '@hanoi/core';
 import { idsArb, nameArb, optionsArb, percentageArb, POOL, variantsArb } from './arbitraries';
 import {
-  addAll, canonicalId, canonicalVariants, expectedSpec, newFeature, patternKey, sortedFeature,
-  validName, validPercentage, type ModelFeature,
+  addAll,
+  canonicalId,
+  canonicalVariants,
+  expectedSpec,
+  newFeature,
+  patternKey,
+  sortedFeature,
+  validName,
+  validPercentage,
+  type ModelFeature,
 } from './model';
 import { patternArb } from './pattern-arbitraries';
 
@@ -19,15 +27,40 @@ export type Op =
 /** A random management call. */
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('addFunc' as const), name: nameArb, options: optionsArb }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constantFrom('register' as const, 'unregister' as const), name: nameArb, ids: idsArb }) },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('registerPattern' as const, 'unregisterPattern' as const), nameArb, patternArb).map(([op, name, p]) => ({ op, name, ...p })) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('setPercentage' as const), name: nameArb, value: percentageArb }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constantFrom('register' as const, 'unregister' as const),
+      name: nameArb,
+      ids: idsArb,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.constantFrom('registerPattern' as const, 'unregisterPattern' as const), nameArb, patternArb)
+      .map(([op, name, p]) => ({ op, name, ...p })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('setPercentage' as const), name: nameArb, value: percentageArb }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('setVariants' as const), name: nameArb, value: variantsArb }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('enable' as const, 'disable' as const, 'toggle' as const, 'remove' as const), name: nameArb }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constantFrom('enable' as const, 'disable' as const, 'toggle' as const, 'remove' as const),
+      name: nameArb,
+    }),
+  },
 );
 
 /** Creates the pool's features first, so the random calls mostly meet features that exist. */
-export const SEED_OPS: readonly Op[] = POOL.map((name, i) => ({ op: 'addFunc', name, options: { percentage: i * 10 } }));
+export const SEED_OPS: readonly Op[] = POOL.map((name, i) => ({
+  op: 'addFunc',
+  name,
+  options: { percentage: i * 10 },
+}));
 
 /** The model: what the store must hold, by name. */
 export type Model = Map<string, ModelFeature>;
@@ -49,29 +82,46 @@ function validity(op: Op): boolean | 'maybe' {
     case 'addFunc': {
       if (typeof op.options !== 'object' || op.options === null) return false;
       const { percentage, variants, enabled } = op.options as Record<string, unknown>;
-      return (percentage === undefined || validPercentage(percentage)) &&
+      return (
+        (percentage === undefined || validPercentage(percentage)) &&
         (variants === undefined || canonicalVariants(variants) !== undefined) &&
-        (enabled === undefined || typeof enabled === 'boolean');
+        (enabled === undefined || typeof enabled === 'boolean')
+      );
     }
-    case 'register': case 'unregister': return idList(op.ids) !== undefined;
-    case 'registerPattern': case 'unregisterPattern': return op.safe ? true : 'maybe';
-    case 'setPercentage': return validPercentage(op.value);
-    case 'setVariants': return canonicalVariants(op.value) !== undefined;
-    default: return true;
+    case 'register':
+    case 'unregister':
+      return idList(op.ids) !== undefined;
+    case 'registerPattern':
+    case 'unregisterPattern':
+      return op.safe ? true : 'maybe';
+    case 'setPercentage':
+      return validPercentage(op.value);
+    case 'setVariants':
+      return canonicalVariants(op.value) !== undefined;
+    default:
+      return true;
   }
 }
 
 function call(rollout: Rollout, op: Op): Promise<unknown> {
   const name = op.name as string;
   switch (op.op) {
-    case 'addFunc': return rollout.addFunc(name, op.options as object);
-    case 'register': return rollout.register(name, op.ids as string);
-    case 'unregister': return rollout.unregister(name, op.ids as string);
-    case 'registerPattern': return rollout.register(name, op.pattern);
-    case 'unregisterPattern': return rollout.unregister(name, op.pattern);
-    case 'setPercentage': return rollout.setPercentage(name, op.value as number);
-    case 'setVariants': return rollout.setVariants(name, op.value as string[]);
-    default: return rollout[op.op](name);
+    case 'addFunc':
+      return rollout.addFunc(name, op.options as object);
+    case 'register':
+      return rollout.register(name, op.ids as string);
+    case 'unregister':
+      return rollout.unregister(name, op.ids as string);
+    case 'registerPattern':
+      return rollout.register(name, op.pattern);
+    case 'unregisterPattern':
+      return rollout.unregister(name, op.pattern);
+    case 'setPercentage':
+      return rollout.setPercentage(name, op.value as number);
+    case 'setVariants':
+      return rollout.setVariants(name, op.value as string[]);
+    default:
+      return rollout[op.op](name);
   }
 }
 
@@ -86,16 +136,31 @@ function applied(op: Op, feature: ModelFeature, result: unknown): ModelFeature |
       if (enabled !== undefined) f.enabled = enabled as boolean;
       return f;
     }
-    case 'register': return { ...f, users: addAll(f.users, idList(op.ids)!, String) };
-    case 'unregister': { const gone = idList(op.ids)!; return { ...f, users: f.users.filter((u) => !gone.includes(u)) }; }
-    case 'registerPattern': return { ...f, patterns: addAll(f.patterns, [expectedSpec(op.pattern)], patternKey) };
-    case 'unregisterPattern': { const key = patternKey(expectedSpec(op.pattern)); return { ...f, patterns: f.patterns.filter((p) => patternKey(p) !== key) }; }
-    case 'setPercentage': return { ...f, percentage: op.value as number };
-    case 'setVariants': return { ...f, variants: canonicalVariants(op.value)! };
-    case 'enable': return { ...f, enabled: true };
-    case 'disable': return { ...f, enabled: false };
-    case 'toggle': expect(result).toBe(!f.enabled); return { ...f, enabled: !f.enabled };
-    case 'remove': return undefined;
+    case 'register':
+      return { ...f, users: addAll(f.users, idList(op.ids)!, String) };
+    case 'unregister': {
+      const gone = idList(op.ids)!;
+      return { ...f, users: f.users.filter((u) => !gone.includes(u)) };
+    }
+    case 'registerPattern':
+      return { ...f, patterns: addAll(f.patterns, [expectedSpec(op.pattern)], patternKey) };
+    case 'unregisterPattern': {
+      const key = patternKey(expectedSpec(op.pattern));
+      return { ...f, patterns: f.patterns.filter((p) => patternKey(p) !== key) };
+    }
+    case 'setPercentage':
+      return { ...f, percentage: op.value as number };
+    case 'setVariants':
+      return { ...f, variants: canonicalVariants(op.value)! };
+    case 'enable':
+      return { ...f, enabled: true };
+    case 'disable':
+      return { ...f, enabled: false };
+    case 'toggle':
+      expect(result).toBe(!f.enabled);
+      return { ...f, enabled: !f.enabled };
+    case 'remove':
+      return undefined;
   }
 }
 
@@ -111,13 +176,17 @@ export async function step(rollout: Rollout, model: Model, op: Op): Promise<void
   const valid = validity(op);
   const name = op.name as string;
   const known = validName(op.name) && model.has(name);
-  const outcome = await call(rollout, op).then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+  const outcome = await call(rollout, op).then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
   if (valid === false) {
     expect(outcome).toMatchObject({ ok: false, error: expect.any(InvalidArgumentError) });
   } else if (!known && op.op !== 'addFunc') {
     const expected = valid === 'maybe' ? expect.any(Error) : expect.any(FeatureNotFoundError);
     expect(outcome).toMatchObject({ ok: false, error: expected });
-    if (!outcome.ok) expect(outcome.error instanceof InvalidArgumentError || outcome.error instanceof FeatureNotFoundError).toBe(true);
+    if (!outcome.ok)
+      expect(outcome.error instanceof InvalidArgumentError || outcome.error instanceof FeatureNotFoundError).toBe(true);
   } else if (valid === 'maybe' && !outcome.ok) {
     expect(outcome.error).toBeInstanceOf(InvalidArgumentError);
   } else {

@@ -28,10 +28,42 @@ export const safePatternArb: fc.Arbitrary<RegExp> = fc
   .map(([start, body, end, flags]) => new RegExp(`${start ? '^' : ''}${body}${end ? '$' : ''}`, flags.join('')));
 
 /** Ids over a small alphabet, so patterns often match. */
-export const asciiIdArb: fc.Arbitrary<string> = fc.string({ unit: fc.constantFrom('a', 'b', 'c', '1', '2', 'x', 'A', '_'), minLength: 1, maxLength: 8 });
+export const asciiIdArb: fc.Arbitrary<string> = fc.string({
+  unit: fc.constantFrom('a', 'b', 'c', '1', '2', 'x', 'A', '_'),
+  minLength: 1,
+  maxLength: 8,
+});
 
 const metaUnit = fc.constantFrom(
-  'a', 'b', '1', '(', ')', '[', ']', '{', '}', '\\', 'k', '<', '>', '?', '=', '!', '*', '+', '|', '^', '$', '.', 'p', 'u', 'q', '-', ':', 'é', '😀',
+  'a',
+  'b',
+  '1',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '\\',
+  'k',
+  '<',
+  '>',
+  '?',
+  '=',
+  '!',
+  '*',
+  '+',
+  '|',
+  '^',
+  '$',
+  '.',
+  'p',
+  'u',
+  'q',
+  '-',
+  ':',
+  'é',
+  '😀',
 );
 
 function compiles(source: string, flags: string): boolean {
@@ -45,8 +77,15 @@ function compiles(source: string, flags: string): boolean {
 
 /** Anything JavaScript accepts as a RegExp, built from metacharacters at random. */
 export const hostilePatternArb: fc.Arbitrary<RegExp> = fc
-  .tuple(fc.string({ unit: metaUnit, maxLength: 12 }), fc.subarray(['g', 'i', 'm', 's', 'u', 'y', 'd']), fc.integer({ min: 0, max: 5 }).map((n) => n === 0))
-  .map(([source, flags, v]) => ({ source, flags: v ? [...flags.filter((f) => f !== 'u'), 'v'].join('') : flags.join('') }))
+  .tuple(
+    fc.string({ unit: metaUnit, maxLength: 12 }),
+    fc.subarray(['g', 'i', 'm', 's', 'u', 'y', 'd']),
+    fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
+  )
+  .map(([source, flags, v]) => ({
+    source,
+    flags: v ? [...flags.filter((f) => f !== 'u'), 'v'].join('') : flags.join(''),
+  }))
   .filter(({ source, flags }) => compiles(source, flags))
   .map(({ source, flags }) => new RegExp(source, flags));
 

@@ -41,7 +41,8 @@ describe.each(BACKEND_KINDS)('properties on %s', (kind) => {
           for (const op of [...SEED_OPS, ...ops]) await step(subject.rollout, model, op);
           expect(await readAll(subject.reader)).toEqual(modelAll(model));
           await subject.settled();
-          for (const [name, user, on] of listedChecks(model)) expect(await subject.reader.isEnabled(name, user)).toBe(on);
+          for (const [name, user, on] of listedChecks(model))
+            expect(await subject.reader.isEnabled(name, user)).toBe(on);
         } finally {
           await subject.close();
         }
@@ -70,27 +71,34 @@ describe.each(BACKEND_KINDS)('properties on %s', (kind) => {
   }, 120_000);
 
   const shared = kind !== 'memory';
-  (shared ? it : it.skip)('reads the same back from another process', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { minLength: 4, maxLength: 12 }), async (ops) => {
-        const prefix = `child-${++n}`;
-        const subject = await openSubject(kind, store!.address(prefix));
-        const model: Model = new Map();
-        try {
-          for (const op of [...SEED_OPS, ...ops]) await step(subject.rollout, model, op);
-        } finally {
-          await subject.close();
-        }
-        const checks = listedChecks(model);
-        const child = await runTsChild(
-          'test/hostile/read-back-child.ts',
-          { kind, store: store!.address(prefix), checks: checks.map(([name, user]) => [name, user]) },
-          30_000,
-        );
-        expect(child).toMatchObject({ code: 0, stderr: '', timedOut: false });
-        expect(JSON.parse(child.stdout)).toEqual({ features: modelAll(model), answers: checks.map(([, , on]) => on) });
-      }),
-      { numRuns: 3 },
-    );
-  }, 120_000);
+  (shared ? it : it.skip)(
+    'reads the same back from another process',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(opArb, { minLength: 4, maxLength: 12 }), async (ops) => {
+          const prefix = `child-${++n}`;
+          const subject = await openSubject(kind, store!.address(prefix));
+          const model: Model = new Map();
+          try {
+            for (const op of [...SEED_OPS, ...ops]) await step(subject.rollout, model, op);
+          } finally {
+            await subject.close();
+          }
+          const checks = listedChecks(model);
+          const child = await runTsChild(
+            'test/hostile/read-back-child.ts',
+            { kind, store: store!.address(prefix), checks: checks.map(([name, user]) => [name, user]) },
+            30_000,
+          );
+          expect(child).toMatchObject({ code: 0, stderr: '', timedOut: false });
+          expect(JSON.parse(child.stdout)).toEqual({
+            features: modelAll(model),
+            answers: checks.map(([, , on]) => on),
+          });
+        }),
+        { numRuns: 3 },
+      );
+    },
+    120_000,
+  );
 });

@@ -47,7 +47,11 @@ describe.each(BACKEND_KINDS)('hostile input on %s', (kind) => {
   });
 
   it('answers every evil pattern in linear time, in a child process bounded by a kill', async () => {
-    const result = await runTsChild('test/hostile/redos-child.ts', { kind, store: store?.address('redos-child:') }, 30_000);
+    const result = await runTsChild(
+      'test/hostile/redos-child.ts',
+      { kind, store: store?.address('redos-child:') },
+      30_000,
+    );
     expect(result.timedOut).toBe(false);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

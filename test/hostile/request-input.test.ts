@@ -13,12 +13,41 @@ import { EXPRESS_VERSIONS, KOA_VERSIONS } from '../support/http-frameworks';
 
 /** Requests that try to pass as 'alice' (listed for beta) or to switch beta on. */
 const HOSTILE: Array<{ label: string; query?: string; headers?: Record<string, string> }> = [
-  { label: 'user headers', headers: { 'x-user-id': 'alice', 'x-user': 'alice', 'user-id': 'alice', 'x-forwarded-user': 'alice', 'x-remote-user': 'alice', authorization: 'Bearer alice' } },
-  { label: 'hanoi headers', headers: { 'x-hanoi-user': 'alice', 'x-hanoi-id': 'alice', 'x-hanoi-features': 'beta', 'x-hanoi-beta': 'on', 'x-features': 'beta', 'x-feature-beta': '1' } },
-  { label: 'cookies', headers: { cookie: 'hanoi=beta; hanoi_user=alice; user=alice; user_id=alice; features=beta; beta=1' } },
-  { label: 'query strings', query: 'user=alice&user_id=alice&userId=alice&id=alice&features=beta&feature=beta&beta=1&hanoi=beta&enable=beta' },
+  {
+    label: 'user headers',
+    headers: {
+      'x-user-id': 'alice',
+      'x-user': 'alice',
+      'user-id': 'alice',
+      'x-forwarded-user': 'alice',
+      'x-remote-user': 'alice',
+      authorization: 'Bearer alice',
+    },
+  },
+  {
+    label: 'hanoi headers',
+    headers: {
+      'x-hanoi-user': 'alice',
+      'x-hanoi-id': 'alice',
+      'x-hanoi-features': 'beta',
+      'x-hanoi-beta': 'on',
+      'x-features': 'beta',
+      'x-feature-beta': '1',
+    },
+  },
+  {
+    label: 'cookies',
+    headers: { cookie: 'hanoi=beta; hanoi_user=alice; user=alice; user_id=alice; features=beta; beta=1' },
+  },
+  {
+    label: 'query strings',
+    query: 'user=alice&user_id=alice&userId=alice&id=alice&features=beta&feature=beta&beta=1&hanoi=beta&enable=beta',
+  },
   { label: 'nested query', query: 'user[id]=alice&state[user][id]=alice&features[beta]=true&features[]=beta' },
-  { label: 'prototype pollution', query: '__proto__[id]=alice&__proto__[user][id]=alice&constructor[prototype][id]=alice' },
+  {
+    label: 'prototype pollution',
+    query: '__proto__[id]=alice&__proto__[user][id]=alice&constructor[prototype][id]=alice',
+  },
   { label: 'a pattern match', headers: { 'x-user-id': 'staff-1' }, query: 'user=staff-1' },
 ];
 
@@ -33,7 +62,11 @@ async function seeded(): Promise<Rollout> {
 }
 
 type Who = string | undefined;
-type Call = (who: Who, query: string | undefined, headers: Record<string, string>) => Promise<{ check: request.Response; beta: request.Response }>;
+type Call = (
+  who: Who,
+  query: string | undefined,
+  headers: Record<string, string>,
+) => Promise<{ check: request.Response; beta: request.Response }>;
 
 function expressCall(rollout: Rollout, express: (typeof EXPRESS_VERSIONS)[number][1]): Call {
   return async (who, query, headers) => {
@@ -44,11 +77,18 @@ function expressCall(rollout: Rollout, express: (typeof EXPRESS_VERSIONS)[number
     });
     app.use(expressFeatures({ rollout }));
     app.get('/check', async (req: Request, res: Response) => {
-      res.json({ user: req.features.userId ?? null, enabled: req.features.enabled().sort(), beta: await rollout.isEnabled('beta') });
+      res.json({
+        user: req.features.userId ?? null,
+        enabled: req.features.enabled().sort(),
+        beta: await rollout.isEnabled('beta'),
+      });
     });
     app.get('/beta', expressRequire('beta'), (_req: Request, res: Response) => void res.send('beta'));
     const q = query ? `?${query}` : '';
-    return { check: await request(app).get(`/check${q}`).set(headers), beta: await request(app).get(`/beta${q}`).set(headers) };
+    return {
+      check: await request(app).get(`/check${q}`).set(headers),
+      beta: await request(app).get(`/beta${q}`).set(headers),
+    };
   };
 }
 
@@ -63,19 +103,29 @@ function koaCall(rollout: Rollout, Koa: (typeof KOA_VERSIONS)[number][1]): Call 
     const beta = koaRequire('beta');
     app.use(async (ctx: Context, next: Next) => {
       if (ctx.path === '/check') {
-        ctx.body = { user: ctx.features.userId ?? null, enabled: ctx.features.enabled().sort(), beta: await rollout.isEnabled('beta') };
+        ctx.body = {
+          user: ctx.features.userId ?? null,
+          enabled: ctx.features.enabled().sort(),
+          beta: await rollout.isEnabled('beta'),
+        };
       } else if (ctx.path === '/beta') {
         await beta(ctx as never, async () => void (ctx.body = 'beta'));
       } else await next();
     });
     const server = app.callback();
     const q = query ? `?${query}` : '';
-    return { check: await request(server).get(`/check${q}`).set(headers), beta: await request(server).get(`/beta${q}`).set(headers) };
+    return {
+      check: await request(server).get(`/check${q}`).set(headers),
+      beta: await request(server).get(`/beta${q}`).set(headers),
+    };
   };
 }
 
 const FRAMEWORKS: Array<[string, (rollout: Rollout) => Call]> = [
-  ...EXPRESS_VERSIONS.map(([label, express]): [string, (r: Rollout) => Call] => [label, (r) => expressCall(r, express)]),
+  ...EXPRESS_VERSIONS.map(([label, express]): [string, (r: Rollout) => Call] => [
+    label,
+    (r) => expressCall(r, express),
+  ]),
   ...KOA_VERSIONS.map(([label, Koa]): [string, (r: Rollout) => Call] => [label, (r) => koaCall(r, Koa)]),
 ];
 

@@ -52,7 +52,10 @@ export async function startStore(kind: BackendKind): Promise<Store | undefined> 
   return { address: (prefix) => ({ port: server.port, prefix }), stop: () => server.stop() };
 }
 
-async function openRedis(kind: BackendKind, store: StoreAddress): Promise<{ rollout: Rollout; backend: Backend; close(): Promise<void> }> {
+async function openRedis(
+  kind: BackendKind,
+  store: StoreAddress,
+): Promise<{ rollout: Rollout; backend: Backend; close(): Promise<void> }> {
   const client = new Redis({ host: '127.0.0.1', port: store.port, maxRetriesPerRequest: 1 });
   const options = { prefix: store.prefix, logger: quietLogger(), readyTimeoutMs: 5000 };
   const inner = kind === 'redis' ? new RedisBackend(client, options) : new RedisHighPerfBackend(client, options);
@@ -72,7 +75,14 @@ async function openRedis(kind: BackendKind, store: StoreAddress): Promise<{ roll
 function stateKey(state: FeatureState | undefined): string {
   if (!state) return 'none';
   const { enabled, percentage, hasUsers, variants, patterns, users } = state;
-  return JSON.stringify([enabled, percentage, hasUsers, variants, patterns.map((p) => [p.source, p.flags]).sort(), users && [...users].sort()]);
+  return JSON.stringify([
+    enabled,
+    percentage,
+    hasUsers,
+    variants,
+    patterns.map((p) => [p.source, p.flags]).sort(),
+    users && [...users].sort(),
+  ]);
 }
 
 /** Resolves once `reader`'s in-memory view matches `writer`'s, or throws after `ms`. */
@@ -86,9 +96,14 @@ async function converge(writer: Rollout, reader: Rollout, ms = 3000): Promise<vo
       type Internals = { sync?: { version?: number; cache: { versionOf(name: string): number } } };
       const diag = (r: Rollout) => {
         const { sync } = r.backend as unknown as Internals;
-        return { version: sync?.version, names: [...names].map((n) => [n, sync?.cache.versionOf(n), stateKey(r.peek(n))]) };
+        return {
+          version: sync?.version,
+          names: [...names].map((n) => [n, sync?.cache.versionOf(n), stateKey(r.peek(n))]),
+        };
       };
-      throw new Error(`The second reader did not catch up within ${ms} ms. ${JSON.stringify({ w: diag(writer), r: diag(reader) })}`);
+      throw new Error(
+        `The second reader did not catch up within ${ms} ms. ${JSON.stringify({ w: diag(writer), r: diag(reader) })}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

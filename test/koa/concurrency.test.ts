@@ -32,11 +32,13 @@ describe.each(KOA_VERSIONS)('%s under concurrent requests', (_label, Koa: KoaMod
     app.use(router.routes());
     const server = await listen(app.callback());
     try {
-      const responses = await Promise.all(Array.from({ length: REQUESTS }, (_, i) => {
-        const id = userOf(i);
-        const req = request(server.url).get('/work');
-        return id === undefined ? req : req.set('x-test-user', id);
-      }));
+      const responses = await Promise.all(
+        Array.from({ length: REQUESTS }, (_, i) => {
+          const id = userOf(i);
+          const req = request(server.url).get('/work');
+          return id === undefined ? req : req.set('x-test-user', id);
+        }),
+      );
       for (const [i, res] of responses.entries()) {
         expect(res.status).toBe(200);
         expect(res.body).toEqual(await expected(rollout, i));
@@ -44,7 +46,8 @@ describe.each(KOA_VERSIONS)('%s under concurrent requests', (_label, Koa: KoaMod
       for (let i = 0; i < REQUESTS; i += 1) {
         const id = userOf(i);
         if (id === undefined) continue;
-        for (const name of ['everyone', 'beta', 'checkout', 'cdc_on']) expect([id, name, reads.get(`${id} ${name}`)]).toEqual([id, name, 1]);
+        for (const name of ['everyone', 'beta', 'checkout', 'cdc_on'])
+          expect([id, name, reads.get(`${id} ${name}`)]).toEqual([id, name, 1]);
       }
       expect(watch.reasons).toEqual([]);
     } finally {

@@ -3,7 +3,13 @@ import { MemoryBackend, Rollout, type Backend, type FeatureName } from '@hanoi/c
 import { features } from '@hanoi/koa';
 import type { Context, Next } from 'koa';
 import request from 'supertest';
-import { independentBucket, KOA_VERSIONS, recordingLogger, watchUnhandled, type KoaModule } from '../support/http-frameworks';
+import {
+  independentBucket,
+  KOA_VERSIONS,
+  recordingLogger,
+  watchUnhandled,
+  type KoaModule,
+} from '../support/http-frameworks';
 
 const vectors = require('../fixtures/variant-vectors.json') as {
   cases: { feature: string; userId: string; variants: { name: string; weight: number }[]; variant: string }[];
@@ -85,9 +91,18 @@ describe.each(KOA_VERSIONS)('features() on %s', (_label, Koa: KoaModule) => {
   });
 
   it('treats a request without a user as anonymous, and reads no header unless told to', async () => {
-    const res = await request(app(await makeRollout())).get('/').set('x-user-id', 'alice').expect(200);
+    const res = await request(app(await makeRollout()))
+      .get('/')
+      .set('x-user-id', 'alice')
+      .expect(200);
     expect(res.body).toEqual({
-      user: null, sameOnState: true, enabled: ['cdc_on', 'everyone'], checkout: false, variant: null, current: null, service: false,
+      user: null,
+      sameOnState: true,
+      enabled: ['cdc_on', 'everyone'],
+      checkout: false,
+      variant: null,
+      current: null,
+      service: false,
     });
   });
 
@@ -97,7 +112,10 @@ describe.each(KOA_VERSIONS)('features() on %s', (_label, Koa: KoaModule) => {
     expect((await request(sync).get('/').set('x-user-id', 'alice')).body.user).toBe('alice');
     expect((await request(app(rollout, { user: () => 42 })).get('/')).body.user).toBe('42');
     const later = app(rollout, { user: async (ctx) => `async-${ctx.get('x-user-id')}` });
-    expect((await request(later).get('/').set('x-user-id', 'bob')).body).toMatchObject({ user: 'async-bob', current: 'async-bob' });
+    expect((await request(later).get('/').set('x-user-id', 'bob')).body).toMatchObject({
+      user: 'async-bob',
+      current: 'async-bob',
+    });
   });
 
   it.each([
@@ -117,13 +135,20 @@ describe.each(KOA_VERSIONS)('features() on %s', (_label, Koa: KoaModule) => {
   });
 
   it.each([
-    ['throws', () => { throw new Error('session store down'); }],
+    [
+      'throws',
+      () => {
+        throw new Error('session store down');
+      },
+    ],
     ['rejects', () => Promise.reject(new Error('session store down'))],
-  ])('sends a resolver that %s into Koa\'s error flow, and the process stays up', async (_how, user) => {
+  ])("sends a resolver that %s into Koa's error flow, and the process stays up", async (_how, user) => {
     const watch = watchUnhandled();
     try {
       const rollout = await makeRollout();
-      const res = await request(app(rollout, { user: user as never })).get('/').expect(500);
+      const res = await request(app(rollout, { user: user as never }))
+        .get('/')
+        .expect(500);
       expect(res.body).toEqual({ handledBy: 'app', message: 'session store down' });
       const healthy = await request(app(rollout)).get('/').set('x-test-user', 'alice').expect(200);
       expect(healthy.body.user).toBe('alice');
@@ -140,7 +165,9 @@ describe.each(KOA_VERSIONS)('features() on %s', (_label, Koa: KoaModule) => {
     await rollout.addFunc('beta', { percentage: 10 });
     // The fault: a backend whose own bookkeeping throws while the answers are worked out.
     (backend as Backend).lookupUser = () => Promise.resolve(new Set<string>());
-    backend.knownNames = () => { throw new Error('store gone'); };
+    backend.knownNames = () => {
+      throw new Error('store gone');
+    };
     const res = await request(app(rollout)).get('/').set('x-test-user', 'alice').expect(500);
     expect(res.body).toEqual({ handledBy: 'app', message: 'store gone' });
   });
@@ -159,6 +186,8 @@ describe.each(KOA_VERSIONS)('features() on %s', (_label, Koa: KoaModule) => {
     expect(() => features(undefined as never)).toThrow(TypeError);
     expect(() => features({} as never)).toThrow(/rollout must be a Rollout/);
     expect(() => features({ rollout, user: 'x-user-id' as never })).toThrow(/user must be a function/);
-    expect(() => features({ rollout, logger: console.log as never })).toThrow(/logger must have warn\(\) and error\(\)/);
+    expect(() => features({ rollout, logger: console.log as never })).toThrow(
+      /logger must have warn\(\) and error\(\)/,
+    );
   });
 });

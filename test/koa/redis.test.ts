@@ -18,7 +18,11 @@ describe.each(KOA_VERSIONS)('%s with users kept in Redis', (_label, Koa: KoaModu
     server.use(features({ rollout: redis.rollout, user: (ctx) => ctx.get('x-test-user') || undefined }));
     const router = new Router();
     router.get('/beta', requireFeature('beta'), async (ctx) => {
-      ctx.body = { user: ctx.features.userId, view: ctx.features.isEnabled('beta'), service: await redis.rollout.isEnabled('beta') };
+      ctx.body = {
+        user: ctx.features.userId,
+        view: ctx.features.isEnabled('beta'),
+        service: await redis.rollout.isEnabled('beta'),
+      };
     });
     server.use(router.routes());
     return server.callback();
@@ -27,8 +31,14 @@ describe.each(KOA_VERSIONS)('%s with users kept in Redis', (_label, Koa: KoaModu
   it('answers listed users from one lookup per request, whatever the number of checks', async () => {
     const server = app();
     const before = await redis.scriptCalls();
-    await request(server).get('/beta').set('x-test-user', 'alice').expect(200, { user: 'alice', view: true, service: true });
-    await request(server).get('/beta').set('x-test-user', 'carol').expect(200, { user: 'carol', view: true, service: true });
+    await request(server)
+      .get('/beta')
+      .set('x-test-user', 'alice')
+      .expect(200, { user: 'alice', view: true, service: true });
+    await request(server)
+      .get('/beta')
+      .set('x-test-user', 'carol')
+      .expect(200, { user: 'carol', view: true, service: true });
     expect((await request(server).get('/beta').set('x-test-user', 'dave')).status).toBe(404);
     expect((await request(server).get('/beta')).status).toBe(404); // anonymous: no lookup
     expect((await redis.scriptCalls()) - before).toBe(3);

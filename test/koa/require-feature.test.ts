@@ -42,10 +42,14 @@ describe.each(KOA_VERSIONS)('requireFeature() on %s', (_label, Koa: KoaModule) =
     app.use(auth);
     app.use(features({ rollout }));
     const router = new Router();
-    router.get('/beta', requireFeature('beta', guard), (ctx) => { ctx.body = { secret: true }; });
+    router.get('/beta', requireFeature('beta', guard), (ctx) => {
+      ctx.body = { secret: true };
+    });
     const admin = new Router({ prefix: '/admin' });
     admin.use(requireFeature('admin_tools', guard));
-    admin.get('/panel', (ctx) => { ctx.body = 'panel'; });
+    admin.get('/panel', (ctx) => {
+      ctx.body = 'panel';
+    });
     app.use(router.routes()).use(router.allowedMethods());
     app.use(admin.routes());
     return app.callback();
@@ -54,17 +58,20 @@ describe.each(KOA_VERSIONS)('requireFeature() on %s', (_label, Koa: KoaModule) =
   it.each([
     ["Koa's own 404", false],
     ["the app's fallback", true],
-  ])('hides guarded paths from users without the feature exactly as unknown paths, with %s', async (_what, fallback) => {
-    const app = await makeApp(fallback);
-    const nowhere = seen(await request(app).get('/nowhere').set('x-test-user', 'bob'));
-    expect(nowhere.status).toBe(404);
-    expect(nowhere.body).toBe(fallback ? '{"error":"No such page"}' : 'Not Found');
-    expect(seen(await request(app).get('/beta').set('x-test-user', 'bob'))).toEqual(nowhere);
-    expect(seen(await request(app).get('/beta'))).toEqual(nowhere);
-    expect(seen(await request(app).get('/admin/panel').set('x-test-user', 'bob'))).toEqual(nowhere);
-    await request(app).get('/beta').set('x-test-user', 'alice').expect(200, { secret: true });
-    await request(app).get('/admin/panel').set('x-test-user', 'staff-3').expect(200, 'panel');
-  });
+  ])(
+    'hides guarded paths from users without the feature exactly as unknown paths, with %s',
+    async (_what, fallback) => {
+      const app = await makeApp(fallback);
+      const nowhere = seen(await request(app).get('/nowhere').set('x-test-user', 'bob'));
+      expect(nowhere.status).toBe(404);
+      expect(nowhere.body).toBe(fallback ? '{"error":"No such page"}' : 'Not Found');
+      expect(seen(await request(app).get('/beta').set('x-test-user', 'bob'))).toEqual(nowhere);
+      expect(seen(await request(app).get('/beta'))).toEqual(nowhere);
+      expect(seen(await request(app).get('/admin/panel').set('x-test-user', 'bob'))).toEqual(nowhere);
+      await request(app).get('/beta').set('x-test-user', 'alice').expect(200, { secret: true });
+      await request(app).get('/admin/panel').set('x-test-user', 'staff-3').expect(200, 'panel');
+    },
+  );
 
   it('answers { status: 403 } with the standard message', async () => {
     const app = await makeApp(false, { status: 403 });
@@ -89,10 +96,17 @@ describe.each(KOA_VERSIONS)('requireFeature() on %s', (_label, Koa: KoaModule) =
     app.use(auth);
     const router = new Router();
     router.get('/beta', requireFeature('beta', { rollout }), async (ctx) => {
-      ctx.body = { user: ctx.features.userId, state: ctx.state.features === ctx.features, service: await rollout.isEnabled('beta') };
+      ctx.body = {
+        user: ctx.features.userId,
+        state: ctx.state.features === ctx.features,
+        service: await rollout.isEnabled('beta'),
+      };
     });
     app.use(router.routes());
-    await request(app.callback()).get('/beta').set('x-test-user', 'alice').expect(200, { user: 'alice', state: true, service: true });
+    await request(app.callback())
+      .get('/beta')
+      .set('x-test-user', 'alice')
+      .expect(200, { user: 'alice', state: true, service: true });
     expect((await request(app.callback()).get('/beta').set('x-test-user', 'bob')).status).toBe(404);
   });
 
@@ -114,7 +128,9 @@ describe.each(KOA_VERSIONS)('requireFeature() on %s', (_label, Koa: KoaModule) =
 
   it('refuses wrong options when it is built', () => {
     expect(() => requireFeature(42 as never)).toThrow(TypeError);
-    expect(() => requireFeature('has space' as never)).toThrow(expect.objectContaining({ code: 'HANOI_INVALID_ARGUMENT' }));
+    expect(() => requireFeature('has space' as never)).toThrow(
+      expect.objectContaining({ code: 'HANOI_INVALID_ARGUMENT' }),
+    );
     expect(() => requireFeature('beta', { status: 302 })).toThrow(/400 to 599/);
     expect(() => requireFeature('beta', { onDenied: 'nope' as never })).toThrow(/onDenied must be a function/);
     expect(() => requireFeature('beta', { rollout: {} as never })).toThrow(/rollout must be a Rollout/);

@@ -70,7 +70,9 @@ export function exportTargets(manifest: Manifest): ExportTarget[] {
 /** The files `main`, `module`, `types` and `bin` name. */
 export function manifestFiles(manifest: Manifest): string[] {
   const bins = typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {});
-  return [manifest.main, manifest.module, manifest.types, ...bins].filter((file): file is string => typeof file === 'string');
+  return [manifest.main, manifest.module, manifest.types, ...bins].filter(
+    (file): file is string => typeof file === 'string',
+  );
 }
 
 /** The environment for child processes: this one without the npm_* settings a pnpm script run adds. */
@@ -110,7 +112,10 @@ export interface Packed {
 /** Packs a package as `pnpm publish` would (workspace: ranges rewritten) into `destination`. */
 export function pack(pkg: WorkspacePackage, destination: string): Packed {
   const out = run('pnpm', ['pack', '--json', '--pack-destination', destination], { cwd: pkg.dir });
-  const json = JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1)) as { filename: string; files: { path: string }[] };
+  const json = JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1)) as {
+    filename: string;
+    files: { path: string }[];
+  };
   return { filename: json.filename, files: json.files.map((f) => f.path) };
 }
 

@@ -6,11 +6,31 @@
  * dist is missing is built here. HANOI_PACK_ONLY=core,express limits the run
  * to some packages (by folder) while one is being written.
  */
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRedis, uniquePrefix, type RedisServer } from '../support/redis-server';
-import { ensureBuilt, exportTargets, manifestFiles, nodeJson, pack, run, workspacePackages, type Manifest, type Packed } from './pack-helpers';
+import {
+  ensureBuilt,
+  exportTargets,
+  manifestFiles,
+  nodeJson,
+  pack,
+  run,
+  workspacePackages,
+  type Manifest,
+  type Packed,
+} from './pack-helpers';
 
 const root = resolve(__dirname, '../..');
 const only = process.env.HANOI_PACK_ONLY?.split(',').map((dir) => join(root, 'packages', dir.trim()));
@@ -21,9 +41,25 @@ const has = (name: string) => names.includes(name);
 // What each known package must export, by SPEC.md and the brief; a new package is held to the generic checks.
 const EXPECTED_EXPORTS: Record<string, string[]> = {
   '@hanoi/core': [
-    'Rollout', 'MemoryBackend', 'UserFeatures', 'HanoiError', 'FeatureNotFoundError', 'FeatureDisabledError',
-    'MissingUserError', 'InvalidArgumentError', 'BackendUnavailableError', 'bucket', 'crc32', 'murmur3',
-    'variantPoint', 'pickVariant', 'isFeatureOn', 'needsLookup', 'explainFeature', 'compilePattern', 'patternSpec',
+    'Rollout',
+    'MemoryBackend',
+    'UserFeatures',
+    'HanoiError',
+    'FeatureNotFoundError',
+    'FeatureDisabledError',
+    'MissingUserError',
+    'InvalidArgumentError',
+    'BackendUnavailableError',
+    'bucket',
+    'crc32',
+    'murmur3',
+    'variantPoint',
+    'pickVariant',
+    'isFeatureOn',
+    'needsLookup',
+    'explainFeature',
+    'compilePattern',
+    'patternSpec',
     'createReporter',
   ],
   '@hanoi/redis': ['RedisBackend', 'RedisHighPerfBackend'],
@@ -33,21 +69,24 @@ const EXPECTED_EXPORTS: Record<string, string[]> = {
 
 const fixtures = join(root, 'test/fixtures');
 const buckets = new Map(
-  (JSON.parse(readFileSync(join(fixtures, 'bucketing.json'), 'utf8')) as { vectors: { id: string; bucket: number }[] }).vectors.map(
-    (v) => [v.id, v.bucket] as const,
-  ),
+  (
+    JSON.parse(readFileSync(join(fixtures, 'bucketing.json'), 'utf8')) as { vectors: { id: string; bucket: number }[] }
+  ).vectors.map((v) => [v.id, v.bucket] as const),
 );
 const variantFor443301 = (
   JSON.parse(readFileSync(join(fixtures, 'variant-vectors.json'), 'utf8')) as {
     cases: { feature: string; userId: string; variants: { name: string }[]; variant: string }[];
   }
-).cases.find((c) => c.feature === 'cdc_on' && c.userId === '443301' && c.variants.map((v) => v.name).join() === 'foo,bar')!.variant;
+).cases.find(
+  (c) => c.feature === 'cdc_on' && c.userId === '443301' && c.variants.map((v) => v.name).join() === 'foo,bar',
+)!.variant;
 
 let work: string;
 let consumer: string;
 const packed = new Map<string, Packed>();
 const installed = (name: string) => join(consumer, 'node_modules', name);
-const installedManifest = (name: string) => JSON.parse(readFileSync(join(installed(name), 'package.json'), 'utf8')) as Manifest;
+const installedManifest = (name: string) =>
+  JSON.parse(readFileSync(join(installed(name), 'package.json'), 'utf8')) as Manifest;
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'hanoi-pack-'));
@@ -55,15 +94,29 @@ beforeAll(() => {
   consumer = join(work, 'consumer');
   mkdirSync(tarballs);
   cpSync(join(__dirname, 'consumer'), consumer, { recursive: true });
-  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'hanoi-pack-consumer', private: true }, null, 2));
+  writeFileSync(
+    join(consumer, 'package.json'),
+    JSON.stringify({ name: 'hanoi-pack-consumer', private: true }, null, 2),
+  );
   for (const pkg of packages) {
     ensureBuilt(pkg);
     packed.set(pkg.manifest.name, pack(pkg, tarballs));
   }
-  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...[...packed.values()].map((p) => p.filename)], {
-    cwd: consumer,
-    timeout: 420_000,
-  });
+  run(
+    'npm',
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      ...[...packed.values()].map((p) => p.filename),
+    ],
+    {
+      cwd: consumer,
+      timeout: 420_000,
+    },
+  );
 }, 480_000);
 
 afterAll(() => {
@@ -93,15 +146,19 @@ describe.each(packages.map((pkg) => [pkg.manifest.name, pkg] as const))('%s', (n
   it('has every file its exports map and manifest name: .d.ts for import, .d.cts for require', () => {
     const targets = exportTargets(pkg.manifest);
     expect(targets.length).toBeGreaterThan(0);
-    for (const target of targets) expect(`${target.file}: ${existsSync(join(installed(name), target.file))}`).toBe(`${target.file}: true`);
-    for (const file of manifestFiles(pkg.manifest)) expect(`${file}: ${existsSync(join(installed(name), file))}`).toBe(`${file}: true`);
+    for (const target of targets)
+      expect(`${target.file}: ${existsSync(join(installed(name), target.file))}`).toBe(`${target.file}: true`);
+    for (const file of manifestFiles(pkg.manifest))
+      expect(`${file}: ${existsSync(join(installed(name), file))}`).toBe(`${file}: true`);
     const types = targets.filter((t) => t.conditions.at(-1) === 'types');
     expect(types.find((t) => t.conditions.includes('import'))?.file).toMatch(/\.d\.ts$/);
     expect(types.find((t) => t.conditions.includes('require'))?.file).toMatch(/\.d\.cts$/);
   });
 
   it('loads with require() and import(), exporting the same names', () => {
-    const { cjs, esm } = nodeJson<Record<string, { cjs: string[]; esm: string[] }>>(consumer, ['exports.mjs', name])[name]!;
+    const { cjs, esm } = nodeJson<Record<string, { cjs: string[]; esm: string[] }>>(consumer, ['exports.mjs', name])[
+      name
+    ]!;
     expect(cjs.length).toBeGreaterThan(0);
     expect(esm).toEqual(cjs);
     expect(cjs).toEqual(expect.arrayContaining(EXPECTED_EXPORTS[name] ?? []));
@@ -113,16 +170,22 @@ describe.each(packages.map((pkg) => [pkg.manifest.name, pkg] as const))('%s', (n
         ? readdirSync(dir).flatMap((entry) => {
             const path = join(dir, entry);
             if (entry === '@hanoi') return readdirSync(path).map((sub) => join(path, sub));
-            return entry.startsWith('@') ? readdirSync(path).flatMap((sub) => nested(join(path, sub, 'node_modules'))) : nested(join(path, 'node_modules'));
+            return entry.startsWith('@')
+              ? readdirSync(path).flatMap((sub) => nested(join(path, sub, 'node_modules')))
+              : nested(join(path, 'node_modules'));
           })
         : [];
     expect(nested(join(installed(name), 'node_modules'))).toEqual([]);
   });
 
-  const bins = typeof pkg.manifest.bin === 'string' ? { [name.split('/').pop()!]: pkg.manifest.bin } : (pkg.manifest.bin ?? {});
+  const bins =
+    typeof pkg.manifest.bin === 'string' ? { [name.split('/').pop()!]: pkg.manifest.bin } : (pkg.manifest.bin ?? {});
   for (const bin of Object.keys(bins)) {
     it(`runs its bin, ${bin} --help`, () => {
-      const out = run(process.execPath, [join(consumer, 'node_modules/.bin', bin), '--help'], { cwd: consumer, timeout: 60_000 });
+      const out = run(process.execPath, [join(consumer, 'node_modules/.bin', bin), '--help'], {
+        cwd: consumer,
+        timeout: 60_000,
+      });
       expect(out).toMatch(new RegExp(`\\b${bin}\\b`));
     });
   }
@@ -130,8 +193,16 @@ describe.each(packages.map((pkg) => [pkg.manifest.name, pkg] as const))('%s', (n
 
 describe('@hanoi/core, used from the installed package', () => {
   type Use = {
-    bucket444401: number; crcCheck: number; isEnabled: Record<string, boolean>; noUser: boolean; unknown: boolean;
-    variant: string; guarded: string; denied: string; percentageAfterInvalid: number; forUser: boolean;
+    bucket444401: number;
+    crcCheck: number;
+    isEnabled: Record<string, boolean>;
+    noUser: boolean;
+    unknown: boolean;
+    variant: string;
+    guarded: string;
+    denied: string;
+    percentageAfterInvalid: number;
+    forUser: boolean;
     invalid: { name: string; code: string; isHanoiError: boolean };
   };
   let observed: { esm: Use; cjs: Use; sharedCurrentUser: string | null };
@@ -167,10 +238,20 @@ describe('@hanoi/core, used from the installed package', () => {
 });
 
 const adapters = ['express', 'koa'].filter((framework) => has(`@hanoi/${framework}`));
-for (const [framework, build] of adapters.flatMap((f) => [[f, 'esm'], [f, 'cjs']] as const)) {
+for (const [framework, build] of adapters.flatMap(
+  (f) =>
+    [
+      [f, 'esm'],
+      [f, 'cjs'],
+    ] as const,
+)) {
   describe(`@hanoi/${framework} over HTTP (${build})`, () => {
     it('lets a listed user in and hides the feature from others with a 404', () => {
-      const answers = nodeJson<Record<string, { status: number; body: unknown }>>(consumer, ['http-use.mjs', framework, build]);
+      const answers = nodeJson<Record<string, { status: number; body: unknown }>>(consumer, [
+        'http-use.mjs',
+        framework,
+        build,
+      ]);
       expect(answers.alice).toEqual({ status: 200, body: { beta: true, current: 'alice' } });
       expect(answers.bob!.status).toBe(404);
       expect(answers.anonymous!.status).toBe(404);
@@ -188,23 +269,43 @@ if (has('@hanoi/redis')) {
       await server?.stop();
     });
 
-    type Answers = { writer: Record<string, boolean>; reader: Record<string, boolean>; readerVariant: string; readerFunc: { percentage: number; users: string[]; patterns: unknown[] } };
-    it.each(['esm', 'cjs'])('writes through one Rollout and reads through another (%s)', (build) => {
-      const observed = nodeJson<Record<string, Answers>>(consumer, ['redis-use.mjs', build, server.url, uniquePrefix('pack')]);
-      const expected = { '447568110000': true, '444401': true, '44488': buckets.get('44488')! < 80, '443301': true };
-      expect(Object.keys(observed).sort()).toEqual(['RedisBackend', 'RedisHighPerfBackend']);
-      for (const answers of Object.values(observed)) {
-        expect(answers.writer).toEqual(expected);
-        expect(answers.reader).toEqual(expected);
-        expect(answers.readerVariant).toBe(variantFor443301);
-        expect(answers.readerFunc).toMatchObject({ percentage: 80, users: ['447568110000'], patterns: [{ source: '01$', flags: '' }] });
-      }
-    }, 60_000);
+    type Answers = {
+      writer: Record<string, boolean>;
+      reader: Record<string, boolean>;
+      readerVariant: string;
+      readerFunc: { percentage: number; users: string[]; patterns: unknown[] };
+    };
+    it.each(['esm', 'cjs'])(
+      'writes through one Rollout and reads through another (%s)',
+      (build) => {
+        const observed = nodeJson<Record<string, Answers>>(consumer, [
+          'redis-use.mjs',
+          build,
+          server.url,
+          uniquePrefix('pack'),
+        ]);
+        const expected = { '447568110000': true, '444401': true, '44488': buckets.get('44488')! < 80, '443301': true };
+        expect(Object.keys(observed).sort()).toEqual(['RedisBackend', 'RedisHighPerfBackend']);
+        for (const answers of Object.values(observed)) {
+          expect(answers.writer).toEqual(expected);
+          expect(answers.reader).toEqual(expected);
+          expect(answers.readerVariant).toBe(variantFor443301);
+          expect(answers.readerFunc).toMatchObject({
+            percentage: 80,
+            users: ['447568110000'],
+            patterns: [{ source: '01$', flags: '' }],
+          });
+        }
+      },
+      60_000,
+    );
   });
 }
 
 it('type-checks for a user, in ESM and in CJS (module nodenext)', () => {
-  const imports = names.map((name, i) => `import * as p${i} from '${name}';\nexport const names${i} = Object.keys(p${i});`).join('\n');
+  const imports = names
+    .map((name, i) => `import * as p${i} from '${name}';\nexport const names${i} = Object.keys(p${i});`)
+    .join('\n');
   const use = [
     `import { MemoryBackend, Rollout, type UserFeatures } from '@hanoi/core';`,
     `const rollout = new Rollout<'cdc_on'>(new MemoryBackend());`,
@@ -218,7 +319,15 @@ it('type-checks for a user, in ESM and in CJS (module nodenext)', () => {
   writeFileSync(
     join(consumer, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+      compilerOptions: {
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: [],
+      },
       files: ['use.mts', 'use.cts'],
     }),
   );

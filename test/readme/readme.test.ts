@@ -23,24 +23,29 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-describe.each(readmes.filter((path) => {
-  try {
-    return readSnippets(join(root, path)).length > 0;
-  } catch {
-    return false;
-  }
-}))('the examples of %s', (readme) => {
+describe.each(
+  readmes.filter((path) => {
+    try {
+      return readSnippets(join(root, path)).length > 0;
+    } catch {
+      return false;
+    }
+  }),
+)('the examples of %s', (readme) => {
   const snippets = readSnippets(join(root, readme));
 
-  it.each(snippets.map((snippet) => [snippet.line, snippet] as const))('the example at line %i runs and prints what it says', async (line, snippet) => {
-    const file = join(scratch, `${readme.replace(/[/.]/g, '-')}-${line}.mts`);
-    writeFileSync(file, snippet.code);
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', file], {
-      cwd: root,
-      env: { ...process.env, REDIS_URL: redis.url },
-      timeout: 30_000,
-    });
-    const printed = stdout.trimEnd().split('\n').filter(Boolean);
-    expect(printed).toEqual(snippet.expected);
-  });
+  it.each(snippets.map((snippet) => [snippet.line, snippet] as const))(
+    'the example at line %i runs and prints what it says',
+    async (line, snippet) => {
+      const file = join(scratch, `${readme.replace(/[/.]/g, '-')}-${line}.mts`);
+      writeFileSync(file, snippet.code);
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', file], {
+        cwd: root,
+        env: { ...process.env, REDIS_URL: redis.url },
+        timeout: 30_000,
+      });
+      const printed = stdout.trimEnd().split('\n').filter(Boolean);
+      expect(printed).toEqual(snippet.expected);
+    },
+  );
 });

@@ -69,7 +69,10 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: commands sent', (kind
   it('checks, listFuncs, loading and resyncing send no KEYS and no SCAN', async () => {
     const monitor = await watch();
     const otherClient = redis.client();
-    const other = BACKENDS[kind](otherClient, { prefix: (backend as unknown as { config: { keys: { prefix: string } } }).config.keys.prefix, logger: quietLogger() });
+    const other = BACKENDS[kind](otherClient, {
+      prefix: (backend as unknown as { config: { keys: { prefix: string } } }).config.keys.prefix,
+      logger: quietLogger(),
+    });
     await other.ready();
     for (const user of ['alice', 'bob-1', 'nobody']) {
       for (let i = 0; i < 10; i++) {

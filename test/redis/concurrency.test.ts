@@ -12,7 +12,13 @@ interface Message {
   done?: boolean;
   percentage?: number;
   variants?: string[];
-  view?: { percentage: number; enabled: boolean; variants: { name: string }[]; users: string[] | null; hasUsers: boolean };
+  view?: {
+    percentage: number;
+    enabled: boolean;
+    variants: { name: string }[];
+    users: string[] | null;
+    hasUsers: boolean;
+  };
   otherWritersLastUser?: { enabled: boolean; reason: string };
   error?: string;
 }
@@ -54,11 +60,13 @@ it('four processes writing at once: every user registered, and a state one of th
     expect(finals.map((f) => JSON.stringify(f.variants))).toContain(JSON.stringify(stored.variants.map((v) => v.name)));
     expect(typeof stored.enabled).toBe('boolean');
     // Every process converges on that state.
-    const views = await Promise.all(children.map((child) => {
-      const reply = nextMessage(child, 'view');
-      child.send({ report: true });
-      return reply;
-    }));
+    const views = await Promise.all(
+      children.map((child) => {
+        const reply = nextMessage(child, 'view');
+        child.send({ report: true });
+        return reply;
+      }),
+    );
     for (const [i, { view, otherWritersLastUser }] of views.entries()) {
       expect(view).toMatchObject({ percentage: stored.percentage, enabled: stored.enabled, hasUsers: true });
       expect(view!.variants.map((v) => v.name)).toEqual(stored.variants.map((v) => v.name));
@@ -71,6 +79,10 @@ it('four processes writing at once: every user registered, and a state one of th
     await store.close();
   } finally {
     for (const child of children) child.send({ exit: true });
-    await Promise.all(children.map((child) => child.exitCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve))));
+    await Promise.all(
+      children.map((child) =>
+        child.exitCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve)),
+      ),
+    );
   }
 }, 120_000);

@@ -24,7 +24,10 @@ describe('construction: wrong shapes are TypeErrors, found at once', () => {
     ['a logger without error', { logger: { warn() {} } }],
     ['an onError that is not a function', { onError: 'log' }],
     ['a bootstrap that is not an array', { bootstrap: {} }],
-    ['a bootstrap feature without users', { bootstrap: [{ name: 'a', enabled: true, percentage: 1, patterns: [], variants: [] }] }],
+    [
+      'a bootstrap feature without users',
+      { bootstrap: [{ name: 'a', enabled: true, percentage: 1, patterns: [], variants: [] }] },
+    ],
     ['options that are not an object', 'fast'],
   ])('%s', (_what, options) => {
     for (const Constructor of Constructors) {
@@ -52,8 +55,16 @@ describe('construction: wrong shapes are TypeErrors, found at once', () => {
 describe.each(Object.keys(BACKENDS) as BackendKind[])('%s beyond the contract', (kind) => {
   it('through a client with an ioredis keyPrefix, changes still reach another process', async () => {
     const prefix = uniquePrefix(kind);
-    const one = BACKENDS[kind](redis.client({ keyPrefix: 'app:' }), { prefix, logger: quietLogger(), resyncIntervalMs: 60_000 });
-    const two = BACKENDS[kind](redis.client({ keyPrefix: 'app:' }), { prefix, logger: quietLogger(), resyncIntervalMs: 60_000 });
+    const one = BACKENDS[kind](redis.client({ keyPrefix: 'app:' }), {
+      prefix,
+      logger: quietLogger(),
+      resyncIntervalMs: 60_000,
+    });
+    const two = BACKENDS[kind](redis.client({ keyPrefix: 'app:' }), {
+      prefix,
+      logger: quietLogger(),
+      resyncIntervalMs: 60_000,
+    });
     await Promise.all([one.ready(), two.ready()]);
     await new Rollout(one).addFunc('beta', { percentage: 7 });
     await eventually(() => two.peek('beta')?.percentage === 7);

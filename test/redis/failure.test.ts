@@ -14,14 +14,24 @@ afterEach(() => expect(unhandled).toEqual([]));
 /** Settles with 'settled' when `promise` does, or 'pending' after `ms`: a bound, not a timing measurement. */
 function within<T>(promise: Promise<T>, ms: number): Promise<'settled' | 'pending'> {
   return Promise.race([
-    promise.then(() => 'settled' as const, () => 'settled' as const),
+    promise.then(
+      () => 'settled' as const,
+      () => 'settled' as const,
+    ),
     new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms)),
   ]);
 }
 
 const bootstrap: FeatureSnapshot[] = [
   { name: 'beta', enabled: true, percentage: 100, users: [], patterns: [], variants: [] },
-  { name: 'vip', enabled: true, percentage: 0, users: ['alice'], patterns: [{ source: '^staff-', flags: '' }], variants: [] },
+  {
+    name: 'vip',
+    enabled: true,
+    percentage: 0,
+    users: ['alice'],
+    patterns: [{ source: '^staff-', flags: '' }],
+    variants: [],
+  },
 ];
 
 run.each(Object.keys(BACKENDS) as BackendKind[])('%s when Redis fails', (kind) => {
@@ -31,7 +41,14 @@ run.each(Object.keys(BACKENDS) as BackendKind[])('%s when Redis fails', (kind) =
   });
   const make = (client: Redis, options: object) => {
     const logger = quietLogger();
-    const backend: Backend = BACKENDS[kind](client, { logger, writeTimeoutMs: 300, lookupTimeoutMs: 100, readyTimeoutMs: 300, resyncIntervalMs: 200, ...options });
+    const backend: Backend = BACKENDS[kind](client, {
+      logger,
+      writeTimeoutMs: 300,
+      lookupTimeoutMs: 100,
+      readyTimeoutMs: 300,
+      resyncIntervalMs: 200,
+      ...options,
+    });
     cleanups.push(() => backend.close());
     return { backend, logger, rollout: new Rollout(backend, { logger }) };
   };
@@ -83,7 +100,11 @@ run.each(Object.keys(BACKENDS) as BackendKind[])('%s when Redis fails', (kind) =
     await rollout.register('beta', ['alice']);
     await rollout.addFunc('all', { percentage: 100 });
     await redis.kill();
-    await eventually(() => backend.peek('all') !== undefined && (rollout.backend as unknown as { sync: { available: boolean } }).sync.available === false);
+    await eventually(
+      () =>
+        backend.peek('all') !== undefined &&
+        (rollout.backend as unknown as { sync: { available: boolean } }).sync.available === false,
+    );
     for (let i = 0; i < 20; i++) {
       expect(await rollout.isEnabled('all', `u${i}`)).toBe(true);
       // RedisBackend holds the users; HighPerf cannot look alice up and counts her as not listed.

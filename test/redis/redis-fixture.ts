@@ -11,7 +11,8 @@ import { startRedis, uniquePrefix, type RedisServer } from '../support/redis-ser
 /** The two backends, by name, for tests that run on both. */
 export const BACKENDS = {
   RedisBackend: (client: RedisClient, options?: RedisBackendOptions): Backend => new RedisBackend(client, options),
-  RedisHighPerfBackend: (client: RedisClient, options?: RedisBackendOptions): Backend => new RedisHighPerfBackend(client, options),
+  RedisHighPerfBackend: (client: RedisClient, options?: RedisBackendOptions): Backend =>
+    new RedisHighPerfBackend(client, options),
 } as const;
 
 export type BackendKind = keyof typeof BACKENDS;

@@ -28,17 +28,20 @@ export function independentBucket(id: string): number {
 }
 
 /** Listens on 127.0.0.1 on a free port; `close()` ends it. */
-export async function listen(handler: RequestListener): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+export async function listen(
+  handler: RequestListener,
+): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     server,
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((err) => (err ? reject(err) : resolve()));
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
   };
 }
 
@@ -56,7 +59,12 @@ export function watchUnhandled(): { reasons: unknown[]; stop: () => void } {
 }
 
 /** A logger that keeps what it is told. */
-export function recordingLogger(): { warn: (m: string) => void; error: (m: string) => void; warnings: string[]; errors: string[] } {
+export function recordingLogger(): {
+  warn: (m: string) => void;
+  error: (m: string) => void;
+  warnings: string[];
+  errors: string[];
+} {
   const warnings: string[] = [];
   const errors: string[] = [];
   return { warnings, errors, warn: (m: string) => void warnings.push(m), error: (m: string) => void errors.push(m) };

@@ -36,7 +36,8 @@ export async function startRedisRollout(): Promise<RedisRollout> {
     async scriptCalls() {
       const info = await admin.info('commandstats');
       let calls = 0;
-      for (const match of info.matchAll(/^cmdstat_(?:evalsha|eval|fcall)(?:_ro)?:calls=(\d+)/gm)) calls += Number(match[1]);
+      for (const match of info.matchAll(/^cmdstat_(?:evalsha|eval|fcall)(?:_ro)?:calls=(\d+)/gm))
+        calls += Number(match[1]);
       return calls;
     },
     async stop() {

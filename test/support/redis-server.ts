@@ -156,14 +156,31 @@ process.once('exit', () => {
 
 function launch(port: number, dir: string, persist: boolean, extra: string[]): Promise<ChildProcess> {
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
-    '--appendonly', persist ? 'yes' : 'no', '--appendfsync', 'always',
-    '--loglevel', 'notice', '--daemonize', 'no', ...extra,
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    persist ? 'yes' : 'no',
+    '--appendfsync',
+    'always',
+    '--loglevel',
+    'notice',
+    '--daemonize',
+    'no',
+    ...extra,
   ];
   return new Promise((resolve, reject) => {
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    const timer = setTimeout(() => fail(new Error(`redis-server on ${port} did not start in 10 s:\n${output}`)), 10_000);
+    const timer = setTimeout(
+      () => fail(new Error(`redis-server on ${port} did not start in 10 s:\n${output}`)),
+      10_000,
+    );
     const fail = (err: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');

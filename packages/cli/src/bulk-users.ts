@@ -64,7 +64,12 @@ export async function validateIdFile(path: string, options: BulkOptions): Promis
  * @example
  * const result = await applyIdFile(rollout, 'beta', 'ids.txt', options);
  */
-export async function applyIdFile(rollout: Rollout, name: string, path: string, options: BulkOptions): Promise<BulkResult> {
+export async function applyIdFile(
+  rollout: Rollout,
+  name: string,
+  path: string,
+  options: BulkOptions,
+): Promise<BulkResult> {
   const size = await idFileSize(path);
   const bar = startProgress(options.stderr, options.progress, `${options.verb}ing`, size);
   const result: BulkResult = { ids: 0, invalidCount: 0, invalid: [] };

@@ -48,7 +48,9 @@ export function parseConfig(options: GlobalOptions, env: NodeJS.ProcessEnv): Cli
   }
   const timeoutMs = options.timeout === undefined ? 3000 : Number(options.timeout);
   if (!/^\d+$/.test(options.timeout ?? '0') || timeoutMs < 100 || timeoutMs > 600_000) {
-    throw new UsageError(`--timeout is a whole number of milliseconds from 100 to 600000, not ${JSON.stringify(options.timeout)}.`);
+    throw new UsageError(
+      `--timeout is a whole number of milliseconds from 100 to 600000, not ${JSON.stringify(options.timeout)}.`,
+    );
   }
   const config: CliConfig = {
     backend,
@@ -74,14 +76,17 @@ export function parseConfig(options: GlobalOptions, env: NodeJS.ProcessEnv): Cli
 }
 
 function parseNodes(list: string): { host: string; port: number }[] {
-  const nodes = list.split(',').filter((part) => part !== '').map((part) => {
-    const match = /^(.+):(\d{1,5})$/.exec(part.trim());
-    const port = match ? Number(match[2]) : NaN;
-    if (!match || port < 1 || port > 65535) {
-      throw new UsageError(`--cluster takes host:port,host:port,...; ${JSON.stringify(part)} is not host:port.`);
-    }
-    return { host: match[1]!, port };
-  });
+  const nodes = list
+    .split(',')
+    .filter((part) => part !== '')
+    .map((part) => {
+      const match = /^(.+):(\d{1,5})$/.exec(part.trim());
+      const port = match ? Number(match[2]) : NaN;
+      if (!match || port < 1 || port > 65535) {
+        throw new UsageError(`--cluster takes host:port,host:port,...; ${JSON.stringify(part)} is not host:port.`);
+      }
+      return { host: match[1]!, port };
+    });
   if (nodes.length === 0) throw new UsageError('--cluster needs at least one host:port.');
   return nodes;
 }

@@ -19,7 +19,9 @@ import type { Session } from './session';
 const CALL_TIMEOUT_MS = 60_000;
 
 export async function openRedisSession(config: CliConfig): Promise<Session> {
-  const target = config.cluster ? config.cluster.map(({ host, port }) => `${host}:${port}`).join(',') : redact(config.redisUrl!);
+  const target = config.cluster
+    ? config.cluster.map(({ host, port }) => `${host}:${port}`).join(',')
+    : redact(config.redisUrl!);
   let lastError = `no answer within ${config.timeoutMs} ms`;
   const client = makeClient(config);
   client.on('error', (err: Error) => {
@@ -29,15 +31,22 @@ export async function openRedisSession(config: CliConfig): Promise<Session> {
     await withTimeout(client.connect(), config.timeoutMs);
   } catch (err) {
     client.disconnect();
-    throw new UnreachableError(target, lastError === `no answer within ${config.timeoutMs} ms` ? (err as Error).message : lastError);
+    throw new UnreachableError(
+      target,
+      lastError === `no answer within ${config.timeoutMs} ms` ? (err as Error).message : lastError,
+    );
   }
   let rollout: Rollout;
   try {
     // --timeout bounds reaching Redis. One call may take longer once
     // connected: reading a feature with a million users takes seconds.
-    const options: RedisBackendOptions = { readyTimeoutMs: config.timeoutMs, writeTimeoutMs: Math.max(CALL_TIMEOUT_MS, config.timeoutMs) };
+    const options: RedisBackendOptions = {
+      readyTimeoutMs: config.timeoutMs,
+      writeTimeoutMs: Math.max(CALL_TIMEOUT_MS, config.timeoutMs),
+    };
     if (config.prefix !== undefined) options.prefix = config.prefix;
-    const backend = config.backend === 'highperf' ? new RedisHighPerfBackend(client, options) : new RedisBackend(client, options);
+    const backend =
+      config.backend === 'highperf' ? new RedisHighPerfBackend(client, options) : new RedisBackend(client, options);
     rollout = new Rollout(backend);
   } catch (err) {
     client.disconnect();

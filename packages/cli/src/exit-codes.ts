@@ -50,7 +50,8 @@ export class UnreachableError extends HanoiError {
 }
 
 // ioredis' own messages for a connection that is gone: nothing was sent, or the answer was lost.
-const CONNECTION_LOST = /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|MaxRetriesPerRequest|Stream isn't writeable|Failed to refresh slots cache/i;
+const CONNECTION_LOST =
+  /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|MaxRetriesPerRequest|Stream isn't writeable|Failed to refresh slots cache/i;
 
 /**
  * The exit code for an error thrown by a command.

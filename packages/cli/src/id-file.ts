@@ -26,7 +26,9 @@ export async function idFileSize(path: string): Promise<number> {
     return info.size;
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new UsageError(`Cannot read ${path}: ${(err as Error).message}. --file takes a file of user ids, one per line.`);
+    throw new UsageError(
+      `Cannot read ${path}: ${(err as Error).message}. --file takes a file of user ids, one per line.`,
+    );
   }
 }
 

@@ -40,7 +40,9 @@ export async function readImportFile(path: string): Promise<ImportedFeature[]> {
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (err) {
-    throw new UsageError(`Cannot read ${path} as JSON: ${(err as Error).message}. Give a file written by hanoi export.`);
+    throw new UsageError(
+      `Cannot read ${path} as JSON: ${(err as Error).message}. Give a file written by hanoi export.`,
+    );
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { features?: unknown } | null)?.features;
   const version = Array.isArray(parsed) ? EXPORT_FORMAT : (parsed as { hanoi?: unknown }).hanoi;

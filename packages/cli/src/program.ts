@@ -38,7 +38,11 @@ export function buildProgram(io: CliIo, open: OpenSession): Command {
     .option('--redis <url>', 'the Redis to use, e.g. redis://127.0.0.1:6379 (default: $REDIS_URL)')
     .option('--cluster <nodes>', 'a Redis Cluster instead: host:port,host:port,...')
     .option('--prefix <prefix>', 'the key prefix your apps use (default: the backend\'s, "hanoi")')
-    .option('--backend <kind>', 'highperf or simple: the backend class the CLI uses (both share one key layout)', 'highperf')
+    .option(
+      '--backend <kind>',
+      'highperf or simple: the backend class the CLI uses (both share one key layout)',
+      'highperf',
+    )
     .option('--timeout <ms>', 'give up on Redis after this many milliseconds (exit 4)', '3000')
     .option('--json', 'print results as JSON, for scripts')
     .option('--no-progress', 'never draw a progress bar (it is only drawn when stderr is a terminal)')

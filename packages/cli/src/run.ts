@@ -35,7 +35,9 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     const message = err instanceof Error ? err.message : String(err);
     if (program.opts().json === true) {
       const errorCode = (err as { code?: unknown }).code;
-      io.stderr.write(`${JSON.stringify({ error: { code: typeof errorCode === 'string' ? errorCode : null, message, exitCode: code } })}\n`);
+      io.stderr.write(
+        `${JSON.stringify({ error: { code: typeof errorCode === 'string' ? errorCode : null, message, exitCode: code } })}\n`,
+      );
     } else {
       io.stderr.write(`hanoi: ${message}\n`);
       if (code === ExitCode.UNEXPECTED && io.env.HANOI_DEBUG && err instanceof Error) io.stderr.write(`${err.stack}\n`);

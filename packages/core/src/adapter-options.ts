@@ -44,9 +44,15 @@ export function parseAdapterOptions<Request>(
   shape: AdapterShape<Request>,
 ): AdapterConfig<Request> {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${where}(options): options must be an object such as { rollout, user: ${shape.userExample} }.`);
+    throw new TypeError(
+      `${where}(options): options must be an object such as { rollout, user: ${shape.userExample} }.`,
+    );
   }
-  const { rollout, user = shape.defaultUser, logger = console } = options as {
+  const {
+    rollout,
+    user = shape.defaultUser,
+    logger = console,
+  } = options as {
     rollout?: Rollout<string>;
     user?: unknown;
     logger?: Logger;
@@ -55,9 +61,16 @@ export function parseAdapterOptions<Request>(
     throw new TypeError(`${where}({ rollout }): rollout must be a Rollout, e.g. new Rollout(new MemoryBackend()).`);
   }
   if (typeof user !== 'function') {
-    throw new TypeError(`${where}({ user }): user must be a function of ${shape.subject} returning its user id, e.g. ${shape.userExample}.`);
+    throw new TypeError(
+      `${where}({ user }): user must be a function of ${shape.subject} returning its user id, e.g. ${shape.userExample}.`,
+    );
   }
-  if (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function' || typeof logger.error !== 'function') {
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    typeof logger.warn !== 'function' ||
+    typeof logger.error !== 'function'
+  ) {
     throw new TypeError(`${where}({ logger }): logger must have warn() and error() methods, as console does.`);
   }
   // What the resolver returned, as an id; anything else is anonymous, with one warning.
@@ -104,13 +117,20 @@ export interface GuardConfig<Denied> {
  * @example
  * const { status, onDenied } = parseGuardOptions('beta', { status: 403 }, '(req, res, next) => void');
  */
-export function parseGuardOptions<Denied>(name: unknown, options: unknown, deniedSignature: string): GuardConfig<Denied> {
+export function parseGuardOptions<Denied>(
+  name: unknown,
+  options: unknown,
+  deniedSignature: string,
+): GuardConfig<Denied> {
   if (typeof name !== 'string') throw new TypeError('requireFeature(name): name must be a feature name (a string).');
   assertName(name);
-  if (typeof options !== 'object' || options === null) throw new TypeError('requireFeature(name, options): options must be an object.');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('requireFeature(name, options): options must be an object.');
   const { status = 404, onDenied } = options as { status?: unknown; onDenied?: unknown };
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
-    throw new TypeError(`requireFeature(name, { status }): status must be an integer from 400 to 599, not ${String(status)}.`);
+    throw new TypeError(
+      `requireFeature(name, { status }): status must be an integer from 400 to 599, not ${String(status)}.`,
+    );
   }
   if (onDenied !== undefined && typeof onDenied !== 'function') {
     throw new TypeError(`requireFeature(name, { onDenied }): onDenied must be a function ${deniedSignature}.`);

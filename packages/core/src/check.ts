@@ -20,15 +20,21 @@ export interface Guard {
 /** @internal Builds the guard behind `rollout.check`. */
 export function guard(rollout: Rollout<string>, name: string, position: UserLocator | undefined): Guard {
   if (position !== undefined && typeof position !== 'function' && !(Number.isInteger(position) && position >= 1)) {
-    throw new InvalidArgumentError('position', position, 'A position is an argument number counted from 1, or a function of the arguments.');
+    throw new InvalidArgumentError(
+      'position',
+      position,
+      'A position is an argument number counted from 1, or a function of the arguments.',
+    );
   }
   return function wrap<This, Args extends unknown[], Result>(fn: (this: This, ...args: Args) => Result) {
     if (typeof fn !== 'function') throw new TypeError(`rollout.check(${JSON.stringify(name)}) guards a function.`);
     return async function guarded(this: This, ...args: Args): Promise<Awaited<Result>> {
       const raw =
-        position === undefined ? rollout.getCurrentId()
-        : typeof position === 'number' ? (args[position - 1] as UserId | undefined)
-        : position(...args);
+        position === undefined
+          ? rollout.getCurrentId()
+          : typeof position === 'number'
+            ? (args[position - 1] as UserId | undefined)
+            : position(...args);
       if (raw === undefined || raw === null) throw new MissingUserError(name);
       const id = normalizeUserId(raw);
       if (!rollout.peek(name)) throw new FeatureNotFoundError(name);

@@ -30,13 +30,18 @@ export function explainFeature(
 ): Explanation {
   if (!feature) return { enabled: false, reason: 'unknown' };
   if (userId === undefined) {
-    return { enabled: feature.enabled && feature.percentage === 100, reason: 'no-user', percentage: feature.percentage };
+    return {
+      enabled: feature.enabled && feature.percentage === 100,
+      reason: 'no-user',
+      percentage: feature.percentage,
+    };
   }
   if (!feature.enabled) return { enabled: false, reason: 'disabled' };
   if (feature.percentage === 100) return { enabled: true, reason: 'everyone' };
   if (feature.users ? feature.users.has(userId) : listed === true) return { enabled: true, reason: 'listed' };
   for (const pattern of feature.patterns) {
-    if (pattern.test(userId)) return { enabled: true, reason: 'pattern', pattern: { source: pattern.source, flags: pattern.flags } };
+    if (pattern.test(userId))
+      return { enabled: true, reason: 'pattern', pattern: { source: pattern.source, flags: pattern.flags } };
   }
   const b = bucket ?? bucketOf(userId);
   return { enabled: b < feature.percentage, reason: 'bucket', bucket: b, percentage: feature.percentage };

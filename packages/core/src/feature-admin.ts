@@ -37,7 +37,11 @@ export class FeatureAdmin<Name extends string = string> {
   async addFunc(name: Name, options: FeatureOptions = {}): Promise<void> {
     assertName(name);
     if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError('options', options, 'Options are an object: { percentage?, variants?, enabled? }.');
+      throw new InvalidArgumentError(
+        'options',
+        options,
+        'Options are an object: { percentage?, variants?, enabled? }.',
+      );
     }
     const fields: FeatureFields = {};
     if (options.percentage !== undefined) fields.percentage = assertPercentage(options.percentage);

@@ -27,4 +27,10 @@ export {
   normalizeVariants,
 } from './validate';
 export { murmur3, variantPoint } from './variant-hash';
-export { parseAdapterOptions, parseGuardOptions, type AdapterConfig, type AdapterShape, type GuardConfig } from './adapter-options';
+export {
+  parseAdapterOptions,
+  parseGuardOptions,
+  type AdapterConfig,
+  type AdapterShape,
+  type GuardConfig,
+} from './adapter-options';

@@ -30,7 +30,10 @@ export function patternSpec(pattern: RegExp): PatternSpec {
     // source would run as another pattern, so it is refused instead.
     throw new InvalidArgumentError('pattern flags', String(pattern), 'The v flag is not supported: use the u flag.');
   }
-  const flags = [...pattern.flags].filter((flag) => KEPT_FLAGS.includes(flag)).sort().join('');
+  const flags = [...pattern.flags]
+    .filter((flag) => KEPT_FLAGS.includes(flag))
+    .sort()
+    .join('');
   const spec = { source: pattern.source, flags };
   compilePattern(spec);
   return spec;
@@ -130,7 +133,9 @@ function combine(patterns: readonly CompiledPattern[]): (userId: string) => bool
   if (others.length === 0) return (userId) => literals.some((p) => p.test(userId));
   let engine: (userId: string) => boolean;
   try {
-    const re = RE2JS.compile(others.map(({ source, flags }) => `(?${flags.replace('u', '')}:${RE2JS.translateRegExp(source)})`).join('|'));
+    const re = RE2JS.compile(
+      others.map(({ source, flags }) => `(?${flags.replace('u', '')}:${RE2JS.translateRegExp(source)})`).join('|'),
+    );
     engine = (userId) => re.test(userId);
   } catch {
     engine = (userId) => others.some((p) => p.test(userId));

@@ -38,7 +38,8 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
 
   constructor(backend: Backend = new MemoryBackend(), options: RolloutOptions = {}) {
     super(backend);
-    if (typeof options !== 'object' || options === null) throw new TypeError('new Rollout(backend, options): options must be an object.');
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('new Rollout(backend, options): options must be an object.');
     if (options.onError !== undefined && typeof options.onError !== 'function') {
       throw new TypeError('new Rollout(backend, { onError }): onError must be a function.');
     }
@@ -107,7 +108,13 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
     const state = this.backend.peek(name);
     // Unlike a check, an explanation asks the store even when the bucket or a pattern
     // already answers, so a listed user reads as listed on every backend.
-    const asks = id !== undefined && state !== undefined && !state.users && state.hasUsers && state.enabled && state.percentage < 100;
+    const asks =
+      id !== undefined &&
+      state !== undefined &&
+      !state.users &&
+      state.hasUsers &&
+      state.enabled &&
+      state.percentage < 100;
     const listed = asks ? await this.lookup(id, name) : undefined;
     return explainFeature(state, id, listed);
   }

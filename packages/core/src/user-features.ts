@@ -57,7 +57,8 @@ export class UserFeatures<Name extends string = string> {
     const answer = this.answer(name);
     if (answer.variant === null) {
       const { on, state } = answer;
-      answer.variant = on && state && this.userId !== undefined ? pickVariant(name, state.variants, this.userId) : undefined;
+      answer.variant =
+        on && state && this.userId !== undefined ? pickVariant(name, state.variants, this.userId) : undefined;
     }
     return answer.variant;
   }

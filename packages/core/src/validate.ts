@@ -116,7 +116,11 @@ export function normalizeVariants(variants: unknown): Variant[] {
     const name = assertName(isObject ? input.name : input, 'variant name');
     const weight = isObject && input.weight !== undefined ? input.weight : 1;
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0 || weight > 1e9) {
-      throw new InvalidArgumentError('variant weight', weight, `The weight of variant ${JSON.stringify(name)} is a number above 0 and at most 1e9.`);
+      throw new InvalidArgumentError(
+        'variant weight',
+        weight,
+        `The weight of variant ${JSON.stringify(name)} is a number above 0 and at most 1e9.`,
+      );
     }
     if (seen.has(name)) {
       throw new InvalidArgumentError('variants', name, 'Variant names are distinct: this one is listed twice.');

@@ -15,5 +15,9 @@ export function defaultUser(req: Request): UserId | undefined {
  * const config = parseFeaturesOptions({ rollout }, 'features');
  */
 export function parseFeaturesOptions(options: FeaturesOptions, where: string): AdapterConfig<Request> {
-  return parseAdapterOptions(options, where, { defaultUser, userExample: '(req) => req.user?.id', subject: 'the request' });
+  return parseAdapterOptions(options, where, {
+    defaultUser,
+    userExample: '(req) => req.user?.id',
+    subject: 'the request',
+  });
 }

@@ -51,11 +51,13 @@ export function requireFeature(name: FeatureName, options: RequireFeatureOptions
     const route = onRoute(req);
     if (req.features instanceof UserFeatures) return decide(req, res, next, route);
     if (!own) {
-      return next(new HanoiError(
-        'HANOI_FEATURES_NOT_MOUNTED',
-        `requireFeature(${JSON.stringify(name)}) found no req.features. Mount app.use(features({ rollout })) ` +
-          `before it, or pass requireFeature(${JSON.stringify(name)}, { rollout, user }).`,
-      ));
+      return next(
+        new HanoiError(
+          'HANOI_FEATURES_NOT_MOUNTED',
+          `requireFeature(${JSON.stringify(name)}) found no req.features. Mount app.use(features({ rollout })) ` +
+            `before it, or pass requireFeature(${JSON.stringify(name)}, { rollout, user }).`,
+        ),
+      );
     }
     own(req, res, (err?: unknown) => (err === undefined ? decide(req, res, next, route) : next(err)));
   }

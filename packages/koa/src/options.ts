@@ -15,5 +15,9 @@ export function defaultUser(ctx: Context): UserId | undefined {
  * const config = parseFeaturesOptions({ rollout }, 'features');
  */
 export function parseFeaturesOptions(options: FeaturesOptions, where: string): AdapterConfig<Context> {
-  return parseAdapterOptions(options, where, { defaultUser, userExample: '(ctx) => ctx.state.user?.id', subject: 'the context' });
+  return parseAdapterOptions(options, where, {
+    defaultUser,
+    userExample: '(ctx) => ctx.state.user?.id',
+    subject: 'the context',
+  });
 }

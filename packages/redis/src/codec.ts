@@ -1,4 +1,11 @@
-import { compilePattern, type FeatureFields, type FeatureSnapshot, type FeatureState, type PatternSpec, type Variant } from '@hanoi/core';
+import {
+  compilePattern,
+  type FeatureFields,
+  type FeatureSnapshot,
+  type FeatureState,
+  type PatternSpec,
+  type Variant,
+} from '@hanoi/core';
 
 /** A feature as a script replies it: { v, enabled, percentage, variants, scard, patterns, users }. */
 export type StateReply = [number, string, string, string, number, string[], string[]];
@@ -20,7 +27,8 @@ export function encodeFields(fields: FeatureFields): string[] {
   const pairs: string[] = [];
   if (fields.enabled !== undefined) pairs.push('enabled', fields.enabled ? '1' : '0');
   if (fields.percentage !== undefined) pairs.push('percentage', String(fields.percentage));
-  if (fields.variants !== undefined) pairs.push('variants', JSON.stringify(fields.variants.map(({ name, weight }) => ({ name, weight }))));
+  if (fields.variants !== undefined)
+    pairs.push('variants', JSON.stringify(fields.variants.map(({ name, weight }) => ({ name, weight }))));
   return pairs;
 }
 

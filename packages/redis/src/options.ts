@@ -37,23 +37,32 @@ function duration(options: RedisBackendOptions, field: keyof RedisBackendOptions
   const value = options[field];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 3_600_000) {
-    throw new TypeError(`RedisBackend: ${field} must be a number of milliseconds from 1 to 3600000; got ${String(value)}.`);
+    throw new TypeError(
+      `RedisBackend: ${field} must be a number of milliseconds from 1 to 3600000; got ${String(value)}.`,
+    );
   }
   return value;
 }
 
 function checkBootstrap(bootstrap: unknown): readonly FeatureSnapshot[] {
   if (bootstrap === undefined) return [];
-  const ok = Array.isArray(bootstrap) && bootstrap.every((f) => {
-    if (typeof f !== 'object' || f === null) return false;
-    try {
-      assertName(f.name);
-    } catch {
-      return false;
-    }
-    return typeof f.enabled === 'boolean' && typeof f.percentage === 'number' &&
-      Array.isArray(f.users) && Array.isArray(f.patterns) && Array.isArray(f.variants);
-  });
+  const ok =
+    Array.isArray(bootstrap) &&
+    bootstrap.every((f) => {
+      if (typeof f !== 'object' || f === null) return false;
+      try {
+        assertName(f.name);
+      } catch {
+        return false;
+      }
+      return (
+        typeof f.enabled === 'boolean' &&
+        typeof f.percentage === 'number' &&
+        Array.isArray(f.users) &&
+        Array.isArray(f.patterns) &&
+        Array.isArray(f.variants)
+      );
+    });
   if (!ok) {
     throw new TypeError('RedisBackend: bootstrap must be an array of features as rollout.getFunc() returns them.');
   }
@@ -72,7 +81,8 @@ export function parseOptions(options: RedisBackendOptions = {}): RedisConfig {
   if (logger !== undefined && (typeof logger?.warn !== 'function' || typeof logger?.error !== 'function')) {
     throw new TypeError('RedisBackend: logger must have warn and error methods (console fits).');
   }
-  if (onError !== undefined && typeof onError !== 'function') throw new TypeError('RedisBackend: onError must be a function.');
+  if (onError !== undefined && typeof onError !== 'function')
+    throw new TypeError('RedisBackend: onError must be a function.');
   return {
     keys: prefixKeys(options.prefix),
     logger: logger ?? console,

@@ -41,7 +41,12 @@ export class RedisHighPerfBackend extends RedisStore {
     this.assertAvailable('Looking up a user');
     const { keys, lookupTimeoutMs } = this.config;
     const found = (await withTimeout(
-      runScript(this.client, 'lookup', names.map((name) => keys.feature('u', name)), [userId]),
+      runScript(
+        this.client,
+        'lookup',
+        names.map((name) => keys.feature('u', name)),
+        [userId],
+      ),
       lookupTimeoutMs,
       () => new BackendUnavailableError(`Looking up a user: Redis did not answer in ${lookupTimeoutMs} ms.`),
     )) as number[];

@@ -40,9 +40,18 @@ export abstract class RedisStore implements Backend {
   protected readonly sync: Synchronizer;
   private readonly scriptBase: string;
 
-  protected constructor(client: RedisClient, options: RedisBackendOptions | undefined, protected readonly withUsers: boolean) {
+  protected constructor(
+    client: RedisClient,
+    options: RedisBackendOptions | undefined,
+    protected readonly withUsers: boolean,
+  ) {
     const shaped = client as unknown as Record<string, unknown> | null;
-    if (typeof shaped !== 'object' || shaped === null || typeof shaped.defineCommand !== 'function' || typeof shaped.duplicate !== 'function') {
+    if (
+      typeof shaped !== 'object' ||
+      shaped === null ||
+      typeof shaped.defineCommand !== 'function' ||
+      typeof shaped.duplicate !== 'function'
+    ) {
       throw new TypeError('RedisBackend: pass an ioredis Redis or Cluster client: new RedisBackend(new Redis(url)).');
     }
     this.client = client;
@@ -50,7 +59,13 @@ export abstract class RedisStore implements Backend {
     // ioredis adds its keyPrefix to KEYS but not to keys a script builds: add it to those.
     this.scriptBase = ((client.options as { keyPrefix?: string }).keyPrefix ?? '') + this.config.keys.base;
     defineScripts(client);
-    this.sync = new Synchronizer(client, this.config, withUsers, new FeatureCache(this.config.bootstrap.map(fromSnapshot)), this.scriptBase);
+    this.sync = new Synchronizer(
+      client,
+      this.config,
+      withUsers,
+      new FeatureCache(this.config.bootstrap.map(fromSnapshot)),
+      this.scriptBase,
+    );
   }
 
   /**
@@ -155,7 +170,11 @@ export abstract class RedisStore implements Backend {
   /** A read with the write timeout: it fails fast rather than waiting for a reconnection. */
   protected read<T>(what: string, call: () => Promise<T>): Promise<T> {
     this.assertAvailable(what);
-    return withTimeout(call(), this.config.writeTimeoutMs, () => new BackendUnavailableError(`${what}: Redis did not answer in ${this.config.writeTimeoutMs} ms.`));
+    return withTimeout(
+      call(),
+      this.config.writeTimeoutMs,
+      () => new BackendUnavailableError(`${what}: Redis did not answer in ${this.config.writeTimeoutMs} ms.`),
+    );
   }
 
   /** @internal The script arguments of a write, deadline included. */
@@ -168,7 +187,12 @@ export abstract class RedisStore implements Backend {
     const what = `${op} on feature ${JSON.stringify(name)}`;
     return this.sync.writingTo(name, async () => {
       const deadline = await this.writeDeadline(what);
-      const sent = runScript(this.client, 'write', this.featureKeys(name), this.writeArgs(name, op, deadline, this.withUsers, args));
+      const sent = runScript(
+        this.client,
+        'write',
+        this.featureKeys(name),
+        this.writeArgs(name, op, deadline, this.withUsers, args),
+      );
       return this.applyWrite(name, what, await this.awaitWrite(what, sent), true);
     });
   }
@@ -201,7 +225,9 @@ export abstract class RedisStore implements Backend {
     const [status, payload] = reply as WriteReply;
     if (status === 'missing') throw new FeatureNotFoundError(name);
     if (status === 'expired') {
-      throw new BackendUnavailableError(`${what}: Redis answered after the write's deadline, so it refused it; nothing was applied.`);
+      throw new BackendUnavailableError(
+        `${what}: Redis answered after the write's deadline, so it refused it; nothing was applied.`,
+      );
     }
     if (status === 'removed') {
       this.sync.cache.apply(name, payload as number, undefined);

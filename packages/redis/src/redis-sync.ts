@@ -189,7 +189,12 @@ export class Synchronizer {
     const { keys } = this.config;
     try {
       const [version, state] = (await withTimeout(
-        runScript(this.client, 'load', [keys.index, keys.version, keys.feature('f', name), keys.feature('u', name), keys.feature('p', name)], [name, this.withUsers ? '1' : '0']),
+        runScript(
+          this.client,
+          'load',
+          [keys.index, keys.version, keys.feature('f', name), keys.feature('u', name), keys.feature('p', name)],
+          [name, this.withUsers ? '1' : '0'],
+        ),
         Math.max(this.config.writeTimeoutMs, 1000),
         () => new BackendUnavailableError(`Reloading feature ${JSON.stringify(name)} timed out.`),
       )) as LoadReply;
@@ -237,7 +242,10 @@ export class Synchronizer {
   /** Measures the clock offset now (before the first write, when no check has run yet). */
   async measureClock(): Promise<void> {
     const sentAt = Date.now();
-    const [, time] = (await runScript(this.client, 'clock', [this.config.keys.version], [])) as [number, [string, string]];
+    const [, time] = (await runScript(this.client, 'clock', [this.config.keys.version], [])) as [
+      number,
+      [string, string],
+    ];
     this.clock.record(time, sentAt, Date.now());
   }
 }

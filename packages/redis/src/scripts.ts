@@ -91,7 +91,10 @@ export type ScriptName = keyof typeof SOURCES;
 // The command name carries a hash of the source, so two versions of this
 // package sharing one client never run each other's Lua.
 const COMMANDS = Object.fromEntries(
-  Object.entries(SOURCES).map(([name, lua]) => [name, `hanoi_${name}_${createHash('sha1').update(lua).digest('hex').slice(0, 10)}`]),
+  Object.entries(SOURCES).map(([name, lua]) => [
+    name,
+    `hanoi_${name}_${createHash('sha1').update(lua).digest('hex').slice(0, 10)}`,
+  ]),
 ) as Record<ScriptName, string>;
 
 /**
@@ -122,6 +125,7 @@ export function runScript(
   args: readonly (string | number)[],
 ): Promise<unknown> {
   const call = (target as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[COMMANDS[name]];
-  if (typeof call !== 'function') throw new Error(`hanoi: script ${name} is not defined on this client; call defineScripts first.`);
+  if (typeof call !== 'function')
+    throw new Error(`hanoi: script ${name} is not defined on this client; call defineScripts first.`);
   return call.call(target, keys.length, ...keys, ...args);
 }

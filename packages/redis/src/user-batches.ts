@@ -20,7 +20,12 @@ export const BATCHES_PER_PIPELINE = 20;
  * @example
  * await writeUserBatches(store, 'beta', 'sadd', ids);
  */
-export async function writeUserBatches(store: RedisStore, name: string, op: 'sadd' | 'srem', ids: readonly string[]): Promise<void> {
+export async function writeUserBatches(
+  store: RedisStore,
+  name: string,
+  op: 'sadd' | 'srem',
+  ids: readonly string[],
+): Promise<void> {
   const { client, withUsers } = store.internals;
   const what = `${op === 'sadd' ? 'Registering' : 'Unregistering'} ${ids.length} user(s) on feature ${JSON.stringify(name)}`;
   const batches: string[][] = [];
@@ -35,7 +40,12 @@ export async function writeUserBatches(store: RedisStore, name: string, op: 'sad
       group.forEach((batch, i) => {
         // Only the very last batch carries the user set back (RedisBackend holds it).
         const last = first + i === batches.length - 1;
-        void runScript(pipeline, 'write', store.featureKeys(name), store.writeArgs(name, op, deadline, withUsers && last, batch));
+        void runScript(
+          pipeline,
+          'write',
+          store.featureKeys(name),
+          store.writeArgs(name, op, deadline, withUsers && last, batch),
+        );
       });
       results = (await store.awaitWrite(what, pipeline.exec())) ?? [];
     } catch (err) {

@@ -27,7 +27,10 @@ async function use(core) {
     unknown: await rollout.isEnabled('nope', '443301'),
     variant: await rollout.variant('cdc_on', '443301'),
     guarded: await guarded('foo', '443301'),
-    denied: await guarded('foo', '44488').then(() => 'ran', (err) => err.code),
+    denied: await guarded('foo', '44488').then(
+      () => 'ran',
+      (err) => err.code,
+    ),
     percentageAfterInvalid: (await rollout.getFunc('cdc_on')).percentage,
     invalid,
     forUser: (await rollout.forUser('44488')).isEnabled('cdc_on'),

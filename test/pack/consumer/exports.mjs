@@ -9,7 +9,9 @@ for (const name of process.argv.slice(2)) {
   const namespace = await import(name);
   names[name] = {
     cjs: Object.keys(require(name)).sort(),
-    esm: Object.keys(namespace).filter((key) => key !== 'default').sort(),
+    esm: Object.keys(namespace)
+      .filter((key) => key !== 'default')
+      .sort(),
   };
 }
 process.stdout.write(JSON.stringify(names));

@@ -42,10 +42,15 @@ const { port } = server.address();
 async function get(user) {
   const response = await fetch(`http://127.0.0.1:${port}/beta`, { headers: user ? { 'x-user': user } : {} });
   const text = await response.text();
-  return { status: response.status, body: response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null };
+  return {
+    status: response.status,
+    body: response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null,
+  };
 }
 try {
-  process.stdout.write(JSON.stringify({ alice: await get('alice'), bob: await get('bob'), anonymous: await get(undefined) }));
+  process.stdout.write(
+    JSON.stringify({ alice: await get('alice'), bob: await get('bob'), anonymous: await get(undefined) }),
+  );
 } finally {
   server.close();
   server.closeAllConnections?.();

@@ -60,8 +60,14 @@ async function writeFeature(rollout: Rollout, feature: ImportedFeature): Promise
   await rollout.addFunc(name, { enabled: feature.enabled, percentage: feature.percentage, variants: feature.variants });
   const wanted = new Set(feature.users);
   const had = new Set(before?.users ?? []);
-  await inBatches([...had].filter((id) => !wanted.has(id)), (ids) => rollout.unregister(name, ids));
-  await inBatches([...wanted].filter((id) => !had.has(id)), (ids) => rollout.register(name, ids));
+  await inBatches(
+    [...had].filter((id) => !wanted.has(id)),
+    (ids) => rollout.unregister(name, ids),
+  );
+  await inBatches(
+    [...wanted].filter((id) => !had.has(id)),
+    (ids) => rollout.register(name, ids),
+  );
   const key = (pattern: PatternSpec) => `${pattern.flags}/${pattern.source}`;
   const wantedPatterns = new Set(feature.patterns.map(key));
   const hadPatterns = new Set((before?.patterns ?? []).map(key));

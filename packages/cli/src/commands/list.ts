@@ -25,7 +25,10 @@ export function addListCommand(program: Command, io: CliIo, open: OpenSession): 
                 const snapshot = await rollout.getFunc(name);
                 return snapshot && { ...summarize(snapshot), userCount: snapshot.users.length };
               }
-              const [userCount, summary] = await Promise.all([session.userCount(name), currentSummary(rollout, name).catch(ifRemoved)]);
+              const [userCount, summary] = await Promise.all([
+                session.userCount(name),
+                currentSummary(rollout, name).catch(ifRemoved),
+              ]);
               return summary && { ...summary, userCount };
             }),
           );

@@ -27,7 +27,8 @@ export function addShowCommand(program: Command, io: CliIo, open: OpenSession): 
         await context.out.result(feature, () => {
           const users = [...feature.users].sort();
           const shown = users.slice(0, USERS_SHOWN).join('\n');
-          const more = users.length > USERS_SHOWN ? `\n… and ${users.length - USERS_SHOWN} more (--json lists all)` : '';
+          const more =
+            users.length > USERS_SHOWN ? `\n… and ${users.length - USERS_SHOWN} more (--json lists all)` : '';
           return context.out.table(
             ['field', 'value'],
             [

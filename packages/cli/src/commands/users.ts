@@ -40,7 +40,10 @@ export function addUsersCommands(program: Command, io: CliIo, open: OpenSession)
       .option('--pattern <regexp>', 'a regular expression a user id is searched with; repeatable', collect, [])
       .option('--flags <flags>', 'flags for --pattern: any of i, m, s, u')
       .option('-f, --file <path>', 'a file of user ids, one per line, streamed')
-      .option('--skip-invalid', `${verb} the valid lines of --file and list the bad ones (default: ${verb} nothing if any is bad)`)
+      .option(
+        '--skip-invalid',
+        `${verb} the valid lines of --file and list the bad ones (default: ${verb} nothing if any is bad)`,
+      )
       .option('--batch <n>', 'ids per write when streaming --file', '1000')
       .action(
         action<UsersOptions>(open, io, async ([name, ...typed], options, context) => {
@@ -87,7 +90,12 @@ async function report(
   if (fromFile && fromFile.invalidCount > 0) out.note(describeBadLines(file!, fromFile));
   const users = typed + (fromFile?.ids ?? 0);
   const specs = patterns.map(patternSpec);
-  const value = { feature: name, [verb]: { users, patterns: specs }, skipped: fromFile?.invalidCount ?? 0, invalid: fromFile?.invalid ?? [] };
+  const value = {
+    feature: name,
+    [verb]: { users, patterns: specs },
+    skipped: fromFile?.invalidCount ?? 0,
+    invalid: fromFile?.invalid ?? [],
+  };
   await out.result(value, () => {
     const parts: string[] = [];
     if (users > 0 || file !== undefined) parts.push(`${users} user${users === 1 ? '' : 's'}`);
