@@ -185,7 +185,7 @@ describe.each(KOA_VERSIONS)('a denied requireFeature() fails closed on %s', (_ve
       expect(hits.calls).toEqual([]);
     });
 
-    it('denies when it cannot decide (a store read that throws), and says so once', async () => {
+    it('denies when it cannot decide (a store read that throws), and says so once per failure', async () => {
       const logger = recordingLogger();
       const { app, hits, backend } = await build(idiom, { logger });
       backend.broken = true;
@@ -195,6 +195,13 @@ describe.each(KOA_VERSIONS)('a denied requireFeature() fails closed on %s', (_ve
       }
       expect(hits.calls).toEqual([]);
       expect(logger.errors).toEqual([expect.stringContaining('HANOI_GUARD_UNDECIDED')]);
+      // Once it can decide again it lets the user in, and a new failure is told again.
+      backend.broken = false;
+      await request(app).get('/admin/users').set('x-test-user', 'staff-1').expect(200);
+      backend.broken = true;
+      expect((await request(app).get('/admin/users').set('x-test-user', 'staff-1')).status).toBe(404);
+      expect(hits.calls).toHaveLength(1);
+      expect(logger.errors).toHaveLength(2);
     });
   });
 
