@@ -14,6 +14,11 @@ export async function createApp(): Promise<Express> {
   const rollout = await createRollout();
   const catalog = createCatalog(rollout);
   const app = express();
+  // The app's own answer for a path it does not have: the catch-all at the end,
+  // and what every denied guard answers (named once, in features() below).
+  const notFound = (_req: Request, res: Response) => {
+    res.status(404).json({ error: 'Not found' });
+  };
 
   // Stand-in for the auth layer. A real app identifies users with its own
   // authentication (Passport, a session, a verified token) and sets req.user;
@@ -25,7 +30,7 @@ export async function createApp(): Promise<Express> {
   });
 
   // Reads req.user?.id by default; every request gets req.features.
-  app.use(features({ rollout }));
+  app.use(features({ rollout, notFound }));
 
   app.get('/', (req, res) => {
     res.json({ user: req.features.userId ?? null, features: req.features.enabled() });
@@ -36,7 +41,8 @@ export async function createApp(): Promise<Express> {
     res.json({ engine: req.features.isEnabled('new_search') ? 'new' : 'classic' });
   });
 
-  // Listed users; everyone else gets the same 404 as for a path that does not exist.
+  // Listed users; everyone else gets the same 404 as for a path that does not exist,
+  // and nothing after the guard runs for them.
   app.get('/dashboard', requireFeature('beta_dashboard'), (req, res) => {
     res.json({ dashboard: 'beta', user: req.features.userId });
   });
@@ -60,10 +66,8 @@ export async function createApp(): Promise<Express> {
     }
   });
 
-  // The app's own 404 and error handlers: a denied guarded path lands in the 404 one.
-  app.use((_req: Request, res: Response) => {
-    res.status(404).json({ error: 'Not found' });
-  });
+  // The app's own 404 and error handlers.
+  app.use(notFound);
   app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
     res.status(500).json({ error: err.message });
   });

@@ -51,15 +51,17 @@ describe.each(EXPRESS_VERSIONS)('requireFeature() on %s', (_label, express: Expr
     expect(seen(nowhere)).toEqual({ ...seen(denied), body: denied.text.replace('/beta', '/nowhere') });
   });
 
-  it("falls through to the app's own 404 handler, on a route and on a router", async () => {
+  it("answers with the app's own 404, named once in features({ notFound }), on a route and on a router", async () => {
     const rollout = await makeRollout();
-    const app = base(rollout);
+    const notFound = (_req: Request, res: Response) => void res.status(404).json({ error: 'No such page' });
+    const app = express();
+    app.use(auth, features({ rollout, notFound }));
     app.get('/beta', requireFeature('beta'), (_req, res) => void res.send('beta'));
     const admin = express.Router();
     admin.use(requireFeature('admin_tools'));
     admin.get('/panel', (_req, res) => void res.send('panel'));
     app.use('/admin', admin);
-    app.use((_req: Request, res: Response) => void res.status(404).json({ error: 'No such page' }));
+    app.use(notFound); // the same answer for paths the app does not have
 
     const nowhere = seen(await request(app).get('/nowhere').set('x-test-user', 'bob'));
     expect(nowhere).toEqual({ status: 404, type: 'application/json; charset=utf-8', body: '{"error":"No such page"}' });

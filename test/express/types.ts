@@ -5,7 +5,7 @@
  * and `requireFeature`, so a misspelt name does not compile.
  */
 import { MemoryBackend, Rollout, type FeatureName, type UserFeatures } from '@hanoi/core';
-import { features, requireFeature, type RequireFeatureOptions } from '@hanoi/express';
+import { features, requireFeature, type NotFoundHandler, type RequireFeatureOptions } from '@hanoi/express';
 import express, { type Request, type RequestHandler } from 'express';
 import type { HttpFeature } from '../support/http-register';
 
@@ -36,6 +36,13 @@ router.use(requireFeature('admin_tools', { status: 403 }));
 router.get('/x', requireFeature('beta', { onDenied: (req, res, next) => (req.path ? res.sendStatus(402) : next()) }));
 const options: RequireFeatureOptions = { rollout, user: (req) => req.ip };
 router.get('/y', requireFeature('hidden', options));
+
+// The app's own 404, named once for every guard, or for one.
+const notFound: NotFoundHandler = (req, res) => void res.status(404).json({ error: `No page at ${req.path}` });
+app.use(features({ rollout, notFound }));
+app.all('/admin/*rest', requireFeature('admin_tools', { notFound: async (_req, res) => void res.sendStatus(404) }));
+// @ts-expect-error a not-found answer gets no next: a denied request goes nowhere else
+features({ rollout, notFound: (_req: Request, _res: express.Response, next: () => void) => next() });
 
 // @ts-expect-error a misspelt name in a guard does not compile
 requireFeature('betta');

@@ -7,7 +7,7 @@
  */
 import Router from '@koa/router';
 import { MemoryBackend, Rollout, type FeatureName, type UserFeatures } from '@hanoi/core';
-import { features, requireFeature, type RequireFeatureOptions } from '@hanoi/koa';
+import { features, requireFeature, type NotFoundHandler, type RequireFeatureOptions } from '@hanoi/koa';
 import Koa, { type Context, type Middleware } from 'koa';
 import type { HttpFeature } from '../support/http-register';
 
@@ -41,6 +41,16 @@ router.get('/beta', requireFeature('beta'), (ctx) => {
 const options: RequireFeatureOptions = { rollout, onDenied: (ctx, next) => (ctx.path ? undefined : next()) };
 router.get('/y', requireFeature('hidden', options));
 app.use(router.routes());
+
+// The app's own 404, named once for every guard, or for one.
+const notFound: NotFoundHandler = (ctx) => {
+  ctx.status = 404;
+  ctx.body = { error: `No page at ${ctx.path}` };
+};
+app.use(features({ rollout, notFound }));
+router.all('/admin/*rest', requireFeature('admin_tools', { notFound: async (ctx) => void (ctx.status = 404) }));
+// @ts-expect-error a not-found answer gets no next: a denied request goes nowhere else
+features({ rollout, notFound: (_ctx: Context, next: () => Promise<void>) => next() });
 
 // @ts-expect-error a misspelt name in a guard does not compile
 requireFeature('betta');

@@ -16,6 +16,8 @@ export interface AdapterConfig<Request> {
    * const features = answers instanceof Promise ? await answers : answers;
    */
   readonly answersFor: (request: Request) => UserFeatures<string> | Promise<UserFeatures<string>>;
+  /** The app's own not-found answer, for every guard after `features()`; `undefined`: the framework's. */
+  readonly notFound: ((...args: never[]) => unknown) | undefined;
 }
 
 /** How an adapter describes its framework in error messages. */
@@ -26,6 +28,8 @@ export interface AdapterShape<Request> {
   readonly userExample: string;
   /** What the resolver is given, e.g. `the request`. */
   readonly subject: string;
+  /** How a not-found answer reads, e.g. `(req, res) => void`. */
+  readonly notFoundSignature: string;
 }
 
 /**
@@ -36,6 +40,7 @@ export interface AdapterShape<Request> {
  * @example
  * const { rollout, answersFor } = parseAdapterOptions(options, 'features', {
  *   defaultUser: (req) => req.user?.id, userExample: '(req) => req.user?.id', subject: 'the request',
+ *   notFoundSignature: '(req, res) => void',
  * });
  */
 export function parseAdapterOptions<Request>(
@@ -52,10 +57,12 @@ export function parseAdapterOptions<Request>(
     rollout,
     user = shape.defaultUser,
     logger = console,
+    notFound,
   } = options as {
     rollout?: Rollout<string>;
     user?: unknown;
     logger?: Logger;
+    notFound?: unknown;
   };
   if (typeof rollout !== 'object' || rollout === null || typeof rollout.forUser !== 'function') {
     throw new TypeError(`${where}({ rollout }): rollout must be a Rollout, e.g. new Rollout(new MemoryBackend()).`);
@@ -65,14 +72,8 @@ export function parseAdapterOptions<Request>(
       `${where}({ user }): user must be a function of ${shape.subject} returning its user id, e.g. ${shape.userExample}.`,
     );
   }
-  if (
-    typeof logger !== 'object' ||
-    logger === null ||
-    typeof logger.warn !== 'function' ||
-    typeof logger.error !== 'function'
-  ) {
-    throw new TypeError(`${where}({ logger }): logger must have warn() and error() methods, as console does.`);
-  }
+  checkLogger(logger, where);
+  checkNotFound(notFound, where, shape.notFoundSignature);
   // What the resolver returned, as an id; anything else is anonymous, with one warning.
   let warned = false;
   const toId = (raw: unknown): string | undefined => {
@@ -98,7 +99,26 @@ export function parseAdapterOptions<Request>(
     const id = toId(raw);
     return rollout.forUserNow(id) ?? rollout.forUser(id);
   };
-  return { rollout, answersFor };
+  return { rollout, answersFor, notFound: notFound as AdapterConfig<Request>['notFound'] };
+}
+
+function checkLogger(logger: Logger, where: string): void {
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    typeof logger.warn !== 'function' ||
+    typeof logger.error !== 'function'
+  ) {
+    throw new TypeError(`${where}({ logger }): logger must have warn() and error() methods, as console does.`);
+  }
+}
+
+function checkNotFound(notFound: unknown, where: string, signature: string): void {
+  if (notFound !== undefined && typeof notFound !== 'function') {
+    throw new TypeError(
+      `${where}({ notFound }): notFound must be a function ${signature} that answers as for an unknown path.`,
+    );
+  }
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -106,34 +126,69 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /** A guard's options once checked. */
-export interface GuardConfig<Denied> {
+export interface GuardConfig<Denied, NotFound> {
   readonly status: number;
   readonly onDenied: Denied | undefined;
+  /** The guard's own not-found answer; else the one `features()` was given; else the framework's. */
+  readonly notFound: NotFound | undefined;
+  /**
+   * Whether `features` lets the request through: only a plain `true` does.
+   * A guard that cannot decide (an evaluation that throws) denies, and says
+   * so once through the logger until the feature answers again.
+   */
+  readonly allows: (features: { isEnabled(name: string): unknown }) => boolean;
 }
 
 /**
  * Checks a `requireFeature(name, options)` call once, at construction.
  *
  * @example
- * const { status, onDenied } = parseGuardOptions('beta', { status: 403 }, '(req, res, next) => void');
+ * const { status, onDenied, notFound, allows } = parseGuardOptions('beta', { status: 403 }, {
+ *   denied: '(req, res, next) => void', notFound: '(req, res) => void',
+ * });
  */
-export function parseGuardOptions<Denied>(
+export function parseGuardOptions<Denied, NotFound>(
   name: unknown,
   options: unknown,
-  deniedSignature: string,
-): GuardConfig<Denied> {
+  signatures: { readonly denied: string; readonly notFound: string },
+): GuardConfig<Denied, NotFound> {
   if (typeof name !== 'string') throw new TypeError('requireFeature(name): name must be a feature name (a string).');
   assertName(name);
   if (typeof options !== 'object' || options === null)
     throw new TypeError('requireFeature(name, options): options must be an object.');
-  const { status = 404, onDenied } = options as { status?: unknown; onDenied?: unknown };
+  const {
+    status = 404,
+    onDenied,
+    notFound,
+    logger = console,
+  } = options as { status?: unknown; onDenied?: unknown; notFound?: unknown; logger?: Logger };
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
     throw new TypeError(
       `requireFeature(name, { status }): status must be an integer from 400 to 599, not ${String(status)}.`,
     );
   }
   if (onDenied !== undefined && typeof onDenied !== 'function') {
-    throw new TypeError(`requireFeature(name, { onDenied }): onDenied must be a function ${deniedSignature}.`);
+    throw new TypeError(`requireFeature(name, { onDenied }): onDenied must be a function ${signatures.denied}.`);
   }
-  return { status, onDenied: onDenied as Denied | undefined };
+  checkNotFound(notFound, 'requireFeature', signatures.notFound);
+  checkLogger(logger, 'requireFeature');
+  let failing = false;
+  const allows = (features: { isEnabled(name: string): unknown }): boolean => {
+    try {
+      const on = features.isEnabled(name) === true;
+      failing = false;
+      return on;
+    } catch (err) {
+      if (!failing) {
+        failing = true;
+        logger.error(
+          `hanoi [HANOI_GUARD_UNDECIDED]: requireFeature(${JSON.stringify(name)}) could not tell whether the feature ` +
+            'is on, so it denied the request (and will deny until it can tell).',
+          err,
+        );
+      }
+      return false;
+    }
+  };
+  return { status, onDenied: onDenied as Denied | undefined, notFound: notFound as NotFound | undefined, allows };
 }

@@ -34,3 +34,4 @@ export {
   type AdapterShape,
   type GuardConfig,
 } from './adapter-options';
+export { rememberedNotFound, rememberNotFound } from './not-found';

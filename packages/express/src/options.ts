@@ -19,5 +19,6 @@ export function parseFeaturesOptions(options: FeaturesOptions, where: string): A
     defaultUser,
     userExample: '(req) => req.user?.id',
     subject: 'the request',
+    notFoundSignature: '(req, res) => void',
   });
 }

@@ -1,55 +1,56 @@
-import { HanoiError, parseGuardOptions, UserFeatures, type FeatureName } from '@hanoi/core';
+import { HanoiError, parseGuardOptions, rememberedNotFound, UserFeatures, type FeatureName } from '@hanoi/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import finalhandler from 'finalhandler';
 import { features } from './features';
-import type { DeniedHandler, RequireFeatureOptions } from './types';
+import type { DeniedHandler, NotFoundHandler, RequireFeatureOptions } from './types';
 
 /**
  * A guard: lets the request through when `name` is on for its user.
  *
- * Denied, by default it answers exactly as the app answers a path that does
- * not exist, so a hidden feature does not reveal itself. On a route
- * (`app.get(path, requireFeature(name), handler)`) it calls `next('route')`:
- * the route's other handlers are skipped and the request goes on to whatever
- * the app does for unknown paths (its own 404 handler, or Express's). On a
- * router (`router.use(requireFeature(name))`) `next('route')` would be a plain
- * `next()`, so it calls `next('router')`: the request leaves the router and
- * the app goes on as for a path the router does not know. (Mounted on the app
- * itself, leaving means Express's final 404.) `{ status: 403 }` sends that
- * status instead; `{ onDenied }` answers as you like.
+ * Denied, it fails closed: it answers the request itself and never calls
+ * `next`, so no later handler, route or router of the app runs, however the
+ * guard is mounted (on a route, `app.all('/admin/*', ...)`, `app.use`,
+ * `router.use`). By default it answers exactly as Express answers a path no
+ * route has (its final handler's "Cannot GET /path" 404), so a hidden
+ * feature does not reveal itself; `features({ notFound })` (or `{ notFound }`
+ * here) names the app's own 404 answer instead. `{ status: 403 }` sends that
+ * status; `{ onDenied }` answers as you like. A guard that cannot tell
+ * whether the feature is on denies.
  *
  * Without `features()` mounted it needs `{ rollout }` (and `user`) to work
  * the answers out itself; otherwise it passes a `HANOI_FEATURES_NOT_MOUNTED` error on.
  *
  * @example
+ * app.all('/admin/*rest', requireFeature('admin_v2')); // Express 4: '/admin/*'
  * app.get('/beta', requireFeature('beta'), (req, res) => res.send('hi'));
  * adminRouter.use(requireFeature('admin_v2', { status: 403 }));
  */
 export function requireFeature(name: FeatureName, options: RequireFeatureOptions = {}): RequestHandler {
-  const { status, onDenied } = parseGuardOptions<DeniedHandler>(name, options, '(req, res, next) => void');
+  const { status, onDenied, notFound, allows } = parseGuardOptions<DeniedHandler, NotFoundHandler>(name, options, {
+    denied: '(req, res, next) => void',
+    notFound: '(req, res) => void',
+  });
   const { rollout, user, logger } = options;
-  const own = rollout === undefined ? undefined : features({ rollout, user, logger });
-  // The routes this guard has run in, per request: req.route stays set after a route is done.
-  const ranIn = new WeakMap<Request, Set<unknown>>();
+  const own = rollout === undefined ? undefined : features({ rollout, user, logger, notFound });
 
-  function onRoute(req: Request): boolean {
-    const route = req.route as { stack?: { handle?: unknown }[] } | undefined;
-    if (!route?.stack?.some((layer) => layer.handle === hanoiRequireFeature)) return false;
-    const routes = ranIn.get(req) ?? new Set<unknown>();
-    if (routes.has(route)) return false; // a route left earlier: this call is a router's
-    ranIn.set(req, routes.add(route));
-    return true;
+  function deny(req: Request, res: Response, next: NextFunction): void {
+    if (onDenied) return onDenied(req, res, next);
+    if (status !== 404) return void res.sendStatus(status);
+    const answer = notFound ?? rememberedNotFound<NotFoundHandler>(req);
+    // Express's own answer for an unknown path: the final handler it runs itself, with no error.
+    if (answer === undefined) return finalhandler(req, res)();
+    const done = answer(req, res) as PromiseLike<unknown> | undefined;
+    // A failing 404 page goes to the error handlers, which only error middleware hears.
+    if (typeof done?.then === 'function') done.then(undefined, next);
   }
 
-  function decide(req: Request, res: Response, next: NextFunction, route: boolean): void {
-    if (req.features.isEnabled(name)) next();
-    else if (onDenied) onDenied(req, res, next);
-    else if (status !== 404) res.sendStatus(status);
-    else next(route ? 'route' : 'router');
+  function decide(req: Request, res: Response, next: NextFunction): void {
+    if (allows(req.features)) next();
+    else deny(req, res, next);
   }
 
-  function hanoiRequireFeature(req: Request, res: Response, next: NextFunction): void {
-    const route = onRoute(req);
-    if (req.features instanceof UserFeatures) return decide(req, res, next, route);
+  return function hanoiRequireFeature(req: Request, res: Response, next: NextFunction): void {
+    if (req.features instanceof UserFeatures) return decide(req, res, next);
     if (!own) {
       return next(
         new HanoiError(
@@ -59,7 +60,6 @@ export function requireFeature(name: FeatureName, options: RequireFeatureOptions
         ),
       );
     }
-    own(req, res, (err?: unknown) => (err === undefined ? decide(req, res, next, route) : next(err)));
-  }
-  return hanoiRequireFeature;
+    own(req, res, (err?: unknown) => (err === undefined ? decide(req, res, next) : next(err)));
+  };
 }

@@ -16,17 +16,31 @@ export interface FeaturesOptions {
   user?: UserResolver;
   /** Where warnings go (a resolver returning something that is not an id); `console` by default. */
   logger?: Logger;
+  /**
+   * The app's own answer for a path it does not have, used by every denied
+   * guard after this middleware; by default Express's own 404 page.
+   */
+  notFound?: NotFoundHandler;
 }
 
-/** What a guard does when the feature is off for the user: answer, or pass on with `next`. */
+/**
+ * Answers a request as the app answers a path it does not have (a 404 page).
+ * It gets no `next`: a denied request goes nowhere else.
+ */
+export type NotFoundHandler = (req: Request, res: Response) => unknown;
+
+/**
+ * What a guard does when the feature is off for the user: answer, or pass on
+ * with `next` (which lets the request through to what follows the guard).
+ */
 export type DeniedHandler = (req: Request, res: Response, next: NextFunction) => void;
 
 /** Options of `requireFeature()`. */
 export interface RequireFeatureOptions extends Partial<FeaturesOptions> {
   /**
-   * The status of a denied request. By default (404) the request goes on as
-   * if the route did not exist, so the app answers as it does for any unknown
-   * path; any other status is sent with its standard message.
+   * The status of a denied request. By default (404) the guard answers as the
+   * app answers a path it does not have (`notFound`, else Express's 404
+   * page); any other status is sent with its standard message.
    */
   status?: number;
   /** Answers a denied request instead (takes precedence over `status`). */

@@ -1,4 +1,4 @@
-import type { FeatureName, UserFeatures } from '@hanoi/core';
+import { rememberNotFound, type FeatureName, type UserFeatures } from '@hanoi/core';
 import type { Context, Middleware, Next } from 'koa';
 import { parseFeaturesOptions } from './options';
 import type { FeaturesOptions } from './types';
@@ -9,14 +9,16 @@ import type { FeaturesOptions } from './types';
  * `ctx.state.features`) and runs the rest of the request with that user
  * current: `rollout.isEnabled(name)` called without a user anywhere under the
  * request answers for them, from the same answers. Errors (a throwing
- * resolver, say) reject into Koa's error flow.
+ * resolver, say) reject into Koa's error flow. `notFound` names the app's
+ * own answer for a path it does not have, which every denied
+ * `requireFeature` then gives.
  *
  * @example
  * app.use(features({ rollout, user: (ctx) => ctx.state.user?.id }));
  * router.get('/', (ctx) => { ctx.body = { beta: ctx.features.isEnabled('beta') }; });
  */
 export function features(options: FeaturesOptions): Middleware {
-  const { rollout, answersFor } = parseFeaturesOptions(options, 'features');
+  const { rollout, answersFor, notFound } = parseFeaturesOptions(options, 'features');
   function attach(ctx: Context, answers: UserFeatures<string>, next: Next): Promise<unknown> {
     ctx.features = answers as UserFeatures<FeatureName>;
     ctx.state.features = ctx.features;
@@ -24,6 +26,8 @@ export function features(options: FeaturesOptions): Middleware {
   }
 
   return function hanoiFeatures(ctx: Context, next: Next): Promise<unknown> {
+    // For the guards after this one: what a denied request is answered.
+    if (notFound !== undefined) rememberNotFound(ctx, notFound);
     // A throw here becomes a rejection: koa-compose calls middleware inside a try.
     const answers = answersFor(ctx);
     // In memory, with a sync resolver: no promise of ours and no extra turn of the event loop.

@@ -19,5 +19,6 @@ export function parseFeaturesOptions(options: FeaturesOptions, where: string): A
     defaultUser,
     userExample: '(ctx) => ctx.state.user?.id',
     subject: 'the context',
+    notFoundSignature: '(ctx) => unknown',
   });
 }

@@ -1,36 +1,55 @@
-import { HanoiError, parseGuardOptions, UserFeatures, type FeatureName } from '@hanoi/core';
+import { HanoiError, parseGuardOptions, rememberedNotFound, UserFeatures, type FeatureName } from '@hanoi/core';
 import type { Context, Middleware, Next } from 'koa';
 import { features } from './features';
-import type { DeniedHandler, RequireFeatureOptions } from './types';
+import type { DeniedHandler, NotFoundHandler, RequireFeatureOptions } from './types';
 
 /**
  * A guard: lets the request through when `name` is on for its user.
  *
- * Denied, by default it leaves the response untouched and does not call
- * `next`, so Koa answers exactly as for a path nothing handles (its 404, or
- * the app's fallback that fills in a 404 after `await next()`): a hidden
- * feature does not reveal itself. `{ status: 403 }` sends that status with
- * its standard message; `{ onDenied }` answers as you like. Works on an app,
- * a `@koa/router` router (`router.use`) or a single route.
+ * Denied, it fails closed: it never calls `next`, so nothing after it runs
+ * (the route's handlers, later routes and routers, later middleware). By
+ * default it leaves the response as for a path nothing handles (emptied if
+ * middleware before it had filled it in), so Koa answers its 404, or the
+ * app's fallback that fills in a 404 after `await next()` does: a hidden
+ * feature does not reveal itself. `features({ notFound })` (or `{ notFound }`
+ * here) names the app's own 404 answer instead. `{ status: 403 }` sends that
+ * status with its standard message; `{ onDenied }` answers as you like. A
+ * guard that cannot tell whether the feature is on denies. Works on an app,
+ * a `@koa/router` router (`router.use`, `router.all('/admin/*rest')`) or a
+ * single route.
  *
  * Without `features()` mounted it needs `{ rollout }` (and `user`) to work
  * the answers out itself; otherwise it throws a `HANOI_FEATURES_NOT_MOUNTED`
  * error into Koa's error flow.
  *
  * @example
+ * router.all('/admin/*rest', requireFeature('admin_v2'));
  * router.get('/beta', requireFeature('beta'), (ctx) => { ctx.body = 'hi'; });
  * admin.use(requireFeature('admin_v2', { status: 403 }));
  */
 export function requireFeature(name: FeatureName, options: RequireFeatureOptions = {}): Middleware {
-  const { status, onDenied } = parseGuardOptions<DeniedHandler>(name, options, '(ctx, next) => unknown');
+  const { status, onDenied, notFound, allows } = parseGuardOptions<DeniedHandler, NotFoundHandler>(name, options, {
+    denied: '(ctx, next) => unknown',
+    notFound: '(ctx) => unknown',
+  });
   const { rollout, user, logger } = options;
-  const own = rollout === undefined ? undefined : features({ rollout, user, logger });
+  const own = rollout === undefined ? undefined : features({ rollout, user, logger, notFound });
+
+  function deny(ctx: Context, next: Next): unknown {
+    if (onDenied) return onDenied(ctx, next);
+    const answer = status === 404 ? (notFound ?? rememberedNotFound<NotFoundHandler>(ctx)) : undefined;
+    if (answer !== undefined) return answer(ctx);
+    // An empty response with this status: Koa sends the status message ("Not Found", "Forbidden") as the body.
+    if (ctx.body != null || ctx.status !== status) {
+      ctx.remove('Content-Type'); // else Koa 3 keeps a JSON body as "null"
+      ctx.body = undefined;
+      ctx.status = status;
+    }
+    return undefined;
+  }
 
   function decide(ctx: Context, next: Next): unknown {
-    if (ctx.features.isEnabled(name)) return next();
-    if (onDenied) return onDenied(ctx, next);
-    if (status !== 404) ctx.status = status; // Koa sends the status message as the body
-    return undefined; // 404: untouched, as for a path nothing handles
+    return allows(ctx.features) ? next() : deny(ctx, next);
   }
 
   return function hanoiRequireFeature(ctx: Context, next: Next): unknown {

@@ -16,17 +16,31 @@ export interface FeaturesOptions {
   user?: UserResolver;
   /** Where warnings go (a resolver returning something that is not an id); `console` by default. */
   logger?: Logger;
+  /**
+   * The app's own answer for a path it does not have, used by every denied
+   * guard after this middleware; by default Koa's own 404 ("Not Found").
+   */
+  notFound?: NotFoundHandler;
 }
 
-/** What a guard does when the feature is off for the user: answer, or pass on with `next`. */
+/**
+ * Answers a request as the app answers a path it does not have (a 404 page).
+ * It gets no `next`: a denied request goes nowhere else.
+ */
+export type NotFoundHandler = (ctx: Context) => unknown;
+
+/**
+ * What a guard does when the feature is off for the user: answer, or pass on
+ * with `next` (which lets the request through to what follows the guard).
+ */
 export type DeniedHandler = (ctx: Context, next: Next) => unknown;
 
 /** Options of `requireFeature()`. */
 export interface RequireFeatureOptions extends Partial<FeaturesOptions> {
   /**
-   * The status of a denied request. By default (404) the response is left
-   * untouched, so Koa (or the app's fallback) answers as for any unknown
-   * path; any other status is sent with its standard message.
+   * The status of a denied request. By default (404) the guard answers as the
+   * app answers a path it does not have (`notFound`, else Koa's "Not Found");
+   * any other status is sent with its standard message.
    */
   status?: number;
   /** Answers a denied request instead (takes precedence over `status`). */
