@@ -1,8 +1,12 @@
-import { createReadStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { MAX_USER_ID_LENGTH, normalizeUserId } from '@hanoi/core';
 import { UsageError } from './exit-codes';
+import { readRawLines } from './line-reader';
+
+const CR = 0x0d;
+/** The longest line that can hold an id: 512 code points of at most 4 bytes each, then a CR. */
+export const MAX_LINE_BYTES = MAX_USER_ID_LENGTH * 4 + 1;
 
 /** One line of an id file: its number, the id or why it is not one, and its size in bytes. */
 export interface IdLine {
@@ -33,27 +37,27 @@ export async function idFileSize(path: string): Promise<number> {
 }
 
 /**
- * The lines of an id file, streamed (readline over a file stream, which
- * waits while the consumer is busy): each line is one id, exactly as
- * written, but for a trailing CR. Never holds more than a few lines.
+ * The lines of an id file, streamed: each line is one id, exactly as
+ * written. Only LF ends a line (a CR right before it, or at the end of the
+ * file, is part of the line ending); the file is UTF-8, and a byte-order
+ * mark at its start is dropped. A line that is not valid UTF-8, holds a
+ * CR, is empty or is longer than an id may be is a bad line, never mended.
+ * Never holds more than one line, and of that at most `MAX_LINE_BYTES`.
  *
  * @example
  * for await (const { line, id, error } of readIdLines('ids.txt')) if (error) console.log(line, error);
  */
 export async function* readIdLines(path: string): AsyncGenerator<IdLine> {
-  const input = createReadStream(path, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let line = 0;
-  try {
-    for await (const text of lines) {
-      line++;
-      const bytes = Buffer.byteLength(text) + 1;
-      const error = idError(text);
-      yield error === undefined ? { line, id: text, bytes } : { line, error, bytes };
+  for await (const { line, content, bytes, length } of readRawLines(path, MAX_LINE_BYTES)) {
+    if (content === undefined) {
+      yield { line, error: `${length} bytes, over the ${MAX_USER_ID_LENGTH} characters a user id may have`, bytes };
+      continue;
     }
-  } finally {
-    lines.close();
-    input.destroy();
+    const raw = content.at(-1) === CR ? content.subarray(0, -1) : content;
+    const byteFault = byteError(raw);
+    const text = byteFault === undefined ? raw.toString('utf8') : '';
+    const error = byteFault ?? idError(text);
+    yield error === undefined ? { line, id: text, bytes } : { line, error, bytes };
   }
 }
 
@@ -82,6 +86,13 @@ export async function* idBatches(
     }
   }
   if (ids.length > 0 || bytes > 0) yield { ids, bytes };
+}
+
+/** Why the bytes of a line are not text a user id can be. */
+function byteError(bytes: Buffer): string | undefined {
+  if (bytes.includes(CR)) return 'a CR inside the line: lines end with LF or CRLF, and a user id holds no CR';
+  if (!isUtf8(bytes)) return 'not valid UTF-8: the file is read as UTF-8 and its bytes are never mended';
+  return undefined;
 }
 
 /** Why `text` is not a user id, or `undefined` when it is one. */
