@@ -195,6 +195,38 @@ describe('the bytes of the file are read as UTF-8 lines, never mended', () => {
   });
 });
 
+test("a bulk write that Redis refuses (out of memory) reports Redis's own error, with a code", async () => {
+  if (redis.external) return; // REDIS_URL names an outside Redis: its maxmemory is not this test's to set
+  const tight = await startRedis({ persist: false, args: ['--maxmemory-policy', 'noeviction'] });
+  const admin = new Redis(tight.url);
+  try {
+    const on = (...args: string[]) => hanoi(['--redis', tight.url, '--prefix', prefix, ...args]);
+    expect((await on('add', 'beta')).code).toBe(0);
+    // Room for a few thousand ids more, not for 200,000.
+    const used = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))![1]);
+    await admin.config('SET', 'maxmemory', String(used + 512 * 1024));
+    const path = file(
+      'oom.txt',
+      Array.from({ length: 200_000 }, (_, i) => `oom-user-${i}`),
+    );
+    // Calls of 20,000 ids: the first goes in part way, then Redis refuses the rest.
+    for (const batch of ['20000', '1000']) {
+      const run = await on('--json', 'register', 'beta', '--file', path, '--batch', batch);
+      expect({ batch, code: run.code }).toEqual({ batch, code: 1 });
+      const { error } = JSON.parse(run.stderr) as { error: { code: string; redisCode: string; message: string } };
+      expect(error).toMatchObject({ code: 'HANOI_REDIS_ERROR', redisCode: 'OOM' });
+      expect(error.message).toContain("Redis refused it: OOM command not allowed when used memory > 'maxmemory'");
+      expect(error.message).not.toContain('no answer came in time');
+    }
+    const plain = await on('register', 'beta', '--file', path, '--batch', '20000');
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/^hanoi: .*Redis refused it: OOM command not allowed/);
+  } finally {
+    await admin.quit();
+    await tight.stop();
+  }
+});
+
 test('a missing file, an empty file or an unknown feature changes nothing', async () => {
   expect((await cli('add', 'beta')).code).toBe(0);
   const missing = await cli('register', 'beta', '--file', join(dir, 'nope.txt'));

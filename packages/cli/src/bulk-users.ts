@@ -3,6 +3,7 @@ import { UsageError } from './exit-codes';
 import { idBatches, idFileSize, readIdLines, type IdLine } from './id-file';
 import { writePipelined } from './pipelined';
 import { startProgress } from './progress';
+import { redisRefusal } from './redis-refusal';
 
 /** How a file of ids is applied. */
 export interface BulkOptions {
@@ -84,8 +85,10 @@ export async function applyIdFile(
       },
       options.inFlight,
     );
-  } catch (err) {
+  } catch (thrown) {
     bar.stop();
+    const doing = `${options.verb === 'register' ? 'Registering' : 'Unregistering'} the ids of ${path} on feature ${JSON.stringify(name)}`;
+    const err = redisRefusal(thrown, doing) ?? thrown;
     if (err instanceof Error && sent > 0) err.message += ` (${sent} ids were ${options.verb}ed before this)`;
     throw err;
   }
