@@ -41,10 +41,14 @@ export async function validateIdFile(path: string, options: BulkOptions): Promis
   const bar = startProgress(options.stderr, options.progress, 'checking', size);
   const result: BulkResult = { ids: 0, invalidCount: 0, invalid: [] };
   try {
-    for await (const entry of readIdLines(path)) {
-      if (entry.id === undefined) keepBadLine(result, entry);
-      else result.ids++;
-      bar.advance(entry.bytes, result.ids);
+    for await (const lines of readIdLines(path)) {
+      let bytes = 0;
+      for (const entry of lines) {
+        if (entry.id === undefined) keepBadLine(result, entry);
+        else result.ids++;
+        bytes += entry.bytes;
+      }
+      bar.advance(bytes, result.ids);
     }
   } finally {
     bar.stop();

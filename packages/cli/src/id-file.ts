@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { stat } from 'node:fs/promises';
 import { MAX_USER_ID_LENGTH, normalizeUserId } from '@hanoi/core';
 import { UsageError } from './exit-codes';
-import { readRawLines } from './line-reader';
+import { readRawLines, type RawLine } from './line-reader';
 
 const CR = 0x0d;
 /** The longest line that can hold an id: 512 code points of at most 4 bytes each, then a CR. */
@@ -42,23 +42,25 @@ export async function idFileSize(path: string): Promise<number> {
  * file, is part of the line ending); the file is UTF-8, and a byte-order
  * mark at its start is dropped. A line that is not valid UTF-8, holds a
  * CR, is empty or is longer than an id may be is a bad line, never mended.
- * Never holds more than one line, and of that at most `MAX_LINE_BYTES`.
+ * Lines come in groups (those of one read of the file); never holds more
+ * than one group, and of a line at most `MAX_LINE_BYTES`.
  *
  * @example
- * for await (const { line, id, error } of readIdLines('ids.txt')) if (error) console.log(line, error);
+ * for await (const lines of readIdLines('ids.txt')) for (const { line, error } of lines) if (error) console.log(line, error);
  */
-export async function* readIdLines(path: string): AsyncGenerator<IdLine> {
-  for await (const { line, content, bytes, length } of readRawLines(path, MAX_LINE_BYTES)) {
-    if (content === undefined) {
-      yield { line, error: `${length} bytes, over the ${MAX_USER_ID_LENGTH} characters a user id may have`, bytes };
-      continue;
-    }
-    const raw = content.at(-1) === CR ? content.subarray(0, -1) : content;
-    const byteFault = byteError(raw);
-    const text = byteFault === undefined ? raw.toString('utf8') : '';
-    const error = byteFault ?? idError(text);
-    yield error === undefined ? { line, id: text, bytes } : { line, error, bytes };
+export async function* readIdLines(path: string): AsyncGenerator<IdLine[]> {
+  for await (const lines of readRawLines(path, MAX_LINE_BYTES)) yield lines.map(idLine);
+}
+
+function idLine({ line, content, bytes, length }: RawLine): IdLine {
+  if (content === undefined) {
+    return { line, error: `${length} bytes, over the ${MAX_USER_ID_LENGTH} characters a user id may have`, bytes };
   }
+  const raw = content.at(-1) === CR ? content.subarray(0, -1) : content;
+  const byteFault = byteError(raw);
+  const text = byteFault === undefined ? raw.toString('utf8') : '';
+  const error = byteFault ?? idError(text);
+  return error === undefined ? { line, id: text, bytes } : { line, error, bytes };
 }
 
 /**
@@ -75,14 +77,16 @@ export async function* idBatches(
 ): AsyncGenerator<{ ids: string[]; bytes: number }> {
   let ids: string[] = [];
   let bytes = 0;
-  for await (const entry of readIdLines(path)) {
-    bytes += entry.bytes;
-    if (entry.id === undefined) onInvalid(entry);
-    else ids.push(entry.id);
-    if (ids.length >= size) {
-      yield { ids, bytes };
-      ids = [];
-      bytes = 0;
+  for await (const lines of readIdLines(path)) {
+    for (const entry of lines) {
+      bytes += entry.bytes;
+      if (entry.id === undefined) onInvalid(entry);
+      else ids.push(entry.id);
+      if (ids.length >= size) {
+        yield { ids, bytes };
+        ids = [];
+        bytes = 0;
+      }
     }
   }
   if (ids.length > 0 || bytes > 0) yield { ids, bytes };
