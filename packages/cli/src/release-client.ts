@@ -38,8 +38,14 @@ export async function dropClient(client: Redis | Cluster): Promise<void> {
   // disconnect() only cancels that, and 'end' would never come.
   const ended = socketGone(client) ? Promise.resolve() : endOf(client);
   client.disconnect();
-  await ended;
+  // The socket is destroyed on the next turn of the loop and 'end' follows; the bound is only a guard
+  // against an ioredis state where 'end' never comes (the process would then exit before run() settled).
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, END_WAIT_MS)))]);
+  clearTimeout(timer);
 }
+
+const END_WAIT_MS = 1000;
 
 function socketGone(client: Redis | Cluster): boolean {
   return client.status === 'wait' || client.status === 'close' || client.status === 'reconnecting';
