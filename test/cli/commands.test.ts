@@ -104,7 +104,7 @@ test('check words every reason, and --json gives the fields and the variant', as
 
 test('check on an unknown feature answers off and exits 3', async () => {
   const run = await cli('check', 'nope', '443301');
-  expect(run).toMatchObject({ code: 3, stdout: 'off: no such feature\n' });
+  expect(run).toMatchObject({ code: 3, stdout: 'off: no such feature "nope"\n' });
   expect(json(await cli('--json', 'check', 'nope'))).toMatchObject({ enabled: false, reason: 'unknown' });
 });
 

@@ -1,5 +1,8 @@
 import { Rollout } from '@hanoi/core';
 import { RedisBackend } from '@hanoi/redis';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
 import { startCluster, type RedisCluster } from '../support/redis-cluster';
 import { freePort, startRedis, uniquePrefix, type RedisServer } from '../support/redis-server';
@@ -46,6 +49,57 @@ test('a Redis that accepts the connection but never answers exits 4 after --time
     silent.resume();
     await silent.stop();
   }
+});
+
+describe('once a command is done, nothing keeps the process alive', () => {
+  // The built library runs one command in a fresh node; once run() has
+  // resolved and the timers already due have fired, the process must hold
+  // no timer and no socket, only its own stdio: else it lingers after its
+  // work (it did for 2 s after an unreachable Redis, on ioredis' timer
+  // that destroys a socket that does not close).
+  const library = join(__dirname, '..', '..', 'packages', 'cli', 'dist', 'index.cjs');
+  const script = `
+    const { Writable } = require('node:stream');
+    const { run } = require(${JSON.stringify(library)});
+    const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
+    // Once run() resolves: the timers already due fire first (they expire before this one), then two
+    // turns of the loop let the sockets they closed finish closing; then whatever is left is listed.
+    run(process.argv.slice(1), { io: { stdout: sink(), stderr: sink() } }).then((code) => {
+      setTimeout(() => setImmediate(() => setImmediate(() => {
+        const open = process.getActiveResourcesInfo().filter((kind) => kind !== 'PipeWrap' && kind !== 'TTYWrap');
+        process.stdout.write(JSON.stringify({ code, open }));
+        process.exit(0);
+      })), 5);
+    });`;
+  const leftOpen = async (...args: string[]) => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script, '--', ...args], { timeout: 30_000 });
+    return JSON.parse(stdout) as { code: number; open: string[] };
+  };
+
+  test('after Redis refused the connection', async () => {
+    const port = await freePort();
+    expect(await leftOpen('--redis', `redis://127.0.0.1:${port}`, 'list')).toEqual({ code: 4, open: [] });
+  });
+
+  test('after Redis accepted the connection but never answered', async () => {
+    const silent = await startRedis({ persist: false });
+    try {
+      silent.pause();
+      expect(await leftOpen('--redis', silent.url, '--timeout', '500', 'list')).toEqual({ code: 4, open: [] });
+    } finally {
+      silent.resume();
+      await silent.stop();
+    }
+  });
+
+  test('after a command that succeeded, and one that failed on a connected Redis', async () => {
+    const prefix = uniquePrefix('cli-exit');
+    expect(await leftOpen('--redis', redis.url, '--prefix', prefix, 'add', 'beta')).toEqual({ code: 0, open: [] });
+    expect(await leftOpen('--redis', redis.url, '--prefix', prefix, 'percentage', 'ghost', '5')).toEqual({
+      code: 3,
+      open: [],
+    });
+  });
 });
 
 test('REDIS_URL is used when --redis is not given; neither is a usage error', async () => {

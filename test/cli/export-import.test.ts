@@ -127,6 +127,26 @@ test('import makes each feature match the file; --replace removes the others', a
   expect(await withRollout(prefix, (rollout) => rollout.listFuncs())).toEqual(['beta']);
 });
 
+test('an empty list of features imports nothing and exits 0', async () => {
+  const prefix = uniquePrefix('import-empty');
+  const cli = connectedHanoi(redis.url, prefix);
+  await withRollout(prefix, (rollout) => rollout.addFunc('keep', { percentage: 5 }));
+  const before = await withRollout(prefix, everything);
+  for (const [label, content] of [
+    ['bare', []],
+    ['wrapped', { hanoi: 1, features: [] }],
+  ] as const) {
+    const path = join(dir, `empty-${label}.json`);
+    writeFileSync(path, JSON.stringify(content));
+    expect(ok(await cli('import', path))).toBe('imported 0 feature(s): 0 created, 0 updated\n');
+  }
+  // A byte-order mark before the JSON (as some Windows editors write) is not part of it.
+  const withBom = join(dir, 'bom.json');
+  writeFileSync(withBom, `\ufeff${JSON.stringify([{ name: 'keep', percentage: 5 }])}`);
+  expect(ok(await cli('import', withBom))).toBe('imported 1 feature(s): 0 created, 1 updated\n');
+  expect(await withRollout(prefix, everything)).toEqual(before);
+});
+
 test('a bad import file exits 2 and nothing is written', async () => {
   const prefix = uniquePrefix('import-bad');
   const cli = connectedHanoi(redis.url, prefix);
@@ -139,6 +159,14 @@ test('a bad import file exits 2 and nothing is written', async () => {
     ['duplicate', { hanoi: 1, features: [good, good] }, 'appears twice'],
     ['pattern', [good, { ...good, name: 'd', patterns: [{ source: '(a)\\1', flags: '' }] }], 'feature #2'],
     ['version', { hanoi: 2, features: [good] }, 'not a hanoi export'],
+    ['null', null, 'not a hanoi export'],
+    ['number', 42, 'not a hanoi export'],
+    ['string', 'features', 'not a hanoi export'],
+    ['true', true, 'not a hanoi export'],
+    ['empty object', {}, 'not a hanoi export'],
+    ['no features', { hanoi: 1 }, 'not a hanoi export'],
+    ['features not a list', { hanoi: 1, features: {} }, 'not a hanoi export'],
+    ['a feature that is null', [good, null], 'feature #2'],
   ];
   for (const [label, content, message] of cases) {
     const path = join(dir, `bad-${label}.json`);
@@ -146,9 +174,16 @@ test('a bad import file exits 2 and nothing is written', async () => {
     const run = await cli('import', path, '--replace');
     expect({ label, code: run.code }).toEqual({ label, code: 2 });
     expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain(path);
   }
   const notJson = join(dir, 'not.json');
   writeFileSync(notJson, '{"hanoi":1,"features":[');
   expect((await cli('import', notJson)).code).toBe(2);
+  // A byte that is not UTF-8 in a user id is refused, not imported as U+FFFD.
+  const latin1 = join(dir, 'latin1.json');
+  writeFileSync(latin1, Buffer.from('[{"name":"fine","users":["caf\xe9"]}]', 'latin1'));
+  const refused = await cli('import', latin1);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain('UTF-8');
   expect(await withRollout(prefix, everything)).toEqual(before);
 });

@@ -27,6 +27,8 @@ export interface HanoiOptions {
   env?: Record<string, string>;
   /** The run is killed after this long (then `code` is null). Default 60 s. */
   killAfterMs?: number;
+  /** Options for node itself, before the script, e.g. `['--max-old-space-size=256']`. */
+  nodeArgs?: string[];
 }
 
 /**
@@ -41,7 +43,7 @@ export function hanoi(args: readonly string[], options: HanoiOptions = {}): Prom
   }
   const { REDIS_URL: _ignored, ...inherited } = process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
       env: { ...inherited, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

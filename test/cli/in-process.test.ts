@@ -47,7 +47,7 @@ test('commands run on an injected rollout, which is closed after each', async ()
     'beta: registered 2 users',
     'on: listed user',
     'off: bucket 88 is not under 10%',
-    'off: no such feature',
+    'off: no such feature "ghost"',
   ]);
   expect(await rollout.getFunc('beta')).toMatchObject({
     percentage: 10,
@@ -72,6 +72,7 @@ test('no command, or an unknown option, is a usage error', async () => {
 
 test('check puts every reason into words', () => {
   expect(explanationText({ enabled: false, reason: 'unknown' })).toBe('off: no such feature');
+  expect(explanationText({ enabled: false, reason: 'unknown' }, 'nope')).toBe('off: no such feature "nope"');
   expect(explanationText({ enabled: false, reason: 'disabled' })).toBe('off: the feature is disabled');
   expect(explanationText({ enabled: true, reason: 'everyone' })).toBe('on: everyone (100%)');
   expect(explanationText({ enabled: true, reason: 'listed' })).toBe('on: listed user');

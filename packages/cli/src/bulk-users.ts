@@ -3,6 +3,7 @@ import { UsageError } from './exit-codes';
 import { idBatches, idFileSize, readIdLines, type IdLine } from './id-file';
 import { writePipelined } from './pipelined';
 import { startProgress } from './progress';
+import { redisRefusal } from './redis-refusal';
 
 /** How a file of ids is applied. */
 export interface BulkOptions {
@@ -40,10 +41,14 @@ export async function validateIdFile(path: string, options: BulkOptions): Promis
   const bar = startProgress(options.stderr, options.progress, 'checking', size);
   const result: BulkResult = { ids: 0, invalidCount: 0, invalid: [] };
   try {
-    for await (const entry of readIdLines(path)) {
-      if (entry.id === undefined) keepBadLine(result, entry);
-      else result.ids++;
-      bar.advance(entry.bytes, result.ids);
+    for await (const lines of readIdLines(path)) {
+      let bytes = 0;
+      for (const entry of lines) {
+        if (entry.id === undefined) keepBadLine(result, entry);
+        else result.ids++;
+        bytes += entry.bytes;
+      }
+      bar.advance(bytes, result.ids);
     }
   } finally {
     bar.stop();
@@ -84,8 +89,10 @@ export async function applyIdFile(
       },
       options.inFlight,
     );
-  } catch (err) {
+  } catch (thrown) {
     bar.stop();
+    const doing = `${options.verb === 'register' ? 'Registering' : 'Unregistering'} the ids of ${path} on feature ${JSON.stringify(name)}`;
+    const err = redisRefusal(thrown, doing) ?? thrown;
     if (err instanceof Error && sent > 0) err.message += ` (${sent} ids were ${options.verb}ed before this)`;
     throw err;
   }

@@ -7,6 +7,9 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
+// Should the loop ever run dry before the command settles, that is a fault, not success.
+process.exitCode = 1;
+
 // The exit code is set, not forced: stdout drains first. The session quits
 // its Redis client, so nothing should keep the process alive; should
 // something still do so, the unref'd timer ends it rather than hanging.

@@ -3,7 +3,10 @@ import { DEFAULT_PREFIX, prefixKeys, RedisBackend, RedisHighPerfBackend, type Re
 import { Cluster, Redis } from 'ioredis';
 import type { CliConfig } from './config';
 import { UnreachableError, UsageError } from './exit-codes';
+import { dropClient, quitClient } from './release-client';
 import type { Session } from './session';
+
+const CALL_TIMEOUT_MS = 60_000;
 
 /**
  * Connects to the Redis (or cluster) the config names, within
@@ -16,8 +19,6 @@ import type { Session } from './session';
  * await session.rollout.enable('beta');
  * await session.close();
  */
-const CALL_TIMEOUT_MS = 60_000;
-
 export async function openRedisSession(config: CliConfig): Promise<Session> {
   const target = config.cluster
     ? config.cluster.map(({ host, port }) => `${host}:${port}`).join(',')
@@ -30,7 +31,7 @@ export async function openRedisSession(config: CliConfig): Promise<Session> {
   try {
     await withTimeout(client.connect(), config.timeoutMs);
   } catch (err) {
-    client.disconnect();
+    await dropClient(client);
     throw new UnreachableError(
       target,
       lastError === `no answer within ${config.timeoutMs} ms` ? (err as Error).message : lastError,
@@ -49,7 +50,7 @@ export async function openRedisSession(config: CliConfig): Promise<Session> {
       config.backend === 'highperf' ? new RedisHighPerfBackend(client, options) : new RedisBackend(client, options);
     rollout = new Rollout(backend);
   } catch (err) {
-    client.disconnect();
+    await dropClient(client);
     // The backend rejects a malformed prefix with a TypeError at construction.
     throw err instanceof TypeError ? new UsageError(err.message) : err;
   }
@@ -57,7 +58,7 @@ export async function openRedisSession(config: CliConfig): Promise<Session> {
     await withTimeout(rollout.ready(), config.timeoutMs);
   } catch {
     await rollout.close().catch(() => undefined);
-    client.disconnect();
+    await dropClient(client);
     throw new UnreachableError(target, `the features did not load: ${lastError}`);
   }
   const keys = prefixKeys(config.prefix ?? DEFAULT_PREFIX);
@@ -66,25 +67,31 @@ export async function openRedisSession(config: CliConfig): Promise<Session> {
     userCount: async (name) => client.scard(keys.feature('u', name)),
     async close() {
       await rollout.close().catch(() => undefined);
-      await client.quit().catch(() => client.disconnect());
+      await quitClient(client, config.timeoutMs);
     },
   };
 }
 
 function makeClient(config: CliConfig): Redis | Cluster {
   // A command line gives up quickly rather than queueing: few retries, no
-  // reconnecting forever, the first error reported.
+  // reconnecting forever, the first error reported. When it lets a client
+  // go, the socket goes at once: ioredis' disconnect() otherwise ends the
+  // socket and arms a timer (disconnectTimeout, 2 s) to destroy it if it
+  // does not close, and that timer is armed even on a socket that closed
+  // long ago (a refused connection) or will never close (a Redis that does
+  // not answer), so the process would linger 2 s after its work was done.
   const redisOptions = {
     lazyConnect: true,
     connectTimeout: config.timeoutMs,
     maxRetriesPerRequest: 2,
+    disconnectTimeout: 0,
     retryStrategy: (attempt: number) => (attempt > 3 ? null : attempt * 100),
   };
   if (config.cluster) {
     return new Cluster(config.cluster, {
       lazyConnect: true,
       clusterRetryStrategy: (attempt: number) => (attempt > 3 ? null : attempt * 100),
-      redisOptions: { connectTimeout: config.timeoutMs, maxRetriesPerRequest: 2 },
+      redisOptions: { connectTimeout: config.timeoutMs, maxRetriesPerRequest: 2, disconnectTimeout: 0 },
     });
   }
   return new Redis(config.redisUrl!, redisOptions);

@@ -63,6 +63,7 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'HANOI_CLI_USAGE' || code === 'HANOI_INVALID_ARGUMENT') return ExitCode.USAGE;
   if (code === 'HANOI_FEATURE_NOT_FOUND') return ExitCode.UNKNOWN_FEATURE;
+  if (code === 'HANOI_REDIS_ERROR') return ExitCode.UNEXPECTED;
   if (code === 'HANOI_BACKEND_UNAVAILABLE' || code === 'HANOI_WRITE_OUTCOME_UNKNOWN') return ExitCode.UNREACHABLE;
   if (error instanceof Error && CONNECTION_LOST.test(`${error.name} ${error.message}`)) return ExitCode.UNREACHABLE;
   return ExitCode.UNEXPECTED;

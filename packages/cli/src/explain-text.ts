@@ -2,20 +2,22 @@ import type { Explanation } from '@hanoi/core';
 
 /**
  * Puts `rollout.explain`'s answer into words: "on" or "off", then why.
+ * Given the feature's `name`, an unknown feature is named in the answer.
  *
  * @example
  * explanationText({ enabled: false, reason: 'bucket', bucket: 88, percentage: 10 });
  * // 'off: bucket 88 is not under 10%'
+ * explanationText({ enabled: false, reason: 'unknown' }, 'nope'); // 'off: no such feature "nope"'
  */
-export function explanationText(explanation: Explanation): string {
+export function explanationText(explanation: Explanation, name?: string): string {
   const answer = explanation.enabled ? 'on' : 'off';
-  return `${answer}: ${reasonText(explanation)}`;
+  return `${answer}: ${reasonText(explanation, name)}`;
 }
 
-function reasonText(explanation: Explanation): string {
+function reasonText(explanation: Explanation, name: string | undefined): string {
   switch (explanation.reason) {
     case 'unknown':
-      return 'no such feature';
+      return name === undefined ? 'no such feature' : `no such feature ${JSON.stringify(name)}`;
     case 'disabled':
       return 'the feature is disabled';
     case 'no-user':

@@ -1,8 +1,12 @@
-import { createReadStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { MAX_USER_ID_LENGTH, normalizeUserId } from '@hanoi/core';
 import { UsageError } from './exit-codes';
+import { readRawLines, type RawLine } from './line-reader';
+
+const CR = 0x0d;
+/** The longest line that can hold an id: 512 code points of at most 4 bytes each, then a CR. */
+export const MAX_LINE_BYTES = MAX_USER_ID_LENGTH * 4 + 1;
 
 /** One line of an id file: its number, the id or why it is not one, and its size in bytes. */
 export interface IdLine {
@@ -33,28 +37,30 @@ export async function idFileSize(path: string): Promise<number> {
 }
 
 /**
- * The lines of an id file, streamed (readline over a file stream, which
- * waits while the consumer is busy): each line is one id, exactly as
- * written, but for a trailing CR. Never holds more than a few lines.
+ * The lines of an id file, streamed: each line is one id, exactly as
+ * written. Only LF ends a line (a CR right before it, or at the end of the
+ * file, is part of the line ending); the file is UTF-8, and a byte-order
+ * mark at its start is dropped. A line that is not valid UTF-8, holds a
+ * CR, is empty or is longer than an id may be is a bad line, never mended.
+ * Lines come in groups (those of one read of the file); never holds more
+ * than one group, and of a line at most `MAX_LINE_BYTES`.
  *
  * @example
- * for await (const { line, id, error } of readIdLines('ids.txt')) if (error) console.log(line, error);
+ * for await (const lines of readIdLines('ids.txt')) for (const { line, error } of lines) if (error) console.log(line, error);
  */
-export async function* readIdLines(path: string): AsyncGenerator<IdLine> {
-  const input = createReadStream(path, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let line = 0;
-  try {
-    for await (const text of lines) {
-      line++;
-      const bytes = Buffer.byteLength(text) + 1;
-      const error = idError(text);
-      yield error === undefined ? { line, id: text, bytes } : { line, error, bytes };
-    }
-  } finally {
-    lines.close();
-    input.destroy();
+export async function* readIdLines(path: string): AsyncGenerator<IdLine[]> {
+  for await (const lines of readRawLines(path, MAX_LINE_BYTES)) yield lines.map(idLine);
+}
+
+function idLine({ line, content, bytes, length }: RawLine): IdLine {
+  if (content === undefined) {
+    return { line, error: `${length} bytes, over the ${MAX_USER_ID_LENGTH} characters a user id may have`, bytes };
   }
+  const raw = content.at(-1) === CR ? content.subarray(0, -1) : content;
+  const byteFault = byteError(raw);
+  const text = byteFault === undefined ? raw.toString('utf8') : '';
+  const error = byteFault ?? idError(text);
+  return error === undefined ? { line, id: text, bytes } : { line, error, bytes };
 }
 
 /**
@@ -71,17 +77,26 @@ export async function* idBatches(
 ): AsyncGenerator<{ ids: string[]; bytes: number }> {
   let ids: string[] = [];
   let bytes = 0;
-  for await (const entry of readIdLines(path)) {
-    bytes += entry.bytes;
-    if (entry.id === undefined) onInvalid(entry);
-    else ids.push(entry.id);
-    if (ids.length >= size) {
-      yield { ids, bytes };
-      ids = [];
-      bytes = 0;
+  for await (const lines of readIdLines(path)) {
+    for (const entry of lines) {
+      bytes += entry.bytes;
+      if (entry.id === undefined) onInvalid(entry);
+      else ids.push(entry.id);
+      if (ids.length >= size) {
+        yield { ids, bytes };
+        ids = [];
+        bytes = 0;
+      }
     }
   }
   if (ids.length > 0 || bytes > 0) yield { ids, bytes };
+}
+
+/** Why the bytes of a line are not text a user id can be. */
+function byteError(bytes: Buffer): string | undefined {
+  if (bytes.includes(CR)) return 'a CR inside the line: lines end with LF or CRLF, and a user id holds no CR';
+  if (!isUtf8(bytes)) return 'not valid UTF-8: the file is read as UTF-8 and its bytes are never mended';
+  return undefined;
 }
 
 /** Why `text` is not a user id, or `undefined` when it is one. */

@@ -38,16 +38,18 @@ export const EXPORT_FORMAT = 1;
 export async function readImportFile(path: string): Promise<ImportedFeature[]> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
+    // Strict UTF-8: a byte that is not UTF-8 is refused, never read as U+FFFD; a leading BOM is dropped.
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await readFile(path)));
   } catch (err) {
     throw new UsageError(
-      `Cannot read ${path} as JSON: ${(err as Error).message}. Give a file written by hanoi export.`,
+      `Cannot read ${path} as JSON in UTF-8: ${(err as Error).message}. Give a file written by hanoi export.`,
     );
   }
-  const list = Array.isArray(parsed) ? parsed : (parsed as { features?: unknown } | null)?.features;
-  const version = Array.isArray(parsed) ? EXPORT_FORMAT : (parsed as { hanoi?: unknown }).hanoi;
-  if (!Array.isArray(list) || (version !== undefined && version !== EXPORT_FORMAT)) {
-    throw new UsageError(`${path} is not a hanoi export: expected { "hanoi": ${EXPORT_FORMAT}, "features": [...] }.`);
+  const list = exportedFeatures(parsed);
+  if (list === undefined) {
+    throw new UsageError(
+      `${path} is not a hanoi export: expected { "hanoi": ${EXPORT_FORMAT}, "features": [...] } or a list of features, not ${describeShape(parsed)}.`,
+    );
   }
   const seen = new Set<string>();
   return list.map((entry: unknown, index) => {
@@ -62,6 +64,23 @@ export async function readImportFile(path: string): Promise<ImportedFeature[]> {
       throw err;
     }
   });
+}
+
+/** The list of features an export holds: the file is that list, or `{ hanoi: 1, features: [...] }`. */
+function exportedFeatures(parsed: unknown): unknown[] | undefined {
+  if (Array.isArray(parsed)) return parsed;
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { hanoi, features } = parsed as { hanoi?: unknown; features?: unknown };
+  if (hanoi !== undefined && hanoi !== EXPORT_FORMAT) return undefined;
+  return Array.isArray(features) ? features : undefined;
+}
+
+function describeShape(parsed: unknown): string {
+  if (parsed === null) return 'null';
+  if (typeof parsed !== 'object') return `a ${typeof parsed}`;
+  const { hanoi, features } = parsed as { hanoi?: unknown; features?: unknown };
+  if (hanoi !== undefined && hanoi !== EXPORT_FORMAT) return `version ${String(JSON.stringify(hanoi)).slice(0, 40)}`;
+  return features === undefined ? 'an object without "features"' : '"features" that is not a list';
 }
 
 function checkFeature(entry: unknown): ImportedFeature {

@@ -3,6 +3,7 @@ import { openRedisSession } from './connect';
 import { ExitCode, exitCodeFor, QuietExit, type ExitCodeValue } from './exit-codes';
 import type { CliIo } from './output';
 import { buildProgram } from './program';
+import { redisRefusal, RedisRefusedError } from './redis-refusal';
 import type { OpenSession } from './session';
 
 /** Options of `run`: streams and a session opener, for embedding and tests. */
@@ -27,17 +28,18 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return ExitCode.OK;
-  } catch (err) {
-    if (err instanceof QuietExit) return err.exitCode;
+  } catch (thrown) {
+    if (thrown instanceof QuietExit) return thrown.exitCode;
     // Commander has printed its own message (or the help) already.
-    if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    const err = redisRefusal(thrown) ?? thrown;
     const code = exitCodeFor(err);
     const message = err instanceof Error ? err.message : String(err);
     if (program.opts().json === true) {
       const errorCode = (err as { code?: unknown }).code;
-      io.stderr.write(
-        `${JSON.stringify({ error: { code: typeof errorCode === 'string' ? errorCode : null, message, exitCode: code } })}\n`,
-      );
+      const error = { code: typeof errorCode === 'string' ? errorCode : null, message, exitCode: code };
+      const redisCode = err instanceof RedisRefusedError ? { redisCode: err.redisCode } : {};
+      io.stderr.write(`${JSON.stringify({ error: { ...error, ...redisCode } })}\n`);
     } else {
       io.stderr.write(`hanoi: ${message}\n`);
       if (code === ExitCode.UNEXPECTED && io.env.HANOI_DEBUG && err instanceof Error) io.stderr.write(`${err.stack}\n`);

@@ -26,7 +26,7 @@ export function addCheckCommand(program: Command, io: CliIo, open: OpenSession):
         const id = user === undefined ? undefined : normalizeUserId(user);
         const { explanation, variant } = await context.withRollout((rollout) => explainFor(rollout, name!, id));
         await context.out.result({ feature: name, user: id ?? null, ...explanation, variant: variant ?? null }, () =>
-          explanationText(explanation),
+          explanationText(explanation, name),
         );
         if (explanation.reason === 'unknown') throw new QuietExit(ExitCode.UNKNOWN_FEATURE);
       }),
