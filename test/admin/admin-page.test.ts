@@ -29,6 +29,7 @@ describe.each(ADMIN_FRAMEWORKS)('the admin page on %s', (_name, maker) => {
       ['/flags/', 200, 'text/html'],
       ['/flags/?q=bet&page=1', 200, 'text/html'],
       ['/flags/admin.css', 200, 'text/css'],
+      ['/flags/favicon.svg', 200, 'image/svg+xml'],
       ['/flags/new', 200, 'text/html'],
       ['/flags/features/beta', 200, 'text/html'],
       ['/flags/features/beta/explain', 200, 'text/html'],
@@ -80,7 +81,7 @@ describe.each(ADMIN_FRAMEWORKS)('the admin page on %s', (_name, maker) => {
       ['no one signed in', undefined],
       ['someone authorize refuses', 'alice'],
     ])('refuses every page and action to %s with 403', async (_who, user) => {
-      for (const path of ['/flags/', '/flags/new', '/flags/features/beta', '/flags/admin.css', '/flags/nowhere']) {
+      for (const path of ['/flags/', '/flags/new', '/flags/features/beta', '/flags/nowhere']) {
         const req = app.agent.get(path);
         const res = await (user ? req.set('x-user-id', user) : req);
         expect([path, res.status]).toEqual([path, 403]);
@@ -97,6 +98,10 @@ describe.each(ADMIN_FRAMEWORKS)('the admin page on %s', (_name, maker) => {
       );
       expect(post.status).toBe(403);
       expect(app.rollout.peek('beta')!.percentage).toBe(25);
+      // Only the stylesheet and icon, which hold no data, are served to anyone.
+      const css = user ? app.agent.get('/flags/admin.css').set('x-user-id', user) : app.agent.get('/flags/admin.css');
+      expect((await css).status).toBe(200);
+      expect((await app.agent.post('/flags/admin.css')).status).toBe(403);
     });
 
     it('shows who is signed in', async () => {

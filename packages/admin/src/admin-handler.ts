@@ -14,7 +14,7 @@ import { createFeature, newFeaturePage } from './pages/new-feature';
 import { routeOf, type Route } from './routes';
 import { FEATURE_SECTIONS } from './sections/all-sections';
 import type { FieldError, SectionAction } from './sections/section';
-import { STYLESHEET } from './style';
+import { ICON, STYLESHEET } from './style';
 import type { AdminRequest, AdminResponse } from './types';
 
 /** The admin page as one function: a request in, a response out. The adapters translate. */
@@ -22,7 +22,8 @@ export type AdminHandler<Req> = (request: AdminRequest, native: Req) => Promise<
 
 /**
  * The framework-neutral admin page: every page and action, and the checks in
- * front of them. In order: `authorize` (403 unless it names someone); for a
+ * front of them. In order: `authorize` (403 unless it names someone; only
+ * the stylesheet and icon are served without it); for a
  * write, read-only mode (403), the `Origin`/`Referer` (403), the form
  * (413/415) and its CSRF token (403); then the page or the action. A write
  * that works answers 303 to a page (Post/Redirect/Get); one the Rollout
@@ -39,12 +40,16 @@ export function createAdminHandler<Req>(options: AdminOptions<Req>): AdminHandle
 
   return async function handleAdmin(request: AdminRequest, native: Req): Promise<AdminResponse> {
     const bare = { base: request.base, config: shared };
+    const route = routeOf(request.path);
+    // The stylesheet and icon hold nothing but style: served to anyone, so a 403 page is styled too.
+    const asset = route?.page === 'stylesheet' || route?.page === 'icon';
+    if (asset && (request.method === 'GET' || request.method === 'HEAD'))
+      return read({ ...bare, actor: '', csrf: '', query: request.query }, route);
     const actor = await config.authorize(native);
     if (typeof actor !== 'string' || actor === '') {
       return problem(bare, 403, 'Not allowed', 'You are not allowed to see or change the feature flags.');
     }
     const ctx: PageContext = { ...bare, actor, csrf: tokens.issue(actor), query: request.query };
-    const route = routeOf(request.path);
     if (!route) return problem(ctx, 404, 'Not found', 'There is no such page here.');
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     const writes = route.page === 'new' || route.page === 'delete' || route.page === 'action';
@@ -97,6 +102,8 @@ function read(ctx: PageContext, route: Route): Promise<AdminResponse> | AdminRes
       return listPage(ctx);
     case 'stylesheet':
       return { status: 200, headers: securityHeaders('text/css; charset=utf-8'), body: STYLESHEET };
+    case 'icon':
+      return { status: 200, headers: securityHeaders('image/svg+xml'), body: ICON };
     case 'new':
       return newFeaturePage(ctx);
     case 'feature':

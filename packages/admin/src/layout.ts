@@ -46,6 +46,7 @@ export function pageResponse(
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${parts.title} · Feature flags</title>
         <link rel="stylesheet" href="${pageUrl(ctx, '/admin.css')}" />
+        <link rel="icon" href="${pageUrl(ctx, '/favicon.svg')}" type="image/svg+xml" />
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>

@@ -2,6 +2,7 @@
 export type Route =
   | { page: 'list' }
   | { page: 'stylesheet' }
+  | { page: 'icon' }
   | { page: 'new' }
   | { page: 'feature'; name: string }
   | { page: 'explain'; name: string }
@@ -19,6 +20,7 @@ export function routeOf(path: string): Route | undefined {
   const parts = path.replace(/^\/+/, '').split('/');
   if (parts.length === 1 && parts[0] === '') return { page: 'list' };
   if (parts.length === 1 && parts[0] === 'admin.css') return { page: 'stylesheet' };
+  if (parts.length === 1 && parts[0] === 'favicon.svg') return { page: 'icon' };
   if (parts.length === 1 && parts[0] === 'new') return { page: 'new' };
   if (parts[0] !== 'features' || parts.length < 2 || parts.length > 3) return undefined;
   let name: string;

@@ -32,10 +32,16 @@ button { font: inherit; padding: 6px 14px; border-radius: 6px; border: 1px solid
 button.secondary { background: #fff; color: var(--accent); }
 button.danger { background: var(--bad); border-color: var(--bad); }
 form.inline { display: inline; }
-.row { display: flex; gap: 8px; align-items: end; flex-wrap: wrap; }
+.row { display: flex; gap: 8px; align-items: end; flex-wrap: wrap; margin: 8px 0; }
+.row .field { margin: 0; }
+.row .hint { max-width: 28em; }
 .saved { border-left: 4px solid var(--ok); background: #eef8f0; padding: 6px 12px; }
 .summary { font-size: 18px; }
 .pager { margin: 12px 0; display: flex; gap: 16px; align-items: center; }
 .muted { color: var(--muted); }
 code { background: var(--soft); padding: 1px 4px; border-radius: 4px; word-break: break-all; }
 `;
+
+/** The page's icon, served at `<mount>/favicon.svg`: a switch. */
+export const ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="2" y="9" width="28" height="14" rx="7" fill="#0b57d0"/><circle cx="23" cy="16" r="5" fill="#fff"/></svg>';

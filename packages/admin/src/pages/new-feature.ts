@@ -17,32 +17,34 @@ export function newFeaturePage(ctx: PageContext, form: FormState = NO_FORM_STATE
   return pageResponse(ctx, {
     status,
     title: 'New feature',
-    main: postForm(
-      ctx,
-      pageUrl(ctx, '/new'),
-      html`${field(form, {
-          id: 'name',
-          name: 'name',
-          label: 'Name',
-          hint: '1 to 128 characters, no spaces; case matters.',
-          required: true,
-          attrs: html`autocomplete="off"`,
-        })}
-        ${field(form, {
-          id: 'percentage',
-          name: 'percentage',
-          label: 'Percentage of users',
-          type: 'number',
-          value: '0',
-          hint: 'A whole number from 0 to 100.',
-          attrs: html`min="0" max="100" step="1" inputmode="numeric"`,
-        })}
-        <div class="field check">
-          <input type="checkbox" id="enabled" name="enabled" value="on" ${enabled ? html` checked` : ''} />
-          <label for="enabled">Switched on</label>
-        </div>
-        <button type="submit">Create feature</button>`,
-    ),
+    main: ctx.config.readOnly
+      ? html`<p>This admin page is read-only: features cannot be created here.</p>`
+      : postForm(
+          ctx,
+          pageUrl(ctx, '/new'),
+          html`${field(form, {
+              id: 'name',
+              name: 'name',
+              label: 'Name',
+              hint: '1 to 128 characters, no spaces; case matters.',
+              required: true,
+              attrs: html`autocomplete="off"`,
+            })}
+            ${field(form, {
+              id: 'percentage',
+              name: 'percentage',
+              label: 'Percentage of users',
+              type: 'number',
+              value: '0',
+              hint: 'A whole number from 0 to 100.',
+              attrs: html`min="0" max="100" step="1" inputmode="numeric"`,
+            })}
+            <div class="field check">
+              <input type="checkbox" id="enabled" name="enabled" value="on" ${enabled ? html` checked` : ''} />
+              <label for="enabled">Switched on</label>
+            </div>
+            <button type="submit">Create feature</button>`,
+        ),
   });
 }
 
