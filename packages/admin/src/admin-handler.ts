@@ -16,6 +16,7 @@ import { FEATURE_SECTIONS } from './sections/all-sections';
 import type { FieldError, SectionAction } from './sections/section';
 import { ICON, STYLESHEET } from './style';
 import type { AdminRequest, AdminResponse } from './types';
+import { writerFor } from './writer';
 
 /** The admin page as one function: a request in, a response out. The adapters translate. */
 export type AdminHandler<Req> = (request: AdminRequest, native: Req) => Promise<AdminResponse>;
@@ -135,7 +136,7 @@ async function write(ctx: PageContext, route: Route, form: URLSearchParams): Pro
       };
       return deletePage(ctx, route.name, again(error), 400);
     }
-    await rollout.remove(route.name);
+    await writerFor(rollout, ctx.actor).remove(route.name);
     return seeOther(pageUrl(ctx, '/', { deleted: route.name }));
   }
   if (route.page !== 'action') return problem(ctx, 404, 'Not found', 'There is no such page here.');
@@ -143,7 +144,7 @@ async function write(ctx: PageContext, route: Route, form: URLSearchParams): Pro
   if (!action) return problem(ctx, 404, 'Not found', 'There is no such action here.');
   if (!rollout.peek(route.name))
     return problem(ctx, 404, 'No such feature', `There is no feature named "${route.name}".`);
-  const error = await action.run({ rollout, name: route.name, form, actor: ctx.actor });
+  const error = await action.run({ rollout: writerFor(rollout, ctx.actor), name: route.name, form, actor: ctx.actor });
   if (error) return featurePage(ctx, route.name, again(error), 400);
   return seeOther(featureUrl(ctx, route.name, '', { saved: route.action }));
 }

@@ -5,6 +5,7 @@ import { featureUrl, NO_FORM_STATE, pageUrl, type FormState, type PageContext } 
 import { parsePercentage, PERCENTAGE_MESSAGE, refusedAs } from '../sections/field-errors';
 import type { FieldError } from '../sections/section';
 import type { AdminResponse } from '../types';
+import { writerFor } from '../writer';
 
 /**
  * The form for a new feature: its name, percentage and switch.
@@ -64,7 +65,7 @@ export async function createFeature(ctx: PageContext, form: URLSearchParams): Pr
     return { field: 'name', message: `A feature named "${name}" exists already.` };
   }
   const refused = await refusedAs('name', () =>
-    rollout.addFunc(name, { percentage, enabled: form.get('enabled') === 'on' }),
+    writerFor(rollout, ctx.actor).addFunc(name, { percentage, enabled: form.get('enabled') === 'on' }),
   );
   return refused ?? featureUrl(ctx, name, '', { saved: 'created' });
 }

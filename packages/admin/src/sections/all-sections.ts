@@ -1,3 +1,4 @@
+import { historySection } from './history';
 import { patternsSection } from './patterns';
 import { percentageSection } from './percentage';
 import type { FeatureSection } from './section';
@@ -6,9 +7,9 @@ import { usersSection } from './users';
 import { variantsSection } from './variants';
 
 /**
- * The parts of the feature page, in order. Rules, segments, the deny list
- * and history join this list as sections whose `available` checks that the
- * rollout has them (`typeof rollout.history === 'function'`).
+ * The parts of the feature page, in order. A part that only some rollouts
+ * support says so in `available` (history: `typeof rollout.history ===
+ * 'function'`); rules, segments and the deny list join the same way.
  */
 export const FEATURE_SECTIONS: readonly FeatureSection[] = [
   switchSection,
@@ -16,4 +17,5 @@ export const FEATURE_SECTIONS: readonly FeatureSection[] = [
   usersSection,
   patternsSection,
   variantsSection,
+  historySection,
 ];
