@@ -1,4 +1,5 @@
 import { count, describeFeature } from '../describe';
+import { dataTable } from '../data-table';
 import { factsOf } from '../feature-facts';
 import { html } from '../html';
 import { pageResponse } from '../layout';
@@ -49,18 +50,7 @@ export async function listPage(ctx: PageContext): Promise<AdminResponse> {
       <p id="found" aria-live="polite">${found}</p>
       ${
         rows.length > 0
-          ? html`<table aria-describedby="found">
-              <thead>
-                <tr>
-                  <th scope="col">Feature</th>
-                  <th scope="col">Switch</th>
-                  <th scope="col">Who has it</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows}
-              </tbody>
-            </table>`
+          ? dataTable(['Feature', 'Switch', 'Who has it'], rows, { describedBy: 'found' })
           : html`<p>
               No
               feature${search ? ' matches' : ' yet'}.${

@@ -1,4 +1,5 @@
 import type { Rollout } from '@hanoi/core';
+import { dataTable } from '../data-table';
 import { postForm } from '../forms';
 import { html } from '../html';
 import { featureUrl } from '../page-context';
@@ -70,21 +71,10 @@ export const historySection: FeatureSection = {
       ${form.errors.revert ? html`<p class="error" id="revert-error" role="alert">${form.errors.revert}</p>` : ''}
       ${
         rows.length > 0
-          ? html`<table>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Before</th>
-                  <th scope="col">After</th>
-                  ${canRevert ? html`<th scope="col"><span class="muted">Undo</span></th>` : ''}
-                </tr>
-              </thead>
-              <tbody>
-                ${rows}
-              </tbody>
-            </table>`
+          ? dataTable(
+              ['When', 'Who', 'What', 'Before', 'After', ...(canRevert ? [html`<span class="muted">Undo</span>`] : [])],
+              rows,
+            )
           : html`<p class="muted">No changes recorded${before ? ' before these' : ''}.</p>`
       }
       ${older ? html`<nav class="pager" aria-label="Pages of history"><a href="${featureUrl(ctx, name, '', { history_before: older })}#history-heading">Older changes</a></nav>` : ''}

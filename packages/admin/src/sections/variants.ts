@@ -1,4 +1,5 @@
 import type { Variant } from '@hanoi/core';
+import { dataTable } from '../data-table';
 import { field, postForm } from '../forms';
 import { html } from '../html';
 import { featureUrl } from '../page-context';
@@ -51,21 +52,9 @@ export const variantsSection: FeatureSection = {
       <h2 id="variants-heading">Variants</h2>
       ${
         rows.length > 0
-          ? html`<table>
-              <caption class="muted">
-                Each user who has the feature gets one variant, always the same.
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Variant</th>
-                  <th scope="col">Weight</th>
-                  <th scope="col">Share</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows}
-              </tbody>
-            </table>`
+          ? dataTable(['Variant', 'Weight', 'Share'], rows, {
+              caption: 'Each user who has the feature gets one variant, always the same.',
+            })
           : html`<p class="muted">No variants: this feature is a plain switch.</p>`
       }
       ${postForm(
