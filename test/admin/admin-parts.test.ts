@@ -113,3 +113,52 @@ describe('forms already parsed by a body parser', () => {
     }
   });
 });
+
+describe('authorize', () => {
+  const rollout = new Rollout(new MemoryBackend());
+  beforeAll(() => rollout.addFunc('beta'));
+
+  it.each([
+    [
+      'Express 5',
+      (authorize: (req: unknown) => unknown) => {
+        const app = require('express5')();
+        app.use('/flags', expressAdminPage({ rollout, authorize: authorize as never }));
+        return app;
+      },
+    ],
+    [
+      'Koa 3',
+      (authorize: (ctx: unknown) => unknown) => {
+        const app = new (require('koa3'))();
+        app.silent = true;
+        app.use(require('koa-mount')('/flags', koaAdminPage({ rollout, authorize: authorize as never })));
+        return app.callback();
+      },
+    ],
+  ])('on %s: a Promise of a name lets in; true, "" or a throw do not', async (_name, make) => {
+    const supertest = require('supertest') as typeof import('supertest');
+    await supertest(make(async () => 'ops@example.com'))
+      .get('/flags/')
+      .expect(200);
+    await supertest(make(() => true))
+      .get('/flags/')
+      .expect(403);
+    await supertest(make(() => ''))
+      .get('/flags/')
+      .expect(403);
+    await supertest(make(() => undefined))
+      .get('/flags/')
+      .expect(403);
+    await supertest(make(() => Promise.resolve(false)))
+      .get('/flags/')
+      .expect(403);
+    const thrown = await supertest(
+      make(() => {
+        throw new Error('auth service down');
+      }),
+    ).get('/flags/');
+    expect(thrown.status).toBe(500); // the framework's error handling, not a page
+    expect(thrown.text).not.toContain('beta');
+  });
+});

@@ -25,6 +25,9 @@ async function openPage(context: BrowserContext): Promise<{ page: Page; complain
   return { page, complaints };
 }
 
+// A browser on a shared 2-core machine: generous bounds, each test still bounded.
+jest.setTimeout(120_000);
+
 describeInBrowser('the admin page in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
