@@ -96,10 +96,13 @@ describe('describeFeature', () => {
   });
 });
 
-describe('forms already parsed by a body parser', () => {
-  it('are read from req.body on Express', async () => {
-    const [, maker] = ADMIN_FRAMEWORKS.find(([name]) => name === 'Express 5')!;
-    const app = await startAdminApp(maker, { bodyParser: true });
+describe('forms and the app’s body parsers', () => {
+  it.each(
+    ADMIN_FRAMEWORKS.filter(([name]) => name.startsWith('Express')).flatMap(([name, maker]) =>
+      (['urlencoded', 'json'] as const).map((parser) => [name, parser, maker] as const),
+    ),
+  )('on %s with express.%s() mounted before the page', async (_name, parser, maker) => {
+    const app = await startAdminApp(maker, { bodyParser: parser });
     try {
       await app.rollout.addFunc('beta');
       const token = await tokenFor(app, 'staff-1');

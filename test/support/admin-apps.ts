@@ -16,8 +16,8 @@ export interface AdminAppOptions {
   banner?: string;
   /** Trust the proxy in front: Express `trust proxy`, Koa `app.proxy`. */
   trustProxy?: boolean;
-  /** Mount an urlencoded body parser before the page (Express only). */
-  bodyParser?: boolean;
+  /** Mount a body parser before the page (Express only). */
+  bodyParser?: 'urlencoded' | 'json';
   /** Where to mount; '/flags' by default. */
   at?: string;
 }
@@ -48,7 +48,8 @@ function expressMaker(express: ExpressModule): Maker {
       if (id) Object.assign(req, { user: { id } });
       next();
     });
-    if (options.bodyParser) app.use(express.urlencoded({ extended: false }));
+    if (options.bodyParser === 'urlencoded') app.use(express.urlencoded({ extended: false }));
+    if (options.bodyParser === 'json') app.use(express.json());
     const admin: ExpressOptions = {
       rollout,
       authorize: (req) => staffOnly((req as { user?: { id: string } }).user?.id),

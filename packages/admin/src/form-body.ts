@@ -12,9 +12,10 @@ export class FormBodyError extends Error {
 }
 
 /**
- * Reads an `application/x-www-form-urlencoded` body: the object a body
- * parser already made (Express's `urlencoded()`, koa-bodyparser), or else
- * the raw request stream, up to `MAX_FORM_BYTES`.
+ * Reads an `application/x-www-form-urlencoded` body: the raw request
+ * stream, up to `MAX_FORM_BYTES`, or, when a body parser mounted earlier
+ * has read it already (Express's `urlencoded()`, koa-bodyparser), the
+ * object that parser made.
  *
  * @example
  * const form = await readForm(req.headers['content-type'], req.body, req);
@@ -28,7 +29,14 @@ export async function readForm(
   if (type !== 'application/x-www-form-urlencoded') {
     throw new FormBodyError(415, 'The admin page takes forms (application/x-www-form-urlencoded) only.');
   }
-  if (typeof parsed === 'object' && parsed !== null && !Buffer.isBuffer(parsed)) return fromObject(parsed);
+  // A body parser mounted earlier has read the stream: use what it made. One
+  // that did not match the type may still have set req.body to {} without
+  // reading anything (body-parser 1.x does), so the stream decides.
+  if ((stream as { readableEnded?: boolean }).readableEnded === true) {
+    return typeof parsed === 'object' && parsed !== null && !Buffer.isBuffer(parsed)
+      ? fromObject(parsed)
+      : new URLSearchParams();
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
