@@ -1,4 +1,4 @@
-import { CsrfTokens, describeFeature, sameOrigin } from '@hanoi/admin';
+import { CsrfTokens, describeFeature, mountBase, sameOrigin } from '@hanoi/admin';
 import { MemoryBackend, Rollout } from '@hanoi/core';
 import { adminPage as expressAdminPage } from '@hanoi/express';
 import { adminPage as koaAdminPage } from '@hanoi/koa';
@@ -163,5 +163,19 @@ describe('authorize', () => {
     ).get('/flags/');
     expect(thrown.status).toBe(500); // the framework's error handling, not a page
     expect(thrown.text).not.toContain('beta');
+  });
+});
+
+describe('mountBase', () => {
+  it.each([
+    ['/flags/new', '/new', '/flags'],
+    ['/flags', '/', '/flags'],
+    ['/flags/', '/', '/flags'],
+    ['/', '/', ''],
+    ['/a/b/features/x', '/features/x', '/a/b'],
+    ['//evil.example/features/x', '/features/x', '/evil.example'],
+    ['///evil.example/', '/', '/evil.example'],
+  ])('%s below %s is mounted at "%s", never at another host', (original, below, base) => {
+    expect(mountBase(original, below)).toBe(base);
   });
 });

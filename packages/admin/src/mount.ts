@@ -6,6 +6,10 @@
  * mountBase('/flags/', '/'); // '/flags'
  */
 export function mountBase(original: string, below: string): string {
-  if (below !== '/' && original.endsWith(below)) return original.slice(0, original.length - below.length);
-  return original.replace(/\/+$/, '');
+  const base =
+    below !== '/' && original.endsWith(below)
+      ? original.slice(0, original.length - below.length)
+      : original.replace(/\/+$/, '');
+  // Redirects start with the base: '//host' would send the browser to another site.
+  return base.replace(/^\/{2,}/, '/');
 }
