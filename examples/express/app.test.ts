@@ -83,4 +83,17 @@ describe('examples/express', () => {
       .get('/recommendations')
       .expect(200, { for: null, items: ['bestsellers'] });
   });
+
+  it('GET /flags is the admin page, for staff-* users signed in by header or by /sign-in', async () => {
+    await request(app).get('/flags').expect(403);
+    await request(app).get('/flags').set('x-user-id', 'alice').expect(403);
+    const page = await request(app).get('/flags').set('x-user-id', 'staff-1').expect(200);
+    expect(page.text).toContain('href="/flags/features/new_search"');
+    const signIn = await request(app).get('/sign-in?as=staff-2').expect(302);
+    expect(signIn.headers.location).toBe('/flags');
+    const cookie = signIn.headers['set-cookie']![0]!.split(';')[0]!;
+    expect(cookie).toBe('user=staff-2');
+    const signedIn = await request(app).get('/flags/').set('cookie', cookie).expect(200);
+    expect(signedIn.text).toContain('Signed in as <strong>staff-2</strong>');
+  });
 });

@@ -1,4 +1,4 @@
-import { features, requireFeature } from '@hanoi/express';
+import { adminPage, features, requireFeature } from '@hanoi/express';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { createCatalog } from './catalog';
 import { createRollout } from './rollout';
@@ -22,12 +22,25 @@ export async function createApp(): Promise<Express> {
 
   // Stand-in for the auth layer. A real app identifies users with its own
   // authentication (Passport, a session, a verified token) and sets req.user;
-  // trusting a header like this would let anyone claim to be anyone.
+  // trusting a header like this would let anyone claim to be anyone. A browser
+  // signs in with /sign-in?as=staff-1, which sets a cookie.
   app.use((req, _res, next) => {
-    const id = req.header('x-user-id');
+    const id = req.header('x-user-id') ?? /(?:^|; )user=([\w-]+)/.exec(req.header('cookie') ?? '')?.[1];
     if (id) (req as Request & { user?: { id: string } }).user = { id };
     next();
   });
+  app.get('/sign-in', (req, res) => {
+    res.cookie('user', /^[\w-]+$/.test(String(req.query.as)) ? String(req.query.as) : '', {
+      httpOnly: true,
+      sameSite: 'lax',
+    });
+    res.redirect('/flags');
+  });
+
+  // The admin page, for staff-* users only.
+  const staff = (req: Request) =>
+    (req as Request & { user?: { id: string } }).user?.id.match(/^staff-/)?.input ?? false;
+  app.use('/flags', adminPage({ rollout, authorize: staff }));
 
   // Reads req.user?.id by default; every request gets req.features.
   app.use(features({ rollout, notFound }));

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
-import { features, requireFeature } from '@hanoi/koa';
+import { adminPage, features, requireFeature } from '@hanoi/koa';
 import Koa, { type Context, type Next } from 'koa';
+import mount from 'koa-mount';
 import { createCatalog } from './catalog';
 import { createRollout } from './rollout';
 
@@ -35,16 +36,25 @@ export async function createApp(): Promise<Koa> {
   // Stand-in for the auth layer. A real app identifies users with its own
   // authentication (koa-passport, a session, a verified token) and sets
   // ctx.state.user; trusting a header like this would let anyone claim to be anyone.
+  // A browser signs in with /sign-in?as=staff-1, which sets a cookie.
   app.use(async (ctx: Context, next: Next) => {
-    const id = ctx.get('x-user-id');
+    const id = ctx.get('x-user-id') || /^[\w-]+$/.exec(ctx.cookies.get('user') ?? '')?.[0];
     if (id) ctx.state.user = { id };
     await next();
   });
+
+  // The admin page, for staff-* users only (koa-mount hands it the path below /flags).
+  const staff = (ctx: Context) => (ctx.state.user?.id as string | undefined)?.match(/^staff-/)?.input ?? false;
+  app.use(mount('/flags', adminPage({ rollout, authorize: staff })));
 
   // Reads ctx.state.user?.id by default; every request gets ctx.features.
   app.use(features({ rollout }));
 
   const router = new Router();
+  router.get('/sign-in', (ctx) => {
+    ctx.cookies.set('user', /^[\w-]+$/.test(String(ctx.query.as)) ? String(ctx.query.as) : '', { sameSite: 'lax' });
+    ctx.redirect('/flags');
+  });
   router.get('/', (ctx) => {
     ctx.body = { user: ctx.features.userId ?? null, features: ctx.features.enabled() };
   });

@@ -63,8 +63,9 @@ const EXPECTED_EXPORTS: Record<string, string[]> = {
     'createReporter',
   ],
   '@hanoi/redis': ['RedisBackend', 'RedisHighPerfBackend'],
-  '@hanoi/express': ['features', 'requireFeature'],
-  '@hanoi/koa': ['features', 'requireFeature'],
+  '@hanoi/express': ['features', 'requireFeature', 'adminPage'],
+  '@hanoi/koa': ['features', 'requireFeature', 'adminPage'],
+  '@hanoi/admin': ['createAdminHandler', 'CsrfTokens', 'sameOrigin', 'readForm', 'mountBase', 'html', 'escapeHtml'],
 };
 
 const fixtures = join(root, 'test/fixtures');

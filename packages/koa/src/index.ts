@@ -1,3 +1,4 @@
+export { adminPage, type AdminPageOptions } from './admin-page';
 export { features } from './features';
 export { requireFeature } from './require-feature';
 export type { DeniedHandler, FeaturesOptions, NotFoundHandler, RequireFeatureOptions, UserResolver } from './types';

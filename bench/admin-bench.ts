@@ -1,0 +1,138 @@
+/**
+ * Admin page benchmark: server time to render the list of 500 features and
+ * the page of a feature with 1,000,000 listed users (MemoryBackend), through
+ * the framework-neutral handler (what @hanoi/express and @hanoi/koa call;
+ * no HTTP), against a baseline measured in the same run: reading the same
+ * data and building a JSON string of it. Goal: each page under 200 ms.
+ * Run `pnpm build` first, then `pnpm --filter @hanoi/bench admin`
+ * (BENCH_ROUNDS, BENCH_DEADLINE_S bound it; see bench/README.md).
+ */
+import { createAdminHandler, type AdminRequest } from '@hanoi/admin';
+import { MemoryBackend, Rollout } from '@hanoi/core';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { describeMachine, machineLine, markdownTable, roundsFromEnv, runRounds, type BenchCase } from './lib';
+
+const FEATURES = 500;
+const USERS = 1_000_000;
+const GOAL_MS = 200;
+
+function request(path: string, query = ''): AdminRequest {
+  return {
+    method: 'GET',
+    path,
+    base: '/flags',
+    query: new URLSearchParams(query),
+    headers: {},
+    origin: 'http://127.0.0.1',
+    readForm: () => Promise.reject(new Error('a GET has no form')),
+  };
+}
+
+async function main(): Promise<void> {
+  const options = roundsFromEnv({ rounds: 7, warmupRounds: 1, deadlineMs: 120_000, clock: 'cpu' });
+  console.log('# Admin page: server render time');
+  console.log(`machine: ${machineLine(describeMachine())}`);
+  console.log(`@hanoi/admin from: ${fileURLToPath(import.meta.resolve('@hanoi/admin'))}`);
+  console.log(
+    `rounds: ${options.rounds} (+${options.warmupRounds} warm-up), clock: ${options.clock}, medians in ms per page`,
+  );
+  console.log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
+  );
+
+  const rollout = new Rollout(new MemoryBackend());
+  const kinds = ['search', 'checkout', 'profile', 'billing'];
+  for (let i = 0; i < FEATURES; i += 1) {
+    const name = `${kinds[i % 4]}-${String(i).padStart(3, '0')}`;
+    await rollout.addFunc(name, { percentage: i % 101, variants: i % 3 === 0 ? ['a', 'b'] : [] });
+    if (i % 5 === 0) await rollout.register(name, [`u-${i}`, `v-${i}`]);
+    if (i % 7 === 0) await rollout.register(name, /^staff-/);
+  }
+  await rollout.addFunc('big', { percentage: 10 });
+  const ids = Array.from({ length: USERS }, (_, i) => `user-${String(i).padStart(7, '0')}`);
+  for (let i = 0; i < USERS; i += 100_000) await rollout.register('big', ids.slice(i, i + 100_000));
+
+  const handle = createAdminHandler({ rollout, authorize: () => 'bench' });
+  const page = (name: string, path: string, query: string, iterations: number): BenchCase => ({
+    name,
+    iterations,
+    async run(n) {
+      let bytes = 0;
+      for (let i = 0; i < n; i += 1) bytes += (await handle(request(path, query), null)).body.length;
+      return bytes / n;
+    },
+  });
+  const cases: BenchCase[] = [
+    {
+      name: `(a) baseline: ${FEATURES} features read, JSON of the first 50`,
+      iterations: 20,
+      async run(n) {
+        let bytes = 0;
+        for (let i = 0; i < n; i += 1) {
+          const names = (await rollout.listFuncs()).sort();
+          bytes += JSON.stringify(names.slice(0, 50).map((name) => rollout.peek(name))).length;
+        }
+        return bytes / n;
+      },
+    },
+    page(`list of ${FEATURES} features, page 1`, '/', '', 20),
+    page(`list of ${FEATURES} features, search "checkout-4"`, '/', 'q=checkout-4', 20),
+    {
+      name: `(a) baseline: first 50 of ${USERS.toLocaleString('en-US')} users, JSON`,
+      iterations: 20,
+      async run(n) {
+        let bytes = 0;
+        for (let i = 0; i < n; i += 1) {
+          const page: string[] = [];
+          for (const id of rollout.peek('big')!.users!) if (page.push(id) === 50) break;
+          bytes += JSON.stringify(page).length;
+        }
+        return bytes / n;
+      },
+    },
+    page(`feature with ${USERS.toLocaleString('en-US')} listed users, page 1`, '/features/big', '', 20),
+    page(
+      `feature with ${USERS.toLocaleString('en-US')} listed users, last page`,
+      '/features/big',
+      'users_page=20000',
+      3,
+    ),
+    page(
+      `feature with ${USERS.toLocaleString('en-US')} listed users, search "99999"`,
+      '/features/big',
+      'users_q=99999',
+      3,
+    ),
+  ];
+  const results = await runRounds(cases, options);
+  const rows = results.map((result) => {
+    const ms = result.medianNs / 1e6;
+    return [
+      result.name,
+      ms < 1 ? ms.toFixed(3) : ms.toFixed(1),
+      `${(result.spread * 100).toFixed(0)}%`,
+      `${Math.round(result.checksum).toLocaleString('en-US')}`,
+      result.name.startsWith('(a)') ? '' : ms < GOAL_MS ? 'met' : '**missed**',
+    ];
+  });
+  console.log(
+    markdownTable(
+      [
+        { title: 'page' },
+        { title: 'ms/page', align: 'right' },
+        { title: 'spread', align: 'right' },
+        { title: 'bytes', align: 'right' },
+        { title: `under ${GOAL_MS} ms` },
+      ],
+      rows,
+    ),
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

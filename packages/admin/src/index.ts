@@ -1,0 +1,11 @@
+export { createAdminHandler, type AdminHandler } from './admin-handler';
+export { CsrfTokens } from './csrf';
+export { describeFeature, explainInWords, type FeatureFacts } from './describe';
+export { escapeHtml, html, SafeHtml } from './html';
+export { readForm, FormBodyError, MAX_FORM_BYTES } from './form-body';
+export { CONTENT_SECURITY_POLICY } from './layout';
+export { mountBase } from './mount';
+export { parseAdminOptions, type AdminConfig, type AdminOptions, type Authorize } from './options';
+export { sameOrigin } from './origin';
+export type { FeatureSection, SectionAction, SectionArgs, ActionArgs, FieldError } from './sections/section';
+export type { AdminRequest, AdminResponse } from './types';

@@ -1,0 +1,21 @@
+import { historySection } from './history';
+import { patternsSection } from './patterns';
+import { percentageSection } from './percentage';
+import type { FeatureSection } from './section';
+import { switchSection } from './switch';
+import { usersSection } from './users';
+import { variantsSection } from './variants';
+
+/**
+ * The parts of the feature page, in order. A part that only some rollouts
+ * support says so in `available` (history: `typeof rollout.history ===
+ * 'function'`); rules, segments and the deny list join the same way.
+ */
+export const FEATURE_SECTIONS: readonly FeatureSection[] = [
+  switchSection,
+  percentageSection,
+  usersSection,
+  patternsSection,
+  variantsSection,
+  historySection,
+];
