@@ -27,6 +27,7 @@ import {
   nodeJson,
   pack,
   run,
+  runAll,
   workspacePackages,
   type Manifest,
   type Packed,
@@ -50,6 +51,8 @@ const EXPECTED_EXPORTS: Record<string, string[]> = {
     'MissingUserError',
     'InvalidArgumentError',
     'BackendUnavailableError',
+    'isUserFeatures',
+    'isHanoiError',
     'bucket',
     'crc32',
     'murmur3',
@@ -81,8 +84,12 @@ const variantFor443301 = (
   (c) => c.feature === 'cdc_on' && c.userId === '443301' && c.variants.map((v) => v.name).join() === 'foo,bar',
 )!.variant;
 
+// What a user installs beside the packages: the newest ioredis (6 at the time of writing) and both frameworks.
+const THIRD_PARTY = ['ioredis@latest', 'express', 'koa'];
+
 let work: string;
 let consumer: string;
+let install: { ms: number; output: string };
 const packed = new Map<string, Packed>();
 const installed = (name: string) => join(consumer, 'node_modules', name);
 const installedManifest = (name: string) =>
@@ -102,21 +109,24 @@ beforeAll(() => {
     ensureBuilt(pkg);
     packed.set(pkg.manifest.name, pack(pkg, tarballs));
   }
-  run(
+  const started = Date.now();
+  const output = runAll(
     'npm',
     [
       'install',
       '--prefer-offline',
       '--no-audit',
       '--no-fund',
-      '--loglevel=error',
+      '--loglevel=warn',
       ...[...packed.values()].map((p) => p.filename),
+      ...THIRD_PARTY,
     ],
     {
       cwd: consumer,
       timeout: 420_000,
     },
   );
+  install = { ms: Date.now() - started, output };
 }, 480_000);
 
 afterAll(() => {
@@ -126,6 +136,25 @@ afterAll(() => {
 it('finds the workspace packages, core among them', () => {
   expect(names).toContain('@hanoi/core');
   expect(packed.size).toBe(packages.length);
+});
+
+describe(`npm install of every package with ${THIRD_PARTY.join(', ')}`, () => {
+  it('finishes within a minute, without an ERESOLVE or peer dependency warning', () => {
+    expect(install.output).not.toMatch(/ERESOLVE|overriding peer dependency|conflicting peer/i);
+    expect(install.ms).toBeLessThan(60_000);
+  });
+
+  it('leaves a tree `npm ls` finds valid: no invalid, missing or extraneous package', () => {
+    expect(() => run('npm', ['ls', '--all'], { cwd: consumer, timeout: 60_000 })).not.toThrow();
+  });
+
+  it('installs ioredis 6 and one copy of @hanoi/core', () => {
+    expect(installedManifest('ioredis').version).toMatch(/^6\./);
+    const cores = run('npm', ['ls', '@hanoi/core', '--all', '--parseable'], { cwd: consumer, timeout: 60_000 })
+      .split('\n')
+      .filter(Boolean);
+    expect(new Set(cores)).toEqual(new Set([installed('@hanoi/core')]));
+  });
 });
 
 describe.each(packages.map((pkg) => [pkg.manifest.name, pkg] as const))('%s', (name, pkg) => {
@@ -256,6 +285,19 @@ for (const [framework, build] of adapters.flatMap(
       expect(answers.bob!.status).toBe(404);
       expect(answers.anonymous!.status).toBe(404);
     });
+
+    const appBuild = build === 'esm' ? 'cjs' : 'esm';
+    it(`guards an app whose own @hanoi/core is the ${appBuild} build: 200 for a listed user, 404 for others`, () => {
+      const answers = nodeJson<Record<string, { status: number; body: unknown }>>(consumer, [
+        'http-use.mjs',
+        framework,
+        build,
+        appBuild,
+      ]);
+      expect(answers.alice).toEqual({ status: 200, body: { beta: true, current: 'alice' } });
+      expect(answers.bob!.status).toBe(404);
+      expect(answers.anonymous!.status).toBe(404);
+    });
   });
 }
 
@@ -299,6 +341,24 @@ if (has('@hanoi/redis')) {
       },
       60_000,
     );
+
+    if (has('@hanoi/cli')) {
+      it('is changed and read by the installed hanoi binary (on the ioredis it was installed with)', () => {
+        const hanoi = (...args: string[]) =>
+          run(
+            process.execPath,
+            [join(consumer, 'node_modules/.bin/hanoi'), '--redis', server.url, '--prefix', prefix, ...args],
+            { cwd: consumer, timeout: 60_000 },
+          );
+        const prefix = uniquePrefix('pack-cli');
+        hanoi('add', 'beta', '--percentage', '30');
+        hanoi('register', 'beta', 'alice');
+        const listed = JSON.parse(hanoi('--json', 'list')) as unknown;
+        expect(listed).toEqual([
+          expect.objectContaining({ name: 'beta', enabled: true, percentage: 30, userCount: 1 }),
+        ]);
+      });
+    }
   });
 }
 

@@ -1,4 +1,4 @@
-import { HanoiError, parseGuardOptions, UserFeatures, type FeatureName } from '@hanoi/core';
+import { HanoiError, isUserFeatures, parseGuardOptions, type FeatureName } from '@hanoi/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { features } from './features';
 import type { DeniedHandler, RequireFeatureOptions } from './types';
@@ -49,7 +49,7 @@ export function requireFeature(name: FeatureName, options: RequireFeatureOptions
 
   function hanoiRequireFeature(req: Request, res: Response, next: NextFunction): void {
     const route = onRoute(req);
-    if (req.features instanceof UserFeatures) return decide(req, res, next, route);
+    if (isUserFeatures(req.features)) return decide(req, res, next, route);
     if (!own) {
       return next(
         new HanoiError(
