@@ -87,6 +87,20 @@ export async function serve(handler: RequestListener, options: ServeOptions): Pr
   );
 }
 
+/** What to try on the Express and Koa examples: the same app, the same routes. */
+export function tryTheRoutes(url: string): string[] {
+  return [
+    `curl ${url}/                                         # anonymous: only features at 100%`,
+    `curl -H 'x-user-id: alice' ${url}/                   # alice's features`,
+    `curl -H 'x-user-id: alice' ${url}/search             # 30% rollout: new or classic`,
+    `curl -H 'x-user-id: alice' ${url}/dashboard          # listed user: 200`,
+    `curl -H 'x-user-id: carol' ${url}/dashboard          # not listed: 404, as for ${url}/nowhere`,
+    `curl -H 'x-user-id: staff-1' ${url}/staff            # pattern /^staff-/: 200; others 403`,
+    `curl -H 'x-user-id: 443301' ${url}/checkout          # experiment: red, green or blue, always the same`,
+    `curl -H 'x-user-id: alice' ${url}/recommendations    # a service reading the current user`,
+  ];
+}
+
 function fail(code: number, message: string): void {
   console.error(message);
   process.exitCode = code;
