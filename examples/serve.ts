@@ -4,7 +4,7 @@
  * error and exit code 1, the banner says how to pick another port and how to
  * stop, and Ctrl-C (or SIGTERM) closes the server and exits 0 without noise.
  */
-import { createServer, type RequestListener } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 /** Exit codes: 1 for a port that cannot be listened on, 2 for a PORT that is not a port. */
 const EXIT_LISTEN = 1;
@@ -42,14 +42,18 @@ export interface ServeOptions {
  * @example
  * await serve(app, { title: 'Hanoi Express example', command: 'npm run example', tryLines: (url) => [`curl ${url}/`] });
  */
-export async function serve(handler: RequestListener, options: ServeOptions): Promise<void> {
+export async function serve(
+  handler: (req: IncomingMessage, res: ServerResponse) => unknown,
+  options: ServeOptions,
+): Promise<void> {
   let port: number;
   try {
     port = parsePort(process.env.PORT);
   } catch (err) {
     return fail(EXIT_USAGE, `${(err as Error).message} For example: PORT=3001 ${options.command}`);
   }
-  const server = createServer(handler);
+  // Express's app, or Koa's app.callback(): its promise settles by itself (Koa handles its errors).
+  const server = createServer((req, res) => void handler(req, res));
   const listening = await new Promise<boolean>((resolve) => {
     server.once('listening', () => resolve(true));
     server.once('error', (err: NodeJS.ErrnoException) => {

@@ -90,7 +90,7 @@ function spawnChecked(command: string, args: readonly string[], options: SpawnSy
   if (result.error) throw result.error;
   if (result.status !== 0) {
     throw new Error(
-      `${command} ${args.join(' ')} (in ${options.cwd}) exited with ${result.status ?? result.signal}:\n${result.stdout}\n${result.stderr}`,
+      `${command} ${args.join(' ')} (in ${options.cwd}) exited with ${result.status ?? result.signal}:\n${String(result.stdout)}\n${String(result.stderr)}`,
     );
   }
   return { stdout: String(result.stdout), stderr: String(result.stderr) };
