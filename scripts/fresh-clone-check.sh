@@ -36,7 +36,7 @@ for tool in pnpm pnpx corepack; do
 done
 export PATH="$work/shims:$PATH"
 export npm_config_prefix="$work/npm-global" # npx must not find a globally installed pnpm either
-if $cold; then export npm_config_store_dir="$work/pnpm-store"; fi
+if $cold; then export XDG_DATA_HOME="$work/data"; fi # pnpm keeps its store under XDG_DATA_HOME
 if pnpm --version >/dev/null 2>&1; then echo "pnpm is still on the PATH" >&2; exit 1; fi
 echo "node $(node --version), npm $(npm --version), no pnpm; $(nproc) cores"
 
