@@ -17,10 +17,12 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRedis, uniquePrefix, type RedisServer } from '../support/redis-server';
 import {
+  cleanEnv,
   ensureBuilt,
   exportTargets,
   manifestFiles,
@@ -357,6 +359,20 @@ if (has('@hanoi/redis')) {
         expect(listed).toEqual([
           expect.objectContaining({ name: 'beta', enabled: true, percentage: 30, userCount: 1 }),
         ]);
+      });
+
+      it('exits 4, within its --timeout, when Redis is not there (on the ioredis it was installed with)', () => {
+        const started = Date.now();
+        const result = spawnSync(
+          process.execPath,
+          [join(consumer, 'node_modules/.bin/hanoi'), '--redis', 'redis://127.0.0.1:1', '--timeout', '500', 'list'],
+          { cwd: consumer, env: cleanEnv(), encoding: 'utf8', timeout: 30_000 },
+        );
+        expect({ status: result.status, stderr: result.stderr }).toEqual({
+          status: 4,
+          stderr: expect.stringMatching(/127\.0\.0\.1:1/),
+        });
+        expect(Date.now() - started).toBeLessThan(15_000);
       });
     }
   });
