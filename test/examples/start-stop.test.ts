@@ -19,7 +19,7 @@ interface Started {
 }
 
 function start(script: string, port: string): Started {
-  const child = spawn('npm', ['run', '--silent', script], {
+  const child = spawn('npm', ['run', script], {
     cwd: root,
     env: { ...cleanEnv(), PORT: port },
     detached: true, // its own process group, as a terminal's foreground job
@@ -65,6 +65,7 @@ describe.each([
     expect(stdout).toContain(`Hanoi ${framework} example on http://127.0.0.1:${port}`);
     expect(stdout).toMatch(/PORT=\d+ npm run example/);
     expect(stdout).toMatch(/Stop: Ctrl-C/);
+    expect(stdout).not.toMatch(/tsup|Build success|ESM|CJS/); // runs from source: nothing is built
     const listed = await fetch(`http://127.0.0.1:${port}/dashboard`, { headers: { 'x-user-id': 'alice' } });
     expect(listed.status).toBe(200);
     const other = await fetch(`http://127.0.0.1:${port}/dashboard`, { headers: { 'x-user-id': 'carol' } });
