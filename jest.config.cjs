@@ -1,4 +1,10 @@
-/** One jest run for every package: tests import the packages' sources. */
+/**
+ * One jest run for every package: tests import the packages' sources.
+ * HANOI_IOREDIS=6 runs the same suites on ioredis 6 (the `ioredis6` alias)
+ * instead of the workspace's ioredis 5: the Redis packages accept both majors.
+ */
+const ioredis6 = process.env.HANOI_IOREDIS === '6' ? { '^ioredis$': require.resolve('ioredis6') } : {};
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/examples'],
@@ -9,6 +15,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@hanoi/(core|redis|express|koa|cli|admin)$': '<rootDir>/packages/$1/src/index.ts',
+    ...ioredis6,
   },
   maxWorkers: 2,
   testTimeout: 30000,

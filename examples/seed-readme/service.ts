@@ -53,7 +53,7 @@ export async function service(
   print(enabledFor44488);
 
   // Check if `cdc_on` is enabled for the second parameter
-  const executeAgainCdcLogic = roll.check('cdc_on', 2)((parameter: string, user: string) => "I'm in");
+  const executeAgainCdcLogic = roll.check('cdc_on', 2)((_parameter: string, _user: string) => "I'm in");
 
   // Based on the rules defined in bootstrap.ts, the guard allows the function
   // to run, as 443301 matches the pattern (and its bucket, 5, is under 80).

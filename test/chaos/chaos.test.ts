@@ -77,7 +77,6 @@ describe.each(KINDS)('chaos on %s', (_label, makeBackend, usersInStore) => {
       expect(variants.size).toBe(USERS.length);
 
       const marks = { killed: 0, restarting: 0, changed: 0, seen: 0 };
-      let writeOutcome: unknown;
       const load = runLoad({
         url: http.url,
         loops: LOOPS,
@@ -91,7 +90,7 @@ describe.each(KINDS)('chaos on %s', (_label, makeBackend, usersInStore) => {
       marks.killed = Date.now();
       await sleep(500);
       // A write while Redis is away rejects within its bound, and is never applied later.
-      writeOutcome = await within(
+      const writeOutcome: unknown = await within(
         rollout.setPercentage('checkout', 99).then(
           () => 'applied',
           (e: unknown) => e,

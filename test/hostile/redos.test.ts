@@ -1,4 +1,4 @@
-import { HanoiError, InvalidArgumentError, type Rollout } from '@hanoi/core';
+import { type HanoiError, InvalidArgumentError, type Rollout } from '@hanoi/core';
 import { EVIL_CASES, UNRUNNABLE_PATTERNS, type EvilAnswer } from './redos-cases';
 import { writesSince } from './recording-backend';
 import { runTsChild } from './run-child';

@@ -85,15 +85,26 @@ export function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs a command to completion; throws with its output when it fails. */
-export function run(command: string, args: readonly string[], options: SpawnSyncOptions & { cwd: string }): string {
+function spawnChecked(command: string, args: readonly string[], options: SpawnSyncOptions & { cwd: string }) {
   const result = spawnSync(command, args, { env: cleanEnv(), encoding: 'utf8', timeout: 300_000, ...options });
   if (result.error) throw result.error;
   if (result.status !== 0) {
     throw new Error(
-      `${command} ${args.join(' ')} (in ${options.cwd}) exited with ${result.status ?? result.signal}:\n${result.stdout}\n${result.stderr}`,
+      `${command} ${args.join(' ')} (in ${options.cwd}) exited with ${result.status ?? result.signal}:\n${String(result.stdout)}\n${String(result.stderr)}`,
     );
   }
-  return String(result.stdout);
+  return { stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** Runs a command to completion and returns its stdout; throws with its output when it fails. */
+export function run(command: string, args: readonly string[], options: SpawnSyncOptions & { cwd: string }): string {
+  return spawnChecked(command, args, options).stdout;
+}
+
+/** Like `run`, but returns what the command printed on stdout and stderr together. */
+export function runAll(command: string, args: readonly string[], options: SpawnSyncOptions & { cwd: string }): string {
+  const { stdout, stderr } = spawnChecked(command, args, options);
+  return `${stdout}${stderr}`;
 }
 
 /** Builds a package with its own build script when a file its manifest names is missing. */

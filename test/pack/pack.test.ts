@@ -17,16 +17,19 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRedis, uniquePrefix, type RedisServer } from '../support/redis-server';
 import {
+  cleanEnv,
   ensureBuilt,
   exportTargets,
   manifestFiles,
   nodeJson,
   pack,
   run,
+  runAll,
   workspacePackages,
   type Manifest,
   type Packed,
@@ -50,6 +53,8 @@ const EXPECTED_EXPORTS: Record<string, string[]> = {
     'MissingUserError',
     'InvalidArgumentError',
     'BackendUnavailableError',
+    'isUserFeatures',
+    'isHanoiError',
     'bucket',
     'crc32',
     'murmur3',
@@ -82,8 +87,12 @@ const variantFor443301 = (
   (c) => c.feature === 'cdc_on' && c.userId === '443301' && c.variants.map((v) => v.name).join() === 'foo,bar',
 )!.variant;
 
+// What a user installs beside the packages: the newest ioredis (6 at the time of writing) and both frameworks.
+const THIRD_PARTY = ['ioredis@latest', 'express', 'koa'];
+
 let work: string;
 let consumer: string;
+let install: { ms: number; output: string };
 const packed = new Map<string, Packed>();
 const installed = (name: string) => join(consumer, 'node_modules', name);
 const installedManifest = (name: string) =>
@@ -103,21 +112,24 @@ beforeAll(() => {
     ensureBuilt(pkg);
     packed.set(pkg.manifest.name, pack(pkg, tarballs));
   }
-  run(
+  const started = Date.now();
+  const output = runAll(
     'npm',
     [
       'install',
       '--prefer-offline',
       '--no-audit',
       '--no-fund',
-      '--loglevel=error',
+      '--loglevel=warn',
       ...[...packed.values()].map((p) => p.filename),
+      ...THIRD_PARTY,
     ],
     {
       cwd: consumer,
       timeout: 420_000,
     },
   );
+  install = { ms: Date.now() - started, output };
 }, 480_000);
 
 afterAll(() => {
@@ -127,6 +139,25 @@ afterAll(() => {
 it('finds the workspace packages, core among them', () => {
   expect(names).toContain('@hanoi/core');
   expect(packed.size).toBe(packages.length);
+});
+
+describe(`npm install of every package with ${THIRD_PARTY.join(', ')}`, () => {
+  it('finishes within a minute, without an ERESOLVE or peer dependency warning', () => {
+    expect(install.output).not.toMatch(/ERESOLVE|overriding peer dependency|conflicting peer/i);
+    expect(install.ms).toBeLessThan(60_000);
+  });
+
+  it('leaves a tree `npm ls` finds valid: no invalid, missing or extraneous package', () => {
+    expect(() => run('npm', ['ls', '--all'], { cwd: consumer, timeout: 60_000 })).not.toThrow();
+  });
+
+  it('installs ioredis 6 and one copy of @hanoi/core', () => {
+    expect(installedManifest('ioredis').version).toMatch(/^6\./);
+    const cores = run('npm', ['ls', '@hanoi/core', '--all', '--parseable'], { cwd: consumer, timeout: 60_000 })
+      .split('\n')
+      .filter(Boolean);
+    expect(new Set(cores)).toEqual(new Set([installed('@hanoi/core')]));
+  });
 });
 
 describe.each(packages.map((pkg) => [pkg.manifest.name, pkg] as const))('%s', (name, pkg) => {
@@ -257,6 +288,19 @@ for (const [framework, build] of adapters.flatMap(
       expect(answers.bob!.status).toBe(404);
       expect(answers.anonymous!.status).toBe(404);
     });
+
+    const appBuild = build === 'esm' ? 'cjs' : 'esm';
+    it(`guards an app whose own @hanoi/core is the ${appBuild} build: 200 for a listed user, 404 for others`, () => {
+      const answers = nodeJson<Record<string, { status: number; body: unknown }>>(consumer, [
+        'http-use.mjs',
+        framework,
+        build,
+        appBuild,
+      ]);
+      expect(answers.alice).toEqual({ status: 200, body: { beta: true, current: 'alice' } });
+      expect(answers.bob!.status).toBe(404);
+      expect(answers.anonymous!.status).toBe(404);
+    });
   });
 }
 
@@ -300,6 +344,38 @@ if (has('@hanoi/redis')) {
       },
       60_000,
     );
+
+    if (has('@hanoi/cli')) {
+      it('is changed and read by the installed hanoi binary (on the ioredis it was installed with)', () => {
+        const hanoi = (...args: string[]) =>
+          run(
+            process.execPath,
+            [join(consumer, 'node_modules/.bin/hanoi'), '--redis', server.url, '--prefix', prefix, ...args],
+            { cwd: consumer, timeout: 60_000 },
+          );
+        const prefix = uniquePrefix('pack-cli');
+        hanoi('add', 'beta', '--percentage', '30');
+        hanoi('register', 'beta', 'alice');
+        const listed = JSON.parse(hanoi('--json', 'list')) as unknown;
+        expect(listed).toEqual([
+          expect.objectContaining({ name: 'beta', enabled: true, percentage: 30, userCount: 1 }),
+        ]);
+      });
+
+      it('exits 4, within its --timeout, when Redis is not there (on the ioredis it was installed with)', () => {
+        const started = Date.now();
+        const result = spawnSync(
+          process.execPath,
+          [join(consumer, 'node_modules/.bin/hanoi'), '--redis', 'redis://127.0.0.1:1', '--timeout', '500', 'list'],
+          { cwd: consumer, env: cleanEnv(), encoding: 'utf8', timeout: 30_000 },
+        );
+        expect({ status: result.status, stderr: result.stderr }).toEqual({
+          status: 4,
+          stderr: expect.stringMatching(/127\.0\.0\.1:1/),
+        });
+        expect(Date.now() - started).toBeLessThan(15_000);
+      });
+    }
   });
 }
 

@@ -1,8 +1,9 @@
 /**
  * The TypeScript examples of a README, as programs: every ```ts block is one
  * program, and every `console.log(...); // → text` line in it says what that
- * log prints. Blocks that only declare types (`declare module`) or follow an
- * `<!-- not run -->` comment are left out.
+ * log prints. Blocks that only declare types (`declare module`) are
+ * type-checked but not run; blocks that follow an `<!-- not run -->` comment
+ * are left out.
  */
 import { readFileSync } from 'node:fs';
 
@@ -10,6 +11,8 @@ export interface Snippet {
   /** The line of the README the block starts on. */
   readonly line: number;
   readonly code: string;
+  /** False for a block that only declares types: it is type-checked, not run. */
+  readonly runs: boolean;
   /** What each `// →` log prints, in order. */
   readonly expected: string[];
 }
@@ -27,11 +30,16 @@ export function readSnippets(path: string): Snippet[] {
     while (end < lines.length && lines[end] !== '```') end += 1;
     const body = lines.slice(start, end);
     i = end;
-    if (skip || body.some((line) => line.startsWith('declare module'))) continue;
+    if (skip) continue;
+    const runs = !body.some((line) => line.startsWith('declare module'));
     const expected = body
       .map((line) => /console\.log\(.*\/\/ → (.*)$/.exec(line)?.[1])
       .filter((text): text is string => text !== undefined);
-    snippets.push({ line: start, code: `${body.join('\n')}\nprocess.exit(0);\n`, expected });
+    // Each block is a module of its own; a `declare module` block imports what it augments, as a user's file would.
+    const code = runs
+      ? `${body.join('\n')}\nprocess.exit(0);\nexport {};\n`
+      : `${body.join('\n')}\nimport type {} from '@hanoi/core';\n`;
+    snippets.push({ line: start, code, runs, expected });
   }
   return snippets;
 }

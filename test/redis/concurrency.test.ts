@@ -81,7 +81,7 @@ it('four processes writing at once: every user registered, and a state one of th
     for (const child of children) child.send({ exit: true });
     await Promise.all(
       children.map((child) =>
-        child.exitCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve)),
+        child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve)),
       ),
     );
   }

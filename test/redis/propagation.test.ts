@@ -96,7 +96,6 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: changes reach another
 
 /** bucket(u) < p, computed here with zlib's CRC-32 from node, independently of the code under test. */
 function bucketBelow(id: string, percentage: number): boolean {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { crc32 } = require('node:zlib') as { crc32?: (data: string) => number };
   if (!crc32) throw new Error('node:zlib crc32 needs Node 20.15+');
   return crc32(id) % 100 < percentage;

@@ -4,7 +4,7 @@
  * the suites share: a server on 127.0.0.1, an unhandled-rejection watch, a
  * logger that records.
  */
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runInThisContext } from 'node:vm';
 import { crc32 } from 'node:zlib';
@@ -29,9 +29,10 @@ export function independentBucket(id: string): number {
 
 /** Listens on 127.0.0.1 on a free port; `close()` ends it. */
 export async function listen(
-  handler: RequestListener,
+  // Express's app or Koa's app.callback(), whose promise settles by itself (Koa handles its errors).
+  handler: (req: IncomingMessage, res: ServerResponse) => unknown,
 ): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
-  const server = createServer(handler);
+  const server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -3,6 +3,7 @@ import type { Rollout, UserId } from './rollout';
 import { normalizeUserId } from './validate';
 
 /** Where a guard finds the user: a 1-based argument position, or a function of the arguments. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any guarded function's arguments: unknown[] would not accept a typed (id: string) => ...
 export type UserLocator = number | ((...args: any[]) => UserId | undefined);
 
 /**

@@ -1,10 +1,15 @@
+import { HANOI_ERROR_BRAND } from './brand';
+
 /**
  * Every error the hanoi packages throw. `code` is stable and meant for programs;
  * the message says what to do next.
  *
  * @example
  * try { await rollout.setPercentage('beta', 10); }
- * catch (err) { if (err instanceof HanoiError && err.code === 'HANOI_FEATURE_NOT_FOUND') ... }
+ * catch (err) { if (isHanoiError(err, 'HANOI_FEATURE_NOT_FOUND')) ... }
+ *
+ * `isHanoiError` (a `Symbol.for` brand) also recognises an error made by
+ * another copy of @hanoi/core, where `instanceof` would not.
  */
 export class HanoiError extends Error {
   /** A stable string such as `HANOI_FEATURE_NOT_FOUND`. */
@@ -14,6 +19,11 @@ export class HanoiError extends Error {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
+  }
+
+  /** The brand `isHanoiError` looks for, shared by every copy of @hanoi/core. */
+  get [HANOI_ERROR_BRAND](): true {
+    return true;
   }
 }
 

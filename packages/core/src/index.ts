@@ -1,4 +1,5 @@
 export type { Backend } from './backend';
+export { isHanoiError, isUserFeatures } from './brand';
 export { bucket, crc32 } from './bucket';
 export type { Guard, UserLocator } from './check';
 export {

@@ -11,6 +11,7 @@
  *   }
  * }
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- empty until an app augments it
 export interface Register {}
 
 /**

@@ -1,4 +1,5 @@
 import type { Backend } from './backend';
+import { isUserFeatures } from './brand';
 import { bucket as bucketOf } from './bucket';
 import { guard, type Guard, type UserLocator } from './check';
 import { currentUser, enterAsUser, runAsUser } from './context';
@@ -201,7 +202,7 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
    * await rollout.withFeatures(features, () => processJob(job));
    */
   withFeatures<T>(features: UserFeatures<Name>, fn: () => T): T {
-    if (!(features instanceof UserFeatures)) {
+    if (!isUserFeatures(features)) {
       throw new InvalidArgumentError('features', features, 'Pass what rollout.forUser() returned.');
     }
     return runAsUser(features.userId, fn, new Map<object, unknown>([[this, features]]));

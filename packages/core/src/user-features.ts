@@ -1,4 +1,5 @@
 import type { Backend } from './backend';
+import { USER_FEATURES_BRAND } from './brand';
 import { bucket } from './bucket';
 import { explainFeature, isFeatureOn, pickVariant, type Explanation } from './evaluate';
 import type { FeatureState } from './feature';
@@ -34,6 +35,11 @@ export class UserFeatures<Name extends string = string> {
     private readonly listed?: ReadonlySet<string>,
   ) {
     this.userId = userId;
+  }
+
+  /** The brand `isUserFeatures` looks for, shared by every copy of @hanoi/core. */
+  get [USER_FEATURES_BRAND](): true {
+    return true;
   }
 
   /**

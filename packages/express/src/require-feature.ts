@@ -1,4 +1,4 @@
-import { HanoiError, parseGuardOptions, rememberedNotFound, UserFeatures, type FeatureName } from '@hanoi/core';
+import { HanoiError, isUserFeatures, parseGuardOptions, rememberedNotFound, type FeatureName } from '@hanoi/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import finalhandler from 'finalhandler';
 import { features } from './features';
@@ -50,7 +50,7 @@ export function requireFeature(name: FeatureName, options: RequireFeatureOptions
   }
 
   return function hanoiRequireFeature(req: Request, res: Response, next: NextFunction): void {
-    if (req.features instanceof UserFeatures) return decide(req, res, next);
+    if (isUserFeatures(req.features)) return decide(req, res, next);
     if (!own) {
       return next(
         new HanoiError(

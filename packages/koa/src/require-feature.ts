@@ -1,4 +1,4 @@
-import { HanoiError, parseGuardOptions, rememberedNotFound, UserFeatures, type FeatureName } from '@hanoi/core';
+import { HanoiError, isUserFeatures, parseGuardOptions, rememberedNotFound, type FeatureName } from '@hanoi/core';
 import type { Context, Middleware, Next } from 'koa';
 import { features } from './features';
 import type { DeniedHandler, NotFoundHandler, RequireFeatureOptions } from './types';
@@ -53,7 +53,7 @@ export function requireFeature(name: FeatureName, options: RequireFeatureOptions
   }
 
   return function hanoiRequireFeature(ctx: Context, next: Next): unknown {
-    if (ctx.features instanceof UserFeatures) return decide(ctx, next);
+    if (isUserFeatures(ctx.features)) return decide(ctx, next);
     if (!own) {
       throw new HanoiError(
         'HANOI_FEATURES_NOT_MOUNTED',

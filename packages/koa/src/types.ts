@@ -11,6 +11,7 @@ export type UserResolver = (ctx: Context) => UserId | null | undefined | Promise
 /** Options of `features()`. */
 export interface FeaturesOptions {
   /** The rollout whose features the requests see. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a Rollout of any feature names: Rollout<string> would refuse a Rollout<'beta'>
   rollout: Rollout<any>;
   /** Who is asking; by default `ctx.state.user?.id` (as koa-passport and most auth layers set it). */
   user?: UserResolver;

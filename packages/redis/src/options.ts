@@ -38,6 +38,7 @@ function duration(options: RedisBackendOptions, field: keyof RedisBackendOptions
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 3_600_000) {
     throw new TypeError(
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- what was passed, as JavaScript prints it
       `RedisBackend: ${field} must be a number of milliseconds from 1 to 3600000; got ${String(value)}.`,
     );
   }

@@ -1,7 +1,7 @@
 import {
   BackendUnavailableError,
   FeatureNotFoundError,
-  HanoiError,
+  isHanoiError,
   type Backend,
   type FeatureFields,
   type FeatureSnapshot,
@@ -215,7 +215,7 @@ export abstract class RedisStore implements Backend {
     try {
       return await withTimeout(sent, this.config.writeTimeoutMs, () => new WriteOutcomeUnknownError(what));
     } catch (err) {
-      if (err instanceof HanoiError || err instanceof ReplyError) throw err;
+      if (isHanoiError(err) || err instanceof ReplyError) throw err;
       throw new WriteOutcomeUnknownError(what, { cause: err });
     }
   }

@@ -1,7 +1,7 @@
 import { BackendUnavailableError, createReporter, type ErrorReporter } from '@hanoi/core';
 import { debuglog } from 'node:util';
 import { decodeState, parseChange, type StateReply, type Versioned } from './codec';
-import { FeatureCache } from './feature-cache';
+import type { FeatureCache } from './feature-cache';
 import { LocalWrites } from './local-writes';
 import type { RedisConfig } from './options';
 import { runScript, type RedisClient } from './scripts';

@@ -1,4 +1,4 @@
-import { BackendUnavailableError, FeatureNotFoundError } from '@hanoi/core';
+import { isHanoiError } from '@hanoi/core';
 import type { RedisStore } from './redis-store';
 import { runScript } from './scripts';
 import { WriteOutcomeUnknownError } from './timeouts';
@@ -57,8 +57,8 @@ export async function writeUserBatches(
       try {
         store.applyWrite(name, what, reply, first + i === batches.length - 1);
       } catch (refused) {
-        if (refused instanceof FeatureNotFoundError && !applied) throw refused;
-        if (refused instanceof BackendUnavailableError && !applied) throw refused;
+        if (isHanoiError(refused, 'HANOI_FEATURE_NOT_FOUND') && !applied) throw refused;
+        if (isHanoiError(refused, 'HANOI_BACKEND_UNAVAILABLE') && !applied) throw refused;
         throw new WriteOutcomeUnknownError(`${what} (some batches were applied)`, { cause: refused });
       }
       applied = true;

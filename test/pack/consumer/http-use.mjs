@@ -1,13 +1,15 @@
 // A tiny real use of an HTTP adapter (@hanoi/express or @hanoi/koa) from one
 // build (esm or cjs), over a real connection on 127.0.0.1. Usage:
-//   node http-use.mjs <express|koa> <esm|cjs>
+//   node http-use.mjs <express|koa> <esm|cjs> [core build: esm|cjs]
+// The app's own @hanoi/core comes from the third argument's build (by default
+// the adapter's), so an ESM app can use a CJS adapter and the reverse.
 // Prints { alice, bob, anonymous }: each request's status and body, as JSON.
 import { createRequire } from 'node:module';
 
-const [framework, build] = process.argv.slice(2);
-const load = build === 'cjs' ? createRequire(import.meta.url) : (name) => import(name);
-const core = await load('@hanoi/core');
-const adapter = await load(`@hanoi/${framework}`);
+const [framework, build, coreBuild = build] = process.argv.slice(2);
+const loader = (kind) => (kind === 'cjs' ? createRequire(import.meta.url) : (name) => import(name));
+const core = await loader(coreBuild)('@hanoi/core');
+const adapter = await loader(build)(`@hanoi/${framework}`);
 
 const rollout = new core.Rollout(new core.MemoryBackend());
 await rollout.addFunc('beta', { percentage: 0 });

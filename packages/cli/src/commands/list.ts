@@ -1,4 +1,4 @@
-import { FeatureNotFoundError } from '@hanoi/core';
+import { isHanoiError } from '@hanoi/core';
 import type { Command } from 'commander';
 import { formatPattern, formatVariants, summarize } from '../format';
 import { currentSummary } from './change';
@@ -54,6 +54,6 @@ export function addListCommand(program: Command, io: CliIo, open: OpenSession): 
 
 /** A feature removed while the list was read is left out. */
 function ifRemoved(err: unknown): undefined {
-  if (err instanceof FeatureNotFoundError) return undefined;
+  if (isHanoiError(err, 'HANOI_FEATURE_NOT_FOUND')) return undefined;
   throw err;
 }
