@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { compilePattern } from '@hanoi/core';
+import { compilePattern, type CompiledPattern } from '@hanoi/core';
 import { jsIdArb, jsPatternArb } from '../hostile/pattern-arbitraries';
 import { corpusIds, corpusPatterns, LONE_SURROGATE_IDS } from '../support/pattern-corpus';
 
@@ -26,8 +26,18 @@ describe('patterns answer as the native RegExp (SPEC rule 6)', () => {
   it('agrees on generated patterns and ids', () => {
     fc.assert(
       fc.property(jsPatternArb, fc.array(jsIdArb, { minLength: 1, maxLength: 8 }), ([source, flags], someIds) => {
-        const compiled = compilePattern({ source, flags });
         const native = new RegExp(source, flags);
+        let compiled: CompiledPattern;
+        try {
+          compiled = compilePattern({ source, flags });
+        } catch (err) {
+          // The one refusal of a pattern without look-around or back-references: where this Node's RegExp is itself wrong.
+          expect([flags.includes('v'), String(err)]).toEqual([
+            true,
+            expect.stringMatching(/negated class .* repeated group/),
+          ]);
+          return;
+        }
         for (const id of someIds)
           expect([source, flags, id, compiled.test(id)]).toEqual([source, flags, id, native.test(id)]);
       }),

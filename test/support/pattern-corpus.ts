@@ -111,6 +111,10 @@ const ANCHORED: [string, string][] = [
   ['^..$', ''],
   ['^...$', 'u'],
   ['^a[^]b$', ''],
+  ['\\B', 'u'],
+  ['\\B', 'v'],
+  ['\\B(?:x)?', 'iu'],
+  ['(?:\\B|x)\\B', 'm'],
 ];
 
 /** Whether JavaScript accepts the pattern (it is never run). */

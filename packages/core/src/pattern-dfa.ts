@@ -33,17 +33,6 @@ const MATCHED = -2;
 
 const LINE_TERMINATORS = [0x0a, 0x0a, 0x0d, 0x0d, 0x2028, 0x2029];
 
-interface State {
-  /** NFA states to continue from, before the closure over empty moves. */
-  kernel: number[];
-  /** The kind of the character before this position. */
-  before: number;
-  /** Next DFA state per input class: UNKNOWN, MATCHED or an index. */
-  next: Int32Array;
-  /** Whether the input may end here (-1: not yet worked out). */
-  endMatch: number;
-}
-
 export class LazyDfa {
   /** Start of each input class's range of (folded) characters, sorted. */
   private readonly bounds: number[];
@@ -52,11 +41,26 @@ export class LazyDfa {
   /** For each input class: one character of it, and its kind. */
   private readonly sample: number[] = [];
   private readonly kind: number[] = [];
+  private readonly width: number;
   private readonly maxStates: number;
-  private states: State[] = [];
-  private index = new Map<string, number>();
+  // DFA state i: the NFA states to continue from (before the closure over
+  // empty moves), the kind of the character before it, whether the input may
+  // end there (-1: not worked out), and its row of `table`: the next state
+  // per input class (UNKNOWN, MATCHED or an index).
+  private kernels: number[][] = [];
+  private befores: number[] = [];
+  private endMatches: number[] = [];
+  private table: Int32Array;
+  private readonly index = new Map<string, number>();
   private readonly mark: Int32Array;
   private generation = 0;
+  /**
+   * With u or v, V8 also tries an empty match between the two halves of a
+   * surrogate pair (ECMA-262 would step over it), where no character can be
+   * taken but `\B` holds: `/\B/u.test('a😁a')` is true. Whether the pattern
+   * matches the empty string there, between two non-word characters.
+   */
+  private readonly midPairMatch: boolean;
 
   constructor(private readonly nfa: Nfa) {
     const cuts = new Set<number>([0]);
@@ -71,15 +75,20 @@ export class LazyDfa {
       this.sample.push(start);
       this.kind.push(has(nfa.wordSet, start) ? WORD : has(LINE_TERMINATORS, start) ? LINE : OTHER);
     }
+    this.width = this.bounds.length;
     this.ascii = new Int32Array(128);
     for (let c = 0; c < 128; c++) this.ascii[c] = this.classOf(nfa.folding ? nfa.folding.fold(c) : c);
-    this.maxStates = Math.max(16, Math.min(2048, Math.floor(262_144 / this.bounds.length)));
+    this.maxStates = Math.max(16, Math.min(2048, Math.floor(262_144 / this.width)));
+    this.table = new Int32Array(this.width * 8);
     this.mark = new Int32Array(nfa.op.length);
+    this.midPairMatch = nfa.unicode && this.closure([nfa.start], OTHER, OTHER).includes(-1);
     this.reset();
   }
 
   private reset(): void {
-    this.states = [];
+    this.kernels = [];
+    this.befores = [];
+    this.endMatches = [];
     this.index.clear();
     this.add([this.nfa.start], EDGE);
   }
@@ -100,19 +109,30 @@ export class LazyDfa {
     const key = `${before}:${kernel.join(',')}`;
     const found = this.index.get(key);
     if (found !== undefined) return found;
-    if (this.states.length >= this.maxStates) {
+    if (this.kernels.length >= this.maxStates) {
       this.reset();
       return this.add(kernel, before);
     }
-    this.states.push({ kernel, before, next: new Int32Array(this.bounds.length).fill(UNKNOWN), endMatch: -1 });
-    this.index.set(key, this.states.length - 1);
-    return this.states.length - 1;
+    const id = this.kernels.length;
+    this.kernels.push(kernel);
+    this.befores.push(before);
+    this.endMatches.push(-1);
+    if ((id + 1) * this.width > this.table.length) {
+      const grown = new Int32Array(this.table.length * 2);
+      grown.set(this.table);
+      this.table = grown;
+    }
+    this.table.fill(UNKNOWN, id * this.width, (id + 1) * this.width);
+    this.index.set(key, id);
+    return id;
   }
 
   /** Whether the pattern matches somewhere in `input`. */
   test(input: string): boolean {
     const { unicode, folding } = this.nfa;
     const ascii = this.ascii;
+    const width = this.width;
+    let table = this.table;
     let s = 0;
     const n = input.length;
     for (let i = 0; i < n; i++) {
@@ -123,40 +143,45 @@ export class LazyDfa {
         if (unicode && c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
           const low = input.charCodeAt(i + 1);
           if (low >= 0xdc00 && low <= 0xdfff) {
+            if (this.midPairMatch) return true;
             c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
             i++;
           }
         }
         k = this.classOf(folding ? folding.fold(c) : c);
       }
-      let t = this.states[s]!.next[k]!;
-      if (t === UNKNOWN) t = this.step(s, k);
-      if (t === MATCHED) return true;
+      let t = table[s * width + k]!;
+      if (t < 0) {
+        if (t === MATCHED) return true;
+        t = this.step(s, k);
+        if (t === MATCHED) return true;
+        table = this.table;
+      }
       s = t;
     }
-    const state = this.states[s]!;
-    if (state.endMatch < 0) state.endMatch = this.closure(state.kernel, state.before, EDGE).includes(-1) ? 1 : 0;
-    return state.endMatch === 1;
+    if (this.endMatches[s]! < 0) {
+      this.endMatches[s] = this.closure(this.kernels[s]!, this.befores[s]!, EDGE).includes(-1) ? 1 : 0;
+    }
+    return this.endMatches[s] === 1;
   }
 
   private step(from: number, k: number): number {
-    const state = this.states[from]!;
     const after = this.kind[k]!;
-    const reached = this.closure(state.kernel, state.before, after);
+    const reached = this.closure(this.kernels[from]!, this.befores[from]!, after);
     let target: number;
     if (reached.includes(-1)) target = MATCHED;
     else {
       const c = this.sample[k]!;
       const kernel = new Set<number>([this.nfa.start]);
       for (const q of reached) if (has(this.nfa.sets[q]!, c)) kernel.add(this.nfa.out1[q]!);
-      const generation = this.states;
+      const kernels = this.kernels;
       target = this.add(
         [...kernel].sort((a, b) => a - b),
         after,
       );
-      if (generation !== this.states) return target; // the memory was reset: `from` is gone
+      if (kernels !== this.kernels) return target; // the memory was reset: `from` is gone
     }
-    state.next[k] = target;
+    this.table[from * this.width + k] = target;
     return target;
   }
 

@@ -107,8 +107,7 @@ const combined = new WeakMap<readonly CompiledPattern[], (userId: string) => boo
 
 /**
  * Whether any of `patterns` matches `userId`. Literal patterns are string
- * tests; the others run on their automata, and a returning user's verdict
- * is remembered. Built once per list.
+ * tests, tried first; the others run on their automata. Built once per list.
  *
  * @example
  * matchesAny([compilePattern({ source: '01$', flags: '' })], '444401'); // true
@@ -124,24 +123,15 @@ export function matchesAny(patterns: readonly CompiledPattern[], userId: string)
 }
 
 function combine(patterns: readonly CompiledPattern[]): (userId: string) => boolean {
-  const literals: CompiledPattern[] = [];
-  const others: CompiledPattern[] = [];
-  for (const pattern of patterns) (literalTest(pattern.source, pattern.flags) ? literals : others).push(pattern);
-  if (others.length === 0) return (userId) => literals.some((p) => p.test(userId));
-  // A returning user's verdict is remembered (the answer depends only on this
-  // list and the id). Bounded: the memory is emptied when it is full.
-  const verdicts = new Map<string, boolean>();
+  // Literal patterns first: a string test is cheaper than an automaton's run
+  // (itself a table look-up per character, cheaper than remembering verdicts).
+  const ordered = [...patterns].sort(
+    (a, b) => Number(!literalTest(a.source, a.flags)) - Number(!literalTest(b.source, b.flags)),
+  );
+  const tests = ordered.map((p) => p.test);
+  if (tests.length === 1) return tests[0]!;
   return (userId) => {
-    if (literals.some((p) => p.test(userId))) return true;
-    let verdict = verdicts.get(userId);
-    if (verdict === undefined) {
-      verdict = others.some((p) => p.test(userId));
-      if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
-      verdicts.set(userId, verdict);
-    }
-    return verdict;
+    for (let i = 0; i < tests.length; i++) if (tests[i]!(userId)) return true;
+    return false;
   };
 }
-
-/** How many users' pattern verdicts one feature remembers (about 0.5 MB at most). */
-const MAX_VERDICTS = 8192;
