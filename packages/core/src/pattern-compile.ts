@@ -2,6 +2,7 @@ import { RegExpParser, type AST } from '@eslint-community/regexpp';
 import {
   complement,
   fromRanges,
+  has,
   intersect,
   MAX_CODE_POINT,
   MAX_CODE_UNIT,
@@ -47,6 +48,8 @@ export interface Nfa {
   readonly folding: CaseFolding | undefined;
   /** The (folded) characters `\b` counts as word characters. */
   readonly wordSet: CharSet;
+  /** A string every matching id contains (perhaps empty): a cheap test that rules most ids out. */
+  readonly required: string;
 }
 
 /** Thrown for a pattern this compiler will not run; the message names the construct. */
@@ -124,7 +127,38 @@ class Builder {
       unicode: this.flags.unicode,
       folding: this.folding,
       wordSet: this.fold(word),
+      required: this.requiredText(pattern),
     };
+  }
+
+  /**
+   * The longest run of characters that every match contains in a row: the
+   * literal characters of a pattern with one alternative, read up to the
+   * first thing that is not one (assertions take no room, so they do not
+   * break a run). Only characters that stand for themselves alone count:
+   * no surrogates, and under `i` none with another case.
+   */
+  private requiredText(pattern: AST.Pattern): string {
+    if (pattern.alternatives.length !== 1) return '';
+    let best = '';
+    let run = '';
+    const end = () => {
+      if (run.length > best.length) best = run;
+      run = '';
+    };
+    const plain = (node: AST.Node): node is AST.Character =>
+      node.type === 'Character' &&
+      (node.value < 0xd800 || (node.value > 0xdfff && node.value <= 0xffff)) &&
+      !(this.folding && has(this.folding.candidates, node.value));
+    for (const element of pattern.alternatives[0]!.elements) {
+      if (plain(element)) run += String.fromCharCode(element.value);
+      else if (element.type === 'Quantifier' && element.min >= 1 && plain(element.element)) {
+        run += String.fromCharCode(element.element.value);
+        end();
+      } else if (element.type !== 'Assertion') end();
+    }
+    end();
+    return best;
   }
 
   private state(op: number, out1: number, out2: number, set?: CharSet, at = -1): number {

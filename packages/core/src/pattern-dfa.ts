@@ -78,7 +78,7 @@ export class LazyDfa {
     this.width = this.bounds.length;
     this.ascii = new Int32Array(128);
     for (let c = 0; c < 128; c++) this.ascii[c] = this.classOf(nfa.folding ? nfa.folding.fold(c) : c);
-    this.maxStates = Math.max(16, Math.min(2048, Math.floor(262_144 / this.width)));
+    this.maxStates = Math.max(16, Math.min(2048, Math.floor(32_768 / this.width)));
     this.table = new Int32Array(this.width * 8);
     this.mark = new Int32Array(nfa.op.length);
     this.midPairMatch = nfa.unicode && this.closure([nfa.start], OTHER, OTHER).includes(-1);

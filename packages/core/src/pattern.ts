@@ -80,6 +80,8 @@ export function compilePattern(spec: PatternSpec): CompiledPattern {
   const literal = literalTest(source, flags);
   if (literal) return { source, flags, test: literal };
   const dfa = new LazyDfa(nfa);
+  const { required } = nfa;
+  if (required) return { source, flags, test: (userId) => userId.includes(required) && dfa.test(userId) };
   return { source, flags, test: (userId) => dfa.test(userId) };
 }
 

@@ -14,12 +14,12 @@ export interface CaseFolding {
   readonly candidates: CharSet;
 }
 
-/** Every code point but the surrogates, in order (astral ones as pairs): about 2.2 million code units. */
-function allScalarValues(): string {
-  const units = new Uint16Array(0x10000 - 0x800 + 2 * 0x100000);
+/** Every code point up to `max` but the surrogates, in order (astral ones as pairs): up to 2.2 million code units. */
+function allScalarValues(max: number): string {
+  const units = new Uint16Array(0x10000 - 0x800 + 2 * (max + 1 - 0x10000));
   let n = 0;
   for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) units[n++] = c;
-  for (let c = 0; c < 0x100000; c++) {
+  for (let c = 0; c <= max - 0x10000; c++) {
     units[n++] = 0xd800 + (c >> 10);
     units[n++] = 0xdc00 + (c & 0x3ff);
   }
@@ -27,8 +27,8 @@ function allScalarValues(): string {
 }
 
 /** The code points a `u`-mode class body (`\p{L}`, `\p{Script=Greek}`) matches, asked of `RegExp`. */
-function scanClass(body: string): CharSet {
-  const all = allScalarValues();
+function scanClass(body: string, max = 0x10ffff): CharSet {
+  const all = allScalarValues(max);
   const pairs: number[] = [];
   for (const match of all.matchAll(new RegExp(`[${body}]+`, 'gu'))) {
     const end = match.index + match[0].length;
@@ -48,10 +48,10 @@ function scanClass(body: string): CharSet {
 const propertySets = new Map<string, CharSet>();
 
 /** The code points of a property escape's positive form, e.g. `\p{Lu}` or `\p{Script=Greek}`. */
-export function propertySet(escape: string): CharSet {
+export function propertySet(escape: string, max?: number): CharSet {
   let set = propertySets.get(escape);
   if (!set) {
-    set = scanClass(escape);
+    set = scanClass(escape, max);
     propertySets.set(escape, set);
   }
   return set;
@@ -87,7 +87,9 @@ let unicodeFolding: CaseFolding | undefined;
  */
 export function unicodeCaseFolding(): CaseFolding {
   if (unicodeFolding) return unicodeFolding;
-  const cased = propertySet('\\p{CWCM}\\p{CWCF}\\p{Lowercase}\\p{Uppercase}');
+  // Cased characters live in the first two planes (the others hold CJK
+  // ideographs, tags and private use), so only those are scanned.
+  const cased = propertySet('\\p{CWCM}\\p{CWCF}\\p{Lowercase}\\p{Uppercase}', 0x1ffff);
   const text = [...members(cased)].map((c) => String.fromCodePoint(c)).join('');
   const folds = new Map<number, number>();
   for (const c of members(cased)) {
