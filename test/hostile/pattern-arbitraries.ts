@@ -3,9 +3,9 @@ import { ATOMS, compiles } from '../support/pattern-corpus';
 
 /**
  * Patterns for the property tests. `safePatternArb` builds patterns from a
- * small grammar that RE2 and JavaScript read the same way on ASCII ids
- * without line breaks, so JavaScript's own engine is an independent oracle
- * for the answer. `hostilePatternArb` strings metacharacters together at
+ * small grammar with no back-references or look-around, which must be
+ * accepted, and JavaScript's own engine is an independent oracle for the
+ * answer. `hostilePatternArb` strings metacharacters together at
  * random (back-references, look-around, escapes included) and keeps what
  * JavaScript accepts as a RegExp: each is either refused or stored exactly.
  */

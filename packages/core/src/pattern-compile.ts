@@ -103,6 +103,8 @@ class Builder {
   readonly out1: number[] = [];
   readonly out2: number[] = [];
   private readonly max: number;
+  private readonly setCache = new Map<AST.Node, CharSet>();
+  private readonly classCache = new Map<AST.Node, ClassValue>();
   /** How many repeated groups enclose the element being compiled. */
   private repeated = 0;
   private readonly folding: CaseFolding | undefined;
@@ -188,12 +190,32 @@ class Builder {
     return start;
   }
 
+  /** A set worked out once per node: a repetition compiles its body once per copy. */
+  private setOf(node: AST.Node, make: () => CharSet): CharSet {
+    let set = this.setCache.get(node);
+    if (!set) {
+      set = make();
+      this.setCache.set(node, set);
+    }
+    return set;
+  }
+
   private element(node: AST.Element, next: number): number {
     switch (node.type) {
       case 'Character':
-        return this.state(OP_CHAR, next, -1, this.fold(single(node.value)));
+        return this.state(
+          OP_CHAR,
+          next,
+          -1,
+          this.setOf(node, () => this.fold(single(node.value))),
+        );
       case 'CharacterSet':
-        return this.state(OP_CHAR, next, -1, this.escapeSet(node));
+        return this.state(
+          OP_CHAR,
+          next,
+          -1,
+          this.setOf(node, () => this.escapeSet(node)),
+        );
       case 'CharacterClass':
       case 'ExpressionCharacterClass':
         if (this.flags.sets && node.negate && this.repeated > 0 && v8NegatesRepeatedClass()) {
@@ -201,8 +223,20 @@ class Builder {
             `this Node's RegExp reads a negated class (${node.raw}) inside a repeated group wrongly under the v flag; write it as [${node.raw}] (nested), or use the u flag`,
           );
         }
-        if (this.flags.sets) return this.classValue(this.setsClass(node), next);
-        return this.state(OP_CHAR, next, -1, this.plainClass(node as AST.ClassRangesCharacterClass));
+        if (this.flags.sets) {
+          let value = this.classCache.get(node);
+          if (!value) {
+            value = this.setsClass(node);
+            this.classCache.set(node, value);
+          }
+          return this.classValue(value, next);
+        }
+        return this.state(
+          OP_CHAR,
+          next,
+          -1,
+          this.setOf(node, () => this.plainClass(node as AST.ClassRangesCharacterClass)),
+        );
       case 'Group':
       case 'CapturingGroup':
         return this.alternatives(node.alternatives, next);

@@ -112,6 +112,9 @@ export function unicodeCaseFolding(): CaseFolding {
 /** `set` as its folds: what a folded id character must be to match one of `set`. */
 export function foldSet(set: CharSet, folding: CaseFolding | undefined): CharSet {
   if (!folding) return set;
+  let size = 0;
+  for (let i = 0; i < set.length && size <= 64; i += 2) size += set[i + 1]! - set[i]! + 1;
+  if (size <= 64) return fromRanges([...members(set)].flatMap((c) => [folding.fold(c), folding.fold(c)]));
   const pairs: number[] = [...subtract(set, folding.candidates)];
   for (let i = 0; i < folding.candidates.length; i += 2) {
     for (let c = folding.candidates[i]!; c <= folding.candidates[i + 1]!; c++) {
