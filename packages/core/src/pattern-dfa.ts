@@ -1,4 +1,5 @@
 import { has, type CharSet } from './char-set';
+import { LINE_TERMINATORS } from './pattern-classes';
 import {
   AT_INPUT_END,
   AT_INPUT_START,
@@ -30,8 +31,6 @@ const OTHER = 3;
 
 const UNKNOWN = -1;
 const MATCHED = -2;
-
-const LINE_TERMINATORS = [0x0a, 0x0a, 0x0d, 0x0d, 0x2028, 0x2029];
 
 export class LazyDfa {
   /** Start of each input class's range of (folded) characters, sorted. */
