@@ -172,7 +172,14 @@ export class LazyDfa {
     else {
       const c = this.sample[k]!;
       const kernel = new Set<number>([this.nfa.start]);
-      for (const q of reached) if (has(this.nfa.sets[q]!, c)) kernel.add(this.nfa.out1[q]!);
+      // The copies of a repeated atom share one set: ask each set once.
+      const takes = new Map<CharSet, boolean>();
+      for (const q of reached) {
+        const set = this.nfa.sets[q]!;
+        let taken = takes.get(set);
+        if (taken === undefined) takes.set(set, (taken = has(set, c)));
+        if (taken) kernel.add(this.nfa.out1[q]!);
+      }
       const kernels = this.kernels;
       target = this.add(
         [...kernel].sort((a, b) => a - b),
