@@ -1,10 +1,11 @@
 import fc from 'fast-check';
+import { ATOMS, compiles } from '../support/pattern-corpus';
 
 /**
  * Patterns for the property tests. `safePatternArb` builds patterns from a
- * small grammar that RE2 and JavaScript read the same way on ASCII ids
- * without line breaks, so JavaScript's own engine is an independent oracle
- * for the answer. `hostilePatternArb` strings metacharacters together at
+ * small grammar with no back-references or look-around, which must be
+ * accepted, and JavaScript's own engine is an independent oracle for the
+ * answer. `hostilePatternArb` strings metacharacters together at
  * random (back-references, look-around, escapes included) and keeps what
  * JavaScript accepts as a RegExp: each is either refused or stored exactly.
  */
@@ -66,15 +67,6 @@ const metaUnit = fc.constantFrom(
   '😀',
 );
 
-function compiles(source: string, flags: string): boolean {
-  try {
-    new RegExp(source, flags);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Anything JavaScript accepts as a RegExp, built from metacharacters at random. */
 export const hostilePatternArb: fc.Arbitrary<RegExp> = fc
   .tuple(
@@ -94,3 +86,62 @@ export const patternArb: fc.Arbitrary<{ pattern: RegExp; safe: boolean }> = fc.o
   safePatternArb.map((pattern) => ({ pattern, safe: true })),
   hostilePatternArb.map((pattern) => ({ pattern, safe: false })),
 );
+
+// JavaScript patterns at large: the atoms where engines read JavaScript
+// differently (case folding, `.`, `\s`, `\w`, `\b`, line terminators, astral
+// characters and surrogates), under every flag. The oracle is `RegExp` itself.
+const jsAtom = fc.constantFrom(...ATOMS, '\\b', '\\B', '^', '$', '[\\b]', '[^\\w\\s]');
+const jsQuantifier = fc.constantFrom('', '', '', '*', '+', '?', '{1,2}', '{2}', '+?');
+const jsTree: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.tuple(jsAtom, jsQuantifier).map(([a, q]) => (/^[\^$]|\\[bB]$/.test(a) ? a : a + q)),
+    fc.array(tie('node'), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('')),
+    fc.tuple(tie('node'), tie('node')).map(([l, r]) => `${l}|${r}`),
+    fc.tuple(fc.constantFrom('(', '(?:'), tie('node'), jsQuantifier).map(([open, inner, q]) => `${open}${inner})${q}`),
+  ),
+})).node;
+
+/** Any pattern JavaScript accepts from that grammar, as [source, flags]. */
+export const jsPatternArb: fc.Arbitrary<[string, string]> = fc
+  .tuple(jsTree, fc.subarray(['i', 'm', 's']), fc.constantFrom('', 'u', 'v'))
+  .map(([source, flags, unicode]): [string, string] => [source, flags.join('') + unicode])
+  .filter(([source, flags]) => compiles(source, flags));
+
+/** Ids over an alphabet where engines disagree, lone surrogates included. */
+export const jsIdArb: fc.Arbitrary<string> = fc
+  .array(
+    fc.constantFrom(
+      'a',
+      'k',
+      's',
+      'A',
+      'K',
+      'S',
+      'ſ',
+      '\u212A',
+      'ß',
+      'é',
+      'É',
+      'σ',
+      'ς',
+      'Σ',
+      '_',
+      '1',
+      ' ',
+      '\u00a0',
+      '\ufeff',
+      '\n',
+      '\r',
+      '\u2028',
+      '\u2029',
+      '\b',
+      '😀',
+      '😁',
+      '\uD83D',
+      '\uDE00',
+      '-',
+    ),
+    { maxLength: 8 },
+  )
+  .map((units) => units.join(''));

@@ -1,5 +1,6 @@
-import { RE2JS } from 're2js';
 import { InvalidArgumentError } from './errors';
+import { compileNfa, type Nfa } from './pattern-compile';
+import { LazyDfa } from './pattern-dfa';
 
 /** A stored pattern: a regular expression's source and flags (`g` and `y` dropped). */
 export interface PatternSpec {
@@ -7,29 +8,24 @@ export interface PatternSpec {
   flags: string;
 }
 
-/** A pattern ready to match, in linear time. */
+/** A pattern ready to match, with JavaScript's meaning, in linear time. */
 export interface CompiledPattern extends PatternSpec {
   /** True when the pattern matches anywhere in `userId` (an unanchored search). */
   test(userId: string): boolean;
 }
 
 const MAX_SOURCE_LENGTH = 1024;
-const KEPT_FLAGS = 'imsu';
+const KEPT_FLAGS = 'imsuv';
 
 /**
  * Turns a RegExp into the spec that backends store: `g` and `y` are dropped
  * because they make a match depend on the previous one, `d` because it only
- * changes what a match reports. The `v` flag is refused.
+ * changes what a match reports.
  *
  * @example
  * patternSpec(/01$/gi); // { source: '01$', flags: 'i' }
  */
 export function patternSpec(pattern: RegExp): PatternSpec {
-  if (pattern.flags.includes('v')) {
-    // The v flag changes the syntax (set operations, \q{...}); dropped, the
-    // source would run as another pattern, so it is refused instead.
-    throw new InvalidArgumentError('pattern flags', String(pattern), 'The v flag is not supported: use the u flag.');
-  }
   const flags = [...pattern.flags]
     .filter((flag) => KEPT_FLAGS.includes(flag))
     .sort()
@@ -40,13 +36,15 @@ export function patternSpec(pattern: RegExp): PatternSpec {
 }
 
 /**
- * Compiles a stored pattern with RE2JS, a linear-time engine, so no pattern
- * and no user id can make a check run away (`(a+)+$` answers in microseconds).
- * Features RE2 cannot run in linear time (back-references, look-around) are
- * rejected with an `InvalidArgumentError`.
+ * Compiles a stored pattern so that it means what `new RegExp(source, flags)`
+ * means, in time linear in the id's length: no pattern and no user id can
+ * make a check run away (`(a+)+$` answers in microseconds). Constructs that
+ * cannot run in linear time (back-references, look-around) are refused with
+ * an `InvalidArgumentError` naming the construct. A pure function of the spec.
  *
  * @example
  * compilePattern({ source: '01$', flags: '' }).test('444401'); // true
+ * compilePattern({ source: '^kate$', flags: 'i' }).test('\u212Aate'); // false, as in JavaScript
  */
 export function compilePattern(spec: PatternSpec): CompiledPattern {
   const { source, flags } = spec;
@@ -57,34 +55,34 @@ export function compilePattern(spec: PatternSpec): CompiledPattern {
       `A pattern's source is a string of at most ${MAX_SOURCE_LENGTH} characters.`,
     );
   }
-  if (typeof flags !== 'string' || [...flags].some((flag) => !KEPT_FLAGS.includes(flag))) {
-    throw new InvalidArgumentError('pattern flags', flags, `Flags are drawn from "${KEPT_FLAGS}".`);
+  if (
+    typeof flags !== 'string' ||
+    [...flags].some((flag, i) => !KEPT_FLAGS.includes(flag) || flags.indexOf(flag) !== i) ||
+    (flags.includes('u') && flags.includes('v'))
+  ) {
+    throw new InvalidArgumentError('pattern flags', flags, `Flags are drawn from "${KEPT_FLAGS}" (u or v, not both).`);
   }
-  if (hasNamedBackReference(source)) {
-    throw new InvalidArgumentError(
-      'pattern',
-      `/${source}/${flags}`,
-      'Patterns run on a linear-time engine (RE2), which has no back-references (\\k<name>); write k without a backslash for a literal k.',
-    );
-  }
-  let re: RE2JS;
   try {
-    let options = 0;
-    if (flags.includes('i')) options |= RE2JS.CASE_INSENSITIVE;
-    if (flags.includes('m')) options |= RE2JS.MULTILINE;
-    if (flags.includes('s')) options |= RE2JS.DOTALL;
-    re = RE2JS.compile(RE2JS.translateRegExp(source), options);
+    new RegExp(source, flags); // only what JavaScript itself accepts (never run)
+  } catch (err) {
+    throw new InvalidArgumentError('pattern', `/${source}/${flags}`, `${(err as Error).message}.`);
+  }
+  let nfa: Nfa;
+  try {
+    nfa = compileNfa(source, flags);
   } catch (err) {
     throw new InvalidArgumentError(
       'pattern',
       `/${source}/${flags}`,
-      `Patterns run on a linear-time engine (RE2), which has no back-references or look-around: ${
-        (err as Error).message
-      }.`,
+      `Patterns run in time linear in the id's length, and ${(err as Error).message}.`,
     );
   }
   const literal = literalTest(source, flags);
-  return { source, flags, test: literal ?? ((userId) => re.test(userId)) };
+  if (literal) return { source, flags, test: literal };
+  const dfa = new LazyDfa(nfa);
+  const { required } = nfa;
+  if (required) return { source, flags, test: (userId) => userId.includes(required) && dfa.test(userId) };
+  return { source, flags, test: (userId) => dfa.test(userId) };
 }
 
 /**
@@ -99,6 +97,8 @@ function literalTest(source: string, flags: string): ((userId: string) => boolea
   const end = source.endsWith('$') && !source.endsWith('\\$');
   const text = source.slice(start ? 1 : 0, end ? -1 : undefined);
   if (/[\\^$.|?*+()[\]{}]/.test(text)) return undefined;
+  // With u or v a surrogate in the source is a code point of its own, never half of a pair in the id.
+  if ((flags.includes('u') || flags.includes('v')) && /[\uD800-\uDFFF]/.test(text)) return undefined;
   if (start && end) return (userId) => userId === text;
   if (start) return (userId) => userId.startsWith(text);
   if (end) return (userId) => userId.endsWith(text);
@@ -109,9 +109,7 @@ const combined = new WeakMap<readonly CompiledPattern[], (userId: string) => boo
 
 /**
  * Whether any of `patterns` matches `userId`. Literal patterns are string
- * tests; the others run as one RE2 alternation, so a user who matches none
- * costs one engine run, not one per pattern, and a returning user none.
- * Built once per list.
+ * tests, tried first; the others run on their automata. Built once per list.
  *
  * @example
  * matchesAny([compilePattern({ source: '01$', flags: '' })], '444401'); // true
@@ -127,47 +125,15 @@ export function matchesAny(patterns: readonly CompiledPattern[], userId: string)
 }
 
 function combine(patterns: readonly CompiledPattern[]): (userId: string) => boolean {
-  const literals: CompiledPattern[] = [];
-  const others: CompiledPattern[] = [];
-  for (const pattern of patterns) (literalTest(pattern.source, pattern.flags) ? literals : others).push(pattern);
-  if (others.length === 0) return (userId) => literals.some((p) => p.test(userId));
-  let engine: (userId: string) => boolean;
-  try {
-    const re = RE2JS.compile(
-      others.map(({ source, flags }) => `(?${flags.replace('u', '')}:${RE2JS.translateRegExp(source)})`).join('|'),
-    );
-    engine = (userId) => re.test(userId);
-  } catch {
-    engine = (userId) => others.some((p) => p.test(userId));
-  }
-  // An engine run costs about a microsecond; a returning user's verdict is
-  // remembered (the answer depends only on this list and the id). Bounded:
-  // the memory is emptied when it is full.
-  const verdicts = new Map<string, boolean>();
+  // Literal patterns first: a string test is cheaper than an automaton's run
+  // (itself a table look-up per character, cheaper than remembering verdicts).
+  const ordered = [...patterns].sort(
+    (a, b) => Number(!literalTest(a.source, a.flags)) - Number(!literalTest(b.source, b.flags)),
+  );
+  const tests = ordered.map((p) => p.test);
+  if (tests.length === 1) return tests[0]!;
   return (userId) => {
-    if (literals.some((p) => p.test(userId))) return true;
-    let verdict = verdicts.get(userId);
-    if (verdict === undefined) {
-      verdict = engine(userId);
-      if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
-      verdicts.set(userId, verdict);
-    }
-    return verdict;
+    for (let i = 0; i < tests.length; i++) if (tests[i]!(userId)) return true;
+    return false;
   };
-}
-
-/** How many users' pattern verdicts one feature remembers (about 0.5 MB at most). */
-const MAX_VERDICTS = 8192;
-
-// re2js's translateRegExp turns the named back-reference `\k<x>` into the
-// literal `k<x>` instead of failing, so `/(?<x>a)\k<x>/` would silently match
-// 'ak<x>' rather than 'aa'. Any `\k` escape is refused before translation
-// (outside a named back-reference it only means a literal `k`).
-function hasNamedBackReference(source: string): boolean {
-  for (let i = 0; i < source.length - 1; i++) {
-    if (source[i] !== '\\') continue;
-    if (source[i + 1] === 'k') return true;
-    i++; // skip the escaped character, so `\\k` (a backslash, then k) is not one
-  }
-  return false;
 }
