@@ -47,7 +47,8 @@ export function parseVariants(text: string): Variant[] {
 
 /**
  * Patterns as typed (`--pattern '01$'`, `--flags i`), checked the way
- * `rollout.register` checks them (RE2: no back-references or look-around).
+ * `rollout.register` checks them (JavaScript's meaning, in linear time: no
+ * back-references or look-around).
  *
  * @example
  * parsePatterns(['01$'], 'i'); // [/01$/i]

@@ -11,7 +11,7 @@ export interface PatternSpec {
 /** A pattern ready to match, with JavaScript's meaning, in linear time. */
 export interface CompiledPattern extends PatternSpec {
   /** True when the pattern matches anywhere in `userId` (an unanchored search). */
-  test(userId: string): boolean;
+  test: (userId: string) => boolean;
 }
 
 const MAX_SOURCE_LENGTH = 1024;
