@@ -29,8 +29,11 @@ export async function createApp(): Promise<Express> {
     if (id) (req as Request & { user?: { id: string } }).user = { id };
     next();
   });
+  // Only one plain id signs in: a repeated or nested `as` (an array or an
+  // object in req.query) signs out, as an empty or malformed one does.
   app.get('/sign-in', (req, res) => {
-    res.cookie('user', /^[\w-]+$/.test(String(req.query.as)) ? String(req.query.as) : '', {
+    const as = req.query.as;
+    res.cookie('user', typeof as === 'string' && /^[\w-]+$/.test(as) ? as : '', {
       httpOnly: true,
       sameSite: 'lax',
     });

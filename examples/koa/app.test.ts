@@ -96,4 +96,11 @@ describe('examples/koa', () => {
     const signedIn = await request(app).get('/flags/').set('cookie', cookie).expect(200);
     expect(signedIn.text).toContain('Signed in as <strong>staff-2</strong>');
   });
+
+  it('GET /sign-in signs in one plain id only: a repeated, nested or malformed `as` signs out', async () => {
+    for (const query of ['as=staff-2&as=staff-3', 'as=staff%202', '']) {
+      const res = await request(app).get(`/sign-in?${query}`).expect(302);
+      expect([query, res.headers['set-cookie']![0]!.split(';')[0]]).toEqual([query, 'user=']);
+    }
+  });
 });

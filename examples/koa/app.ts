@@ -51,8 +51,10 @@ export async function createApp(): Promise<Koa> {
   app.use(features({ rollout }));
 
   const router = new Router();
+  // Only one plain id signs in: a repeated `as` (an array) signs out, as an empty or malformed one does.
   router.get('/sign-in', (ctx) => {
-    ctx.cookies.set('user', /^[\w-]+$/.test(String(ctx.query.as)) ? String(ctx.query.as) : '', { sameSite: 'lax' });
+    const as = ctx.query.as;
+    ctx.cookies.set('user', typeof as === 'string' && /^[\w-]+$/.test(as) ? as : '', { sameSite: 'lax' });
     ctx.redirect('/flags');
   });
   router.get('/', (ctx) => {

@@ -3,6 +3,7 @@ import { MemoryBackend, Rollout } from '@hanoi/core';
 import { adminPage as expressAdminPage } from '@hanoi/express';
 import { adminPage as koaAdminPage } from '@hanoi/koa';
 import { ADMIN_FRAMEWORKS, postForm, startAdminApp, tokenFor } from '../support/admin-apps';
+import type { ExpressModule, KoaModule } from '../support/http-frameworks';
 
 describe('adminPage() construction', () => {
   const rollout = new Rollout(new MemoryBackend());
@@ -125,7 +126,7 @@ describe('authorize', () => {
     [
       'Express 5',
       (authorize: (req: unknown) => unknown) => {
-        const app = require('express5')();
+        const app = (require('express5') as ExpressModule)();
         app.use('/flags', expressAdminPage({ rollout, authorize: authorize as never }));
         return app;
       },
@@ -133,9 +134,10 @@ describe('authorize', () => {
     [
       'Koa 3',
       (authorize: (ctx: unknown) => unknown) => {
-        const app = new (require('koa3'))();
+        const app = new (require('koa3') as KoaModule)();
         app.silent = true;
-        app.use(require('koa-mount')('/flags', koaAdminPage({ rollout, authorize: authorize as never })));
+        const mount = require('koa-mount') as typeof import('koa-mount');
+        app.use(mount('/flags', koaAdminPage({ rollout, authorize: authorize as never })));
         return app.callback();
       },
     ],

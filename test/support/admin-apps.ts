@@ -37,7 +37,8 @@ export function staffOnly(id: string | undefined): string | false {
   return id?.startsWith('staff-') ? id : false;
 }
 
-type Maker = (rollout: Rollout, options: AdminAppOptions) => (req: any, res: any) => void;
+/** An app as `listen()` takes it: Express's app or Koa's `app.callback()`. */
+type Maker = (rollout: Rollout, options: AdminAppOptions) => Parameters<typeof listen>[0];
 
 function expressMaker(express: ExpressModule): Maker {
   return (rollout, options) => {

@@ -7,8 +7,8 @@ export type Authorize<Req> = (
 
 /** Options of `adminPage()`, on Express (`Req` is the request) and Koa (`Req` is the context). */
 export interface AdminOptions<Req> {
-  /** The rollout whose features the page shows and changes. */
-  rollout: Rollout<any>;
+  /** The rollout whose features the page shows and changes; a `Rollout<'beta' | ...>` is one too. */
+  rollout: Rollout<string>;
   /**
    * Required. The signed-in person's identity (a non-empty string), shown in
    * the page and bound to its forms; `false` answers 403 to every page and action.
@@ -30,7 +30,7 @@ export interface AdminOptions<Req> {
 
 /** Options checked and completed. */
 export interface AdminConfig<Req> {
-  rollout: Rollout<any>;
+  rollout: Rollout<string>;
   authorize: Authorize<Req>;
   readOnly: boolean;
   banner: string | undefined;

@@ -24,7 +24,7 @@ export interface UserPage {
  * const { ids, total } = await pageOfUsers(rollout, 'beta', '', 1, 50);
  */
 export async function pageOfUsers(
-  rollout: Rollout<any>,
+  rollout: Rollout<string>,
   name: string,
   search: string,
   page: number,

@@ -9,8 +9,9 @@ import type { Rollout } from '@hanoi/core';
  * @example
  * await writerFor(rollout, 'ops@example.com').setPercentage('beta', 25);
  */
-export function writerFor(rollout: Rollout<any>, actor: string): Rollout<any> {
+export function writerFor<R extends Rollout<string>>(rollout: R, actor: string): R {
   const as = (rollout as { as?: unknown }).as;
   if (typeof as !== 'function') return rollout;
-  return as.call(rollout, { actor, source: 'admin' }) as Rollout<any>;
+  // A view of the same rollout, with the same methods: docs/SPEC.md "History".
+  return as.call(rollout, { actor, source: 'admin' }) as R;
 }

@@ -31,7 +31,8 @@ export async function featurePage(
   const state = rollout.peek(name);
   if (!state) return problem(ctx, 404, 'No such feature', `There is no feature named "${name}".`);
   const sections = FEATURE_SECTIONS.filter((section) => section.available(rollout));
-  const parts = await Promise.all(sections.map((section) => section.render({ ctx, name, state, form })));
+  // A section renders synchronously or not (history and users read the store): each becomes a promise.
+  const parts = await Promise.all(sections.map(async (section) => section.render({ ctx, name, state, form })));
   const saved = status === 200 ? doneMessage(ctx.query.get('saved') ?? '') : undefined;
   const refused = Object.keys(form.errors).length > 0;
   return pageResponse(ctx, {

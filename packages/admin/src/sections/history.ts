@@ -26,7 +26,7 @@ interface WithHistory {
 
 const ENTRIES_PER_PAGE = 20;
 
-function hasHistory(rollout: Rollout<any>): rollout is Rollout<any> & WithHistory {
+function hasHistory(rollout: Rollout<string>): rollout is Rollout<string> & WithHistory {
   return typeof (rollout as Partial<WithHistory>).history === 'function';
 }
 
@@ -37,7 +37,8 @@ function when(at: HistoryEntry['at']): string {
 
 function shown(value: unknown): string {
   if (value === undefined) return '';
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON.stringify gives undefined only for a function or a symbol, which say themselves.
+  const text = JSON.stringify(value) ?? (typeof value === 'function' || typeof value === 'symbol' ? String(value) : '');
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 

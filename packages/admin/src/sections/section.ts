@@ -13,7 +13,7 @@ export interface SectionArgs {
 
 /** What an action is given: the rollout, the feature, the posted form and who posted it. */
 export interface ActionArgs {
-  rollout: Rollout<any>;
+  rollout: Rollout<string>;
   name: string;
   form: URLSearchParams;
   actor: string;
@@ -41,7 +41,7 @@ export interface SectionAction {
  */
 export interface FeatureSection {
   id: string;
-  available(rollout: Rollout<any>): boolean;
+  available(rollout: Rollout<string>): boolean;
   render(args: SectionArgs): HtmlValue | Promise<HtmlValue>;
   actions: Record<string, SectionAction>;
 }
