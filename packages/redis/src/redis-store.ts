@@ -13,6 +13,7 @@ import { decodeSnapshot, decodeState, encodeFields, encodePattern, fromSnapshot,
 import { FeatureCache } from './feature-cache';
 import { parseOptions, type RedisBackendOptions, type RedisConfig } from './options';
 import { defineScripts, runScript, type RedisClient } from './scripts';
+import { waitForConnection } from './connection';
 import { Synchronizer } from './redis-sync';
 import { withTimeout, WriteOutcomeUnknownError } from './timeouts';
 import { writeUserBatches } from './user-batches';
@@ -25,9 +26,11 @@ type WriteReply = ['expired'] | ['missing'] | ['removed', number] | ['ok', State
  * process holds the user sets (`withUsers`).
  *
  * Write guarantee: a write is sent only when the client is connected
- * ('ready'); otherwise it rejects at once with HANOI_BACKEND_UNAVAILABLE and
- * nothing is sent, so no offline queue can replay it. A sent write carries a
- * deadline in Redis's clock (writeTimeoutMs from now, less the clock
+ * ('ready'); issued while it connects or reconnects, it waits for the
+ * connection up to writeTimeoutMs, and when Redis is still unreachable then
+ * it rejects with HANOI_BACKEND_UNAVAILABLE and nothing is sent, so no
+ * offline queue can replay it. A sent write carries a deadline in Redis's
+ * clock (writeTimeoutMs from the call, less the clock
  * measurement's error and 5 ms) that its script checks before changing
  * anything: a write resent after a reconnection, or stuck behind a paused
  * server, is refused once the caller has been told it failed. A sent write
@@ -39,6 +42,7 @@ export abstract class RedisStore implements Backend {
   protected readonly config: RedisConfig;
   protected readonly sync: Synchronizer;
   private readonly scriptBase: string;
+  private closed = false;
 
   protected constructor(
     client: RedisClient,
@@ -101,6 +105,7 @@ export abstract class RedisStore implements Backend {
    * await backend.close(); await client.quit();
    */
   async close(): Promise<void> {
+    this.closed = true;
     this.sync.close();
   }
 
@@ -167,12 +172,20 @@ export abstract class RedisStore implements Backend {
     }
   }
 
-  /** A read with the write timeout: it fails fast rather than waiting for a reconnection. */
-  protected read<T>(what: string, call: () => Promise<T>): Promise<T> {
-    this.assertAvailable(what);
+  /**
+   * A read within the write timeout: it waits for a connection being made
+   * (or remade) for what is left of it, then sends.
+   */
+  protected async read<T>(
+    what: string,
+    call: () => Promise<T>,
+    until = Date.now() + this.config.writeTimeoutMs,
+  ): Promise<T> {
+    await waitForConnection(this.client, Math.max(until - Date.now(), 0), what);
+    const left = Math.max(until - Date.now(), 1);
     return withTimeout(
       call(),
-      this.config.writeTimeoutMs,
+      left,
       () => new BackendUnavailableError(`${what}: Redis did not answer in ${this.config.writeTimeoutMs} ms.`),
     );
   }
@@ -185,15 +198,16 @@ export abstract class RedisStore implements Backend {
   /** Sends one write script; see the class comment for what a rejection means. */
   private write(name: string, op: string, args: readonly string[]): Promise<FeatureState | undefined> {
     const what = `${op} on feature ${JSON.stringify(name)}`;
+    const until = Date.now() + this.config.writeTimeoutMs;
     return this.sync.writingTo(name, async () => {
-      const deadline = await this.writeDeadline(what);
+      const deadline = await this.writeDeadline(what, until);
       const sent = runScript(
         this.client,
         'write',
         this.featureKeys(name),
         this.writeArgs(name, op, deadline, this.withUsers, args),
       );
-      return this.applyWrite(name, what, await this.awaitWrite(what, sent), true);
+      return this.applyWrite(name, what, await this.awaitWrite(what, sent, until), true);
     });
   }
 
@@ -201,19 +215,26 @@ export abstract class RedisStore implements Backend {
     return this.sync.writingTo(name, () => writeUserBatches(this, name, op, ids));
   }
 
-  /** @internal Checks the connection and returns the deadline a write sent now carries. */
-  async writeDeadline(what: string): Promise<number> {
-    this.assertAvailable(what);
+  /**
+   * @internal Waits for the connection until `until` (local ms; a write
+   * issued while the client connects or reconnects is sent once it is
+   * ready), then returns the deadline in Redis's clock that a write sent now
+   * carries: `until`, less the clock's error. Rejects with
+   * HANOI_BACKEND_UNAVAILABLE, nothing sent, when Redis is not back by then.
+   */
+  async writeDeadline(what: string, until: number): Promise<number> {
+    if (this.closed) throw new BackendUnavailableError(`${what}: the backend was closed; nothing was sent.`);
+    await waitForConnection(this.client, Math.max(until - Date.now(), 0), what);
     if (!this.sync.clock.known) {
-      await this.read(what, () => this.sync.measureClock());
+      await this.read(what, () => this.sync.measureClock(), until);
     }
-    return this.sync.clock.deadline(this.config.writeTimeoutMs);
+    return this.sync.clock.deadline(Math.max(until - Date.now(), 0));
   }
 
-  /** @internal Waits for a sent write; no answer in time, or a lost connection, is an unknown outcome. */
-  async awaitWrite<T>(what: string, sent: Promise<T>): Promise<T> {
+  /** @internal Waits for a sent write until `until`; no answer by then, or a lost connection, is an unknown outcome. */
+  async awaitWrite<T>(what: string, sent: Promise<T>, until: number): Promise<T> {
     try {
-      return await withTimeout(sent, this.config.writeTimeoutMs, () => new WriteOutcomeUnknownError(what));
+      return await withTimeout(sent, Math.max(until - Date.now(), 1), () => new WriteOutcomeUnknownError(what));
     } catch (err) {
       if (err instanceof HanoiError || err instanceof ReplyError) throw err;
       throw new WriteOutcomeUnknownError(what, { cause: err });

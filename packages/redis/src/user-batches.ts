@@ -26,7 +26,8 @@ export async function writeUserBatches(
   op: 'sadd' | 'srem',
   ids: readonly string[],
 ): Promise<void> {
-  const { client, withUsers } = store.internals;
+  const { client, withUsers, config } = store.internals;
+  const { writeTimeoutMs } = config;
   const what = `${op === 'sadd' ? 'Registering' : 'Unregistering'} ${ids.length} user(s) on feature ${JSON.stringify(name)}`;
   const batches: string[][] = [];
   for (let i = 0; i < ids.length; i += USERS_PER_BATCH) batches.push(ids.slice(i, i + USERS_PER_BATCH));
@@ -35,7 +36,8 @@ export async function writeUserBatches(
     const group = batches.slice(first, first + BATCHES_PER_PIPELINE);
     let results: [Error | null, unknown][];
     try {
-      const deadline = await store.writeDeadline(what);
+      const until = Date.now() + writeTimeoutMs;
+      const deadline = await store.writeDeadline(what, until);
       const pipeline = client.pipeline();
       group.forEach((batch, i) => {
         // Only the very last batch carries the user set back (RedisBackend holds it).
@@ -47,7 +49,7 @@ export async function writeUserBatches(
           store.writeArgs(name, op, deadline, withUsers && last, batch),
         );
       });
-      results = (await store.awaitWrite(what, pipeline.exec())) ?? [];
+      results = (await store.awaitWrite(what, pipeline.exec(), until)) ?? [];
     } catch (err) {
       if (applied) throw new WriteOutcomeUnknownError(`${what} (some batches were applied)`, { cause: err });
       throw err;
