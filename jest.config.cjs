@@ -14,6 +14,7 @@ module.exports = {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
   },
   moduleNameMapper: {
+    '^@hanoi/core/(testing|internal)$': '<rootDir>/packages/core/src/$1/index.ts',
     '^@hanoi/(core|redis|express|koa|cli|admin)$': '<rootDir>/packages/$1/src/index.ts',
     ...ioredis6,
   },

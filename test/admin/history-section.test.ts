@@ -51,7 +51,7 @@ class HistoryRollout extends Rollout {
 
   async revert(id: string): Promise<void> {
     const entry = this.log.find((e) => e.id === id);
-    if (!entry) throw new HanoiError('HANOI_NOT_FOUND', `No history entry ${id}.`);
+    if (!entry) throw new HanoiError('HANOI_INVALID_ARGUMENT', `No history entry ${id}.`);
     if (this.peek(entry.feature)!.percentage !== entry.after.percentage) {
       throw new HanoiError('HANOI_CONFLICT', `The feature changed since entry ${id}; revert with force to overwrite.`);
     }

@@ -27,7 +27,7 @@ async function otherRollout(): Promise<core.Rollout> {
 
 it('is really a second copy: its classes are not ours', () => {
   expect(other.UserFeatures).not.toBe(core.UserFeatures);
-  expect(new other.HanoiError('X', 'x')).not.toBeInstanceOf(core.HanoiError);
+  expect(new other.HanoiError('HANOI_CONFLICT', 'x')).not.toBeInstanceOf(core.HanoiError);
 });
 
 it('recognises UserFeatures and errors from the other copy by their brand', async () => {

@@ -1,6 +1,6 @@
 import { Rollout, type Backend } from '@hanoi/core';
 import type { Redis } from 'ioredis';
-import { BACKENDS, quietLogger, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
+import { BACKENDS, quietLogger, storeOf, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
 
 // What each backend sends to Redis, watched with MONITOR on a side connection.
 const redis = useRedis();
@@ -70,7 +70,7 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: commands sent', (kind
     const monitor = await watch();
     const otherClient = redis.client();
     const other = BACKENDS[kind](otherClient, {
-      prefix: (backend as unknown as { config: { keys: { prefix: string } } }).config.keys.prefix,
+      prefix: storeOf(backend).config.keys.prefix,
       logger: quietLogger(),
     });
     await other.ready();
@@ -93,6 +93,25 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: commands sent', (kind
     expect(scans).toEqual([]);
     // The watch saw the work: the snapshot and the lookups ran, by script.
     expect(monitor.seen.some((s) => /^(evalsha|eval)$/i.test(s.args[0] ?? ''))).toBe(true);
+    monitor.stop();
+  });
+
+  it('a write sends back what it changed, never the whole user set', async () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => `member-${i}`);
+    await rollout.addFunc('big', { percentage: 0 });
+    await rollout.register('big', ids);
+    const monitor = await watch();
+    await rollout.register('big', 'one-more');
+    await rollout.unregister('big', 'member-7');
+    await rollout.setPercentage('big', 1);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // this process's own messages arrive
+    await client.echo('fence');
+    const usersKey = `${storeOf(backend).config.keys.base}u:big`;
+    const reads = monitor.seen.filter((s) => /^smembers$/i.test(s.args[0] ?? '') && s.args[1] === usersKey);
+    expect(reads).toEqual([]);
+    expect(await rollout.isEnabled('big', 'one-more')).toBe(true);
+    expect(await rollout.isEnabled('big', 'member-7')).toBe(false);
+    expect(await rollout.isEnabled('big', 'member-8')).toBe(true);
     monitor.stop();
   });
 });

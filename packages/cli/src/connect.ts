@@ -1,5 +1,5 @@
 import { Rollout } from '@hanoi/core';
-import { DEFAULT_PREFIX, prefixKeys, RedisBackend, RedisHighPerfBackend, type RedisBackendOptions } from '@hanoi/redis';
+import { RedisBackend, RedisHighPerfBackend, type RedisBackendOptions } from '@hanoi/redis';
 import { Cluster, Redis } from 'ioredis';
 import type { CliConfig } from './config';
 import { UnreachableError, UsageError } from './exit-codes';
@@ -38,6 +38,7 @@ export async function openRedisSession(config: CliConfig): Promise<Session> {
     );
   }
   let rollout: Rollout;
+  let backend: RedisBackend | RedisHighPerfBackend;
   try {
     // --timeout bounds reaching Redis. One call may take longer once
     // connected: reading a feature with a million users takes seconds.
@@ -46,7 +47,7 @@ export async function openRedisSession(config: CliConfig): Promise<Session> {
       writeTimeoutMs: Math.max(CALL_TIMEOUT_MS, config.timeoutMs),
     };
     if (config.prefix !== undefined) options.prefix = config.prefix;
-    const backend =
+    backend =
       config.backend === 'highperf' ? new RedisHighPerfBackend(client, options) : new RedisBackend(client, options);
     rollout = new Rollout(backend);
   } catch (err) {
@@ -61,10 +62,9 @@ export async function openRedisSession(config: CliConfig): Promise<Session> {
     await dropClient(client);
     throw new UnreachableError(target, `the features did not load: ${lastError}`);
   }
-  const keys = prefixKeys(config.prefix ?? DEFAULT_PREFIX);
   return {
     rollout,
-    userCount: async (name) => client.scard(keys.feature('u', name)),
+    userCount: (name) => backend.userCount(name),
     async close() {
       await rollout.close().catch(() => undefined);
       await quitClient(client, config.timeoutMs);

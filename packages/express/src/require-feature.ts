@@ -1,4 +1,5 @@
-import { HanoiError, isUserFeatures, parseGuardOptions, rememberedNotFound, type FeatureName } from '@hanoi/core';
+import { HanoiError, isUserFeatures, type FeatureName } from '@hanoi/core';
+import { parseGuardOptions, rememberedNotFound } from '@hanoi/core/internal';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import finalhandler from 'finalhandler';
 import { features } from './features';

@@ -1,4 +1,5 @@
-import { rememberNotFound, type FeatureName, type UserFeatures } from '@hanoi/core';
+import type { FeatureName, UserFeatures } from '@hanoi/core';
+import { rememberNotFound } from '@hanoi/core/internal';
 import type { Context, Middleware, Next } from 'koa';
 import { parseFeaturesOptions } from './options';
 import type { FeaturesOptions } from './types';

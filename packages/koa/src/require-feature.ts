@@ -1,4 +1,5 @@
-import { HanoiError, isUserFeatures, parseGuardOptions, rememberedNotFound, type FeatureName } from '@hanoi/core';
+import { HanoiError, isUserFeatures, type FeatureName } from '@hanoi/core';
+import { parseGuardOptions, rememberedNotFound } from '@hanoi/core/internal';
 import type { Context, Middleware, Next } from 'koa';
 import { features } from './features';
 import type { DeniedHandler, NotFoundHandler, RequireFeatureOptions } from './types';
