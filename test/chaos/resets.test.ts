@@ -1,6 +1,6 @@
 import { Rollout, type Backend } from '@hanoi/core';
 import { RedisBackend, RedisHighPerfBackend, type RedisClient } from '@hanoi/redis';
-import {type Cluster} from 'ioredis';
+import { type Cluster } from 'ioredis';
 import type Redis from 'ioredis';
 import { startCluster, type RedisCluster } from '../support/redis-cluster';
 import { startRedis, uniquePrefix, type RedisServer } from '../support/redis-server';
