@@ -35,3 +35,17 @@ export {
   type GuardConfig,
 } from './adapter-options';
 export { rememberedNotFound, rememberNotFound } from './not-found';
+export type {
+  DamagedFeature,
+  FeatureData,
+  FeatureStore,
+  StoreChange,
+  StoredFeature,
+  StoreHead,
+  StoreListener,
+  StoreRead,
+  StoreSnapshot,
+  StoreWrite,
+  StoreWriteResult,
+} from './store';
+export { isDamaged } from './store';

@@ -1,0 +1,150 @@
+import type { Variant } from './feature';
+import type { PatternSpec } from './pattern';
+
+/*
+ * The store contract: what a store (MemoryStore, the Redis store, a
+ * PostgreSQL store...) implements. A store only stores: it keeps features
+ * durable and atomic and announces changes. Everything a process holds in
+ * memory (what `peek` answers, read-your-writes, version gaps, epochs,
+ * bootstrap definitions, resync, reporting) is core's StoreBackend's job
+ * (store-backend.ts). A store is done when it passes the contract suite of
+ * `@hanoi/core/testing` (`describeStoreContract`).
+ */
+
+/**
+ * A feature's definition as a store keeps it: an extensible record. The
+ * store persists every field it is given (JSON values) and hands them back
+ * unchanged; it interprets none of them, so a new field (rules, segments...)
+ * needs no change to any store.
+ */
+export interface FeatureData {
+  enabled: boolean;
+  percentage: number;
+  variants: Variant[];
+  [field: string]: unknown;
+}
+
+/**
+ * Where a store is in its history: `epoch` names one continuous history of
+ * its version counter; `version` counts the writes in it. A store that loses
+ * or rewinds its counter (a flush, a deleted key, a restart without
+ * persistence) starts a new epoch, so a process never mistakes a reset for
+ * an old version. `''` is the epoch of a store that holds nothing yet.
+ */
+export interface StoreHead {
+  readonly epoch: string;
+  readonly version: number;
+}
+
+/** One stored feature, as a store reads it. */
+export interface StoredFeature {
+  readonly name: string;
+  /** The version (in the reply's epoch) of the feature's last write; 0 when it was written in another epoch. */
+  readonly v: number;
+  readonly data: FeatureData;
+  /** The patterns, as stored (any order). */
+  readonly patterns: readonly PatternSpec[];
+  /** How many users are registered. */
+  readonly userCount: number;
+  /** The registered users, when the call asked for them. */
+  readonly users?: readonly string[];
+}
+
+/** A feature the store cannot read (a key of the wrong type, an unreadable value): only it is affected. */
+export interface DamagedFeature {
+  readonly name: string;
+  readonly damaged: string;
+}
+
+/** A full, atomic view of the store. */
+export interface StoreSnapshot extends StoreHead {
+  readonly features: readonly (StoredFeature | DamagedFeature)[];
+}
+
+/** One feature read from the store; `feature` undefined when it does not exist. */
+export interface StoreRead extends StoreHead {
+  readonly feature: StoredFeature | DamagedFeature | undefined;
+}
+
+/** A change a write makes, applied by the store atomically. */
+export type StoreWrite =
+  /** Creates the feature with `defaults`, or not; then sets `data`. */
+  | { readonly op: 'add'; readonly data: Partial<FeatureData>; readonly defaults: FeatureData }
+  /** Sets fields of an existing feature. */
+  | { readonly op: 'update'; readonly data: Partial<FeatureData> }
+  | { readonly op: 'toggle' }
+  | { readonly op: 'addUsers' | 'removeUsers'; readonly users: readonly string[] }
+  | { readonly op: 'addPattern' | 'removePattern'; readonly pattern: PatternSpec }
+  | { readonly op: 'remove' };
+
+/**
+ * What a write did. `feature` is the feature after it, without its users
+ * (undefined: removed); `previousV` is the feature's version before the
+ * write (-1 when unknown, e.g. a batched write that others interleaved), so
+ * a process holding the users applies the change to the set it holds rather
+ * than reading every user back: a write costs what it changes.
+ */
+export interface StoreWriteResult extends StoreHead {
+  readonly name: string;
+  readonly previousV: number;
+  readonly feature: StoredFeature | undefined;
+}
+
+/** A change announced on the feed: `name` was written at `version` of `epoch`. */
+export interface StoreChange extends StoreHead {
+  readonly name: string;
+}
+
+/** What a store's change feed tells its listener. */
+export interface StoreListener {
+  /** Someone (this process or another) wrote `change.name`. */
+  change(change: StoreChange): void;
+  /** Changes may have been missed (the feed (re)connected): take a snapshot. */
+  resync(why: string): void;
+  /** The feed failed; it keeps retrying by itself. */
+  error(err: unknown): void;
+}
+
+/**
+ * A store. Every call settles in bounded time (the store's own timeouts)
+ * and rejects with a `HanoiError` (`HANOI_BACKEND_UNAVAILABLE` when it could
+ * not reach its server, `HANOI_FEATURE_NOT_FOUND` for a write on a feature
+ * that does not exist, `HANOI_FEATURE_DAMAGED` for a damaged one).
+ *
+ * Replies on one store are in the store's order: a reply with a lower
+ * version than an earlier reply of the same epoch means the store went back
+ * (a failover to a lagging replica), and the process resyncs.
+ */
+export interface FeatureStore {
+  /** Whether processes hold the users in memory (then snapshots carry them); else `lookup` answers. */
+  readonly holdsUsers: boolean;
+  /** Every feature, atomically; users included when `holdsUsers`. */
+  snapshot(): Promise<StoreSnapshot>;
+  /** One feature; users included when `withUsers`. */
+  read(name: string, withUsers: boolean): Promise<StoreRead>;
+  /** The store's epoch and version now (the periodic check). */
+  head(): Promise<StoreHead>;
+  /** Applies one write atomically and announces it on the feed. */
+  write(name: string, write: StoreWrite): Promise<StoreWriteResult>;
+  /** Which of `names` list `userId` (stores whose users processes do not hold). */
+  lookup?(userId: string, names: readonly string[]): Promise<ReadonlySet<string>>;
+  /** Every stored feature's name. */
+  listNames(): Promise<string[]>;
+  /** How many users `name` lists, without reading them. */
+  userCount(name: string): Promise<number>;
+  /**
+   * Whether the store can be asked now. When it says no, the cache leaves
+   * its background work (snapshots, checks) until the store's feed asks for
+   * a resync, which it must do once it is back. Absent: always yes.
+   */
+  isConnected?(): boolean;
+  /** Starts the change feed; returns how to stop it. */
+  subscribe(listener: StoreListener): () => void;
+  /** Releases what the store opened itself. */
+  close(): Promise<void>;
+}
+
+/** Whether a stored entry is damaged. */
+export function isDamaged(feature: StoredFeature | DamagedFeature): feature is DamagedFeature {
+  return 'damaged' in feature;
+}
