@@ -8,6 +8,7 @@ module.exports = {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
   },
   moduleNameMapper: {
+    '^@hanoi/core/(testing|internal)$': '<rootDir>/packages/core/src/$1/index.ts',
     '^@hanoi/(core|redis|postgres|express|koa|cli)$': '<rootDir>/packages/$1/src/index.ts',
   },
   maxWorkers: 2,

@@ -3,6 +3,7 @@ import { RedisBackend, RedisHighPerfBackend, type RedisBackendOptions } from '@h
 import Redis from 'ioredis';
 import { listen, recordingLogger, sleep, watchUnhandled } from '../support/http-frameworks';
 import { startRedis } from '../support/redis-server';
+import { storeOf } from '../redis/redis-fixture';
 import { createChaosApp, defineFeatures, LISTED, steadyAnswers, USERS, type CheckAnswer } from './chaos-app';
 import { runLoad, type Sample } from './load';
 
@@ -143,7 +144,7 @@ describe.each(KINDS)('chaos on %s', (_label, makeBackend, usersInStore) => {
 
 async function eventuallyAvailable(rollout: Rollout): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    if ((rollout.backend as unknown as { sync: { available: boolean } }).sync.available) return;
+    if (storeOf(rollout.backend).client.status === 'ready') return;
     await sleep(20);
   }
 }

@@ -1,5 +1,5 @@
 import { MemoryBackend, Rollout } from '@hanoi/core';
-import { idInBucket } from '../contract/independent-bucket';
+import { idInBucket } from '@hanoi/core/testing';
 
 async function setup() {
   const rollout = new Rollout(new MemoryBackend());

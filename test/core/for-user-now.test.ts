@@ -1,5 +1,5 @@
 import { MemoryBackend, Rollout, type Backend } from '@hanoi/core';
-import { idInBucket } from '../contract/independent-bucket';
+import { idInBucket } from '@hanoi/core/testing';
 
 /** A MemoryBackend whose users live "in the store": peek() hides them and lookupUser() answers. */
 function storeHeldUsers(): { backend: Backend; lookups: string[][] } {

@@ -1,5 +1,5 @@
-import { MemoryBackend, Rollout } from '@hanoi/core';
-import { describeBackendContract } from '../contract/backend-contract';
+import { MemoryBackend, MemoryStore, Rollout } from '@hanoi/core';
+import { describeBackendContract, describeStoreContract } from '@hanoi/core/testing';
 
 describeBackendContract('MemoryBackend', () => new MemoryBackend());
 
@@ -18,4 +18,8 @@ describe('MemoryBackend, beyond the contract', () => {
     await rollout.addFunc('beta', { percentage: 100 });
     expect(await rollout.isEnabled('beta', 'u1')).toBe(true);
   });
+});
+
+describeStoreContract('MemoryStore', () => new MemoryStore(), {
+  reset: async (store) => (store as MemoryStore).reset(),
 });

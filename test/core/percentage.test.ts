@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MemoryBackend, Rollout } from '@hanoi/core';
-import { idInBucket, idsWhere, referenceBucket, referenceCrc32 } from '../contract/independent-bucket';
+import { idInBucket, idsWhere, referenceBucket, referenceCrc32 } from '@hanoi/core/testing';
 
 const { vectors } = JSON.parse(readFileSync(join(__dirname, '../fixtures/bucketing.json'), 'utf8')) as {
   vectors: { id: string; crc32: number; bucket: number }[];

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, MemoryBackend, Rollout } from '@hanoi/core';
-import { everything } from '../contract/contract-subject';
+import { everything } from '@hanoi/core/testing';
 
 async function setup() {
   const rollout = new Rollout(new MemoryBackend());

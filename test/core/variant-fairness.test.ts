@@ -1,5 +1,5 @@
 import { MemoryBackend, Rollout, type VariantInput } from '@hanoi/core';
-import { referenceBucket } from '../contract/independent-bucket';
+import { referenceBucket } from '@hanoi/core/testing';
 
 /**
  * SPEC "Fair": over ids u-0000000, u-0000001, ... enough that at least

@@ -1,5 +1,5 @@
 import { MemoryBackend, Rollout, type VariantInput } from '@hanoi/core';
-import { referenceBucket } from '../contract/independent-bucket';
+import { referenceBucket } from '@hanoi/core/testing';
 
 const ids = Array.from({ length: 20_000 }, (_, i) => `u-${String(i).padStart(7, '0')}`);
 

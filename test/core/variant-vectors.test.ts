@@ -1,8 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MemoryBackend, murmur3, pickVariant, Rollout, variantPoint } from '@hanoi/core';
-import { loadVariantVectors } from '../contract/variant-vectors';
+import { loadVariantVectors } from '@hanoi/core/testing';
 
 // Golden values from test/fixtures/make-variant-vectors.py, an implementation apart from this code base.
 const { murmur3: published, cases } = loadVariantVectors();
+
+it('the copy @hanoi/core/testing ships is the fixture file', () => {
+  const file = JSON.parse(readFileSync(join(__dirname, '../fixtures/variant-vectors.json'), 'utf8'));
+  expect({ murmur3: published, cases }).toEqual({ murmur3: file.murmur3, cases: file.cases });
+});
 
 describe('murmur3 (MurmurHash3 x86_32) against published test vectors', () => {
   it('has the vectors SPEC names', () => {

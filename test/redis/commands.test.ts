@@ -1,6 +1,6 @@
 import { Rollout, type Backend } from '@hanoi/core';
 import type { Redis } from 'ioredis';
-import { BACKENDS, quietLogger, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
+import { BACKENDS, quietLogger, storeOf, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
 
 // What each backend sends to Redis, watched with MONITOR on a side connection.
 const redis = useRedis();
@@ -70,7 +70,7 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: commands sent', (kind
     const monitor = await watch();
     const otherClient = redis.client();
     const other = BACKENDS[kind](otherClient, {
-      prefix: (backend as unknown as { config: { keys: { prefix: string } } }).config.keys.prefix,
+      prefix: storeOf(backend).config.keys.prefix,
       logger: quietLogger(),
     });
     await other.ready();

@@ -1,5 +1,5 @@
 import type { Cluster } from 'ioredis';
-import { describeBackendContract } from '../contract/backend-contract';
+import { describeBackendContract } from '@hanoi/core/testing';
 import { startCluster, type RedisCluster } from '../support/redis-cluster';
 import { Rollout } from '@hanoi/core';
 import { BACKENDS, connectCluster, eventually, quietLogger, uniquePrefix } from './redis-fixture';

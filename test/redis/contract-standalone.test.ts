@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { describeBackendContract } from '../contract/backend-contract';
+import { describeBackendContract } from '@hanoi/core/testing';
 import { BACKENDS, quietLogger, uniquePrefix, useRedis } from './redis-fixture';
 
 const redis = useRedis();

@@ -1,6 +1,6 @@
 import type { Backend } from '@hanoi/core';
 import type { Redis } from 'ioredis';
-import { describeBackendContract } from '../contract/backend-contract';
+import { describeBackendContract } from '@hanoi/core/testing';
 import { BACKENDS, quietLogger, uniquePrefix, useRedis } from './redis-fixture';
 
 // The contract again with the default prefix (each test removes what it made,

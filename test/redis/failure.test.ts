@@ -1,7 +1,7 @@
 import { Rollout, type Backend, type FeatureSnapshot } from '@hanoi/core';
 import type { Redis } from 'ioredis';
 import { freePort, startRedis, type RedisServer } from '../support/redis-server';
-import { BACKENDS, connect, eventually, quietLogger, uniquePrefix, type BackendKind } from './redis-fixture';
+import { BACKENDS, connect, eventually, storeOf, quietLogger, uniquePrefix, type BackendKind } from './redis-fixture';
 
 // Redis away at start-up, lost under traffic, paused, and back again.
 const run = process.env.REDIS_URL ? describe.skip : describe;
@@ -100,11 +100,7 @@ run.each(Object.keys(BACKENDS) as BackendKind[])('%s when Redis fails', (kind) =
     await rollout.register('beta', ['alice']);
     await rollout.addFunc('all', { percentage: 100 });
     await redis.kill();
-    await eventually(
-      () =>
-        backend.peek('all') !== undefined &&
-        (rollout.backend as unknown as { sync: { available: boolean } }).sync.available === false,
-    );
+    await eventually(() => backend.peek('all') !== undefined && storeOf(rollout.backend).client.status !== 'ready');
     for (let i = 0; i < 20; i++) {
       expect(await rollout.isEnabled('all', `u${i}`)).toBe(true);
       // RedisBackend holds the users; HighPerf cannot look alice up and counts her as not listed.

@@ -1,6 +1,6 @@
 import { Rollout, type Backend } from '@hanoi/core';
 import type { Redis } from 'ioredis';
-import { BACKENDS, eventually, quietLogger, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
+import { BACKENDS, eventually, storeOf, quietLogger, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
 
 // Two processes' worth of state: two backends on two connections, one prefix.
 const redis = useRedis();
@@ -70,7 +70,7 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: changes reach another
     await eventually(() => reader.peek('beta') !== undefined);
     // Writes published where nobody listens: the same scripts' effect without the message.
     const admin = redis.client();
-    const prefix = (reader.backend as unknown as { config: { keys: { base: string } } }).config.keys.base;
+    const prefix = storeOf(reader.backend).config.keys.base;
     await admin.hset(`${prefix}f:beta`, 'percentage', '77');
     await admin.hset(`${prefix}f:beta`, 'v', String(Number(await admin.incr(`${prefix}version`))));
     await writer.addFunc('gamma');

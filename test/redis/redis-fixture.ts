@@ -3,8 +3,14 @@
  * client per backend, a fresh prefix per backend so tests never see each
  * other's keys (and nothing is ever flushed).
  */
-import type { Backend } from '@hanoi/core';
-import { RedisBackend, RedisHighPerfBackend, type RedisBackendOptions, type RedisClient } from '@hanoi/redis';
+import { StoreBackend, type Backend } from '@hanoi/core';
+import {
+  RedisBackend,
+  RedisHighPerfBackend,
+  RedisStore,
+  type RedisBackendOptions,
+  type RedisClient,
+} from '@hanoi/redis';
 import Redis, { Cluster } from 'ioredis';
 import { startRedis, uniquePrefix, type RedisServer } from '../support/redis-server';
 
@@ -84,3 +90,11 @@ export async function eventually(condition: () => boolean | Promise<boolean>, ms
 }
 
 export { uniquePrefix };
+
+/** The Redis store under a Redis backend: its key space and client, for tests that go behind its back. */
+export function storeOf(backend: Backend): RedisStore {
+  if (!(backend instanceof StoreBackend) || !(backend.store instanceof RedisStore)) {
+    throw new TypeError('not a Redis backend');
+  }
+  return backend.store;
+}

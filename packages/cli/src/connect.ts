@@ -1,5 +1,5 @@
 import { Rollout } from '@hanoi/core';
-import { DEFAULT_PREFIX, prefixKeys, RedisBackend, RedisHighPerfBackend, type RedisBackendOptions } from '@hanoi/redis';
+import { RedisBackend, RedisHighPerfBackend, type RedisBackendOptions } from '@hanoi/redis';
 import { Cluster, Redis } from 'ioredis';
 import type { CliConfig } from './config';
 import { UnreachableError, UsageError } from './exit-codes';
@@ -37,6 +37,7 @@ export async function openRedisSession(config: CliConfig): Promise<Session> {
     );
   }
   let rollout: Rollout;
+  let backend: RedisBackend | RedisHighPerfBackend;
   try {
     // --timeout bounds reaching Redis. One call may take longer once
     // connected: reading a feature with a million users takes seconds.
@@ -45,7 +46,7 @@ export async function openRedisSession(config: CliConfig): Promise<Session> {
       writeTimeoutMs: Math.max(CALL_TIMEOUT_MS, config.timeoutMs),
     };
     if (config.prefix !== undefined) options.prefix = config.prefix;
-    const backend =
+    backend =
       config.backend === 'highperf' ? new RedisHighPerfBackend(client, options) : new RedisBackend(client, options);
     rollout = new Rollout(backend);
   } catch (err) {
@@ -60,10 +61,9 @@ export async function openRedisSession(config: CliConfig): Promise<Session> {
     client.disconnect();
     throw new UnreachableError(target, `the features did not load: ${lastError}`);
   }
-  const keys = prefixKeys(config.prefix ?? DEFAULT_PREFIX);
   return {
     rollout,
-    userCount: async (name) => client.scard(keys.feature('u', name)),
+    userCount: (name) => backend.userCount(name),
     async close() {
       await rollout.close().catch(() => undefined);
       await client.quit().catch(() => client.disconnect());

@@ -1,3 +1,15 @@
+/** Every code a `HanoiError` carries: stable, meant for programs. */
+export type HanoiErrorCode =
+  | 'HANOI_FEATURE_NOT_FOUND'
+  | 'HANOI_FEATURE_DISABLED'
+  | 'HANOI_FEATURE_DAMAGED'
+  | 'HANOI_MISSING_USER'
+  | 'HANOI_INVALID_ARGUMENT'
+  | 'HANOI_BACKEND_UNAVAILABLE'
+  | 'HANOI_WRITE_OUTCOME_UNKNOWN'
+  | 'HANOI_FEATURES_NOT_MOUNTED'
+  | 'HANOI_CLI_USAGE';
+
 /**
  * Every error the hanoi packages throw. `code` is stable and meant for programs;
  * the message says what to do next.
@@ -8,9 +20,9 @@
  */
 export class HanoiError extends Error {
   /** A stable string such as `HANOI_FEATURE_NOT_FOUND`. */
-  readonly code: string;
+  readonly code: HanoiErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: HanoiErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -77,6 +89,57 @@ export class InvalidArgumentError extends HanoiError {
 export class BackendUnavailableError extends HanoiError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('HANOI_BACKEND_UNAVAILABLE', message, options);
+  }
+}
+
+/**
+ * A write that was sent to the store but whose outcome this process cannot
+ * know: no reply came in time, or the connection dropped while it was in
+ * flight. It may have been applied before its deadline; it will not be
+ * applied after. Read the feature back with `getFunc` once the store
+ * answers, or repeat the call (every write but `toggle` is idempotent).
+ *
+ * @example
+ * try { await rollout.setPercentage('beta', 20); }
+ * catch (err) { if (err instanceof WriteOutcomeUnknownError) await rollout.setPercentage('beta', 20); }
+ */
+export class WriteOutcomeUnknownError extends HanoiError {
+  constructor(what: string, options?: { cause?: unknown }) {
+    super(
+      'HANOI_WRITE_OUTCOME_UNKNOWN',
+      `${what} was sent to the store but no answer came in time; it may have been applied. ` +
+        'Read the feature back with rollout.getFunc() once the store answers, or repeat the call.',
+      options,
+    );
+  }
+}
+
+/**
+ * The store holds something for this feature that cannot be read (a key of
+ * the wrong type, an unreadable value). Only this feature is affected: it
+ * answers as unknown, and operations on it reject until it is repaired
+ * (`rollout.remove(name)` deletes what is stored, then `addFunc` it again).
+ */
+export class FeatureDamagedError extends HanoiError {
+  readonly feature: string;
+
+  constructor(feature: string, why: string) {
+    super(
+      'HANOI_FEATURE_DAMAGED',
+      `Feature ${JSON.stringify(feature)} is damaged in the store (${why}). ` +
+        `Remove it with rollout.remove(${JSON.stringify(feature)}) and add it again.`,
+    );
+    this.feature = feature;
+  }
+}
+
+/**
+ * A guard ran where no answers were worked out: the features middleware is
+ * not mounted before it.
+ */
+export class FeaturesNotMountedError extends HanoiError {
+  constructor(message: string) {
+    super('HANOI_FEATURES_NOT_MOUNTED', message);
   }
 }
 

@@ -3,15 +3,36 @@ export { bucket, crc32 } from './bucket';
 export type { Guard, UserLocator } from './check';
 export {
   BackendUnavailableError,
+  FeatureDamagedError,
   FeatureDisabledError,
   FeatureNotFoundError,
+  FeaturesNotMountedError,
   HanoiError,
   InvalidArgumentError,
   MissingUserError,
+  WriteOutcomeUnknownError,
+  type HanoiErrorCode,
 } from './errors';
 export { explainFeature, isFeatureOn, needsLookup, pickVariant, type Explanation } from './evaluate';
 export type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, Variant, VariantInput } from './feature';
 export { MemoryBackend } from './memory-backend';
+export { MemoryStore } from './memory-store';
+export type {
+  DamagedFeature,
+  FeatureData,
+  FeatureStore,
+  StoreChange,
+  StoredFeature,
+  StoreHead,
+  StoreListener,
+  StoreRead,
+  StoreSnapshot,
+  StoreWrite,
+  StoreWriteResult,
+} from './store';
+export { isDamaged } from './store';
+export { DEFAULT_FEATURE, StoreBackend, type StoreBackendOptions } from './store-backend';
+export type { LookupLimits } from './lookup-limiter';
 export { compilePattern, matchesAny, patternSpec, type CompiledPattern, type PatternSpec } from './pattern';
 export { createReporter, type ErrorReporter, type Logger } from './reporter';
 export type { FeatureName, Register } from './register';
@@ -35,17 +56,3 @@ export {
   type GuardConfig,
 } from './adapter-options';
 export { rememberedNotFound, rememberNotFound } from './not-found';
-export type {
-  DamagedFeature,
-  FeatureData,
-  FeatureStore,
-  StoreChange,
-  StoredFeature,
-  StoreHead,
-  StoreListener,
-  StoreRead,
-  StoreSnapshot,
-  StoreWrite,
-  StoreWriteResult,
-} from './store';
-export { isDamaged } from './store';

@@ -10,6 +10,8 @@ export interface ErrorReporter {
   failure(error: unknown, what: string): void;
   /** Ends the current outage, if any, and says so. */
   recovered(what: string): void;
+  /** Reports one problem that is not an outage (the caller says it once), e.g. a damaged feature. */
+  report(error: unknown, message: string): void;
 }
 
 /**
@@ -20,18 +22,24 @@ export interface ErrorReporter {
  */
 export function createReporter(logger: Logger = console, onError?: (error: unknown) => void): ErrorReporter {
   let down = false;
+  const tell = (error: unknown) => {
+    if (!onError) return;
+    try {
+      onError(error);
+    } catch (err) {
+      logger.error('hanoi: the onError handler threw.', err);
+    }
+  };
   return {
     failure(error, what) {
       if (down) return;
       down = true;
       logger.error(`hanoi: ${what} failed; answering from what this process knows until the store is back.`, error);
-      if (onError) {
-        try {
-          onError(error);
-        } catch (err) {
-          logger.error('hanoi: the onError handler threw.', err);
-        }
-      }
+      tell(error);
+    },
+    report(error, message) {
+      logger.error(`hanoi: ${message}.`, error);
+      tell(error);
     },
     recovered(what) {
       if (!down) return;

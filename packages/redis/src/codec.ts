@@ -1,34 +1,32 @@
-import {
-  compilePattern,
-  type FeatureFields,
-  type FeatureSnapshot,
-  type FeatureState,
-  type PatternSpec,
-  type Variant,
-} from '@hanoi/core';
+import type { DamagedFeature, FeatureData, PatternSpec, StoredFeature, Variant } from '@hanoi/core';
 
-/** A feature as a script replies it: { v, enabled, percentage, variants, scard, patterns, users }. */
-export type StateReply = [number, string, string, string, number, string[], string[]];
+/** A feature as a script replies it: { v, HGETALL of its hash, scard, patterns, users }, or {'damaged', why}. */
+export type StateReply = [number, string[], number, string[], string[]] | ['damaged', string];
 
-/** A decoded feature with the global version of its last write. */
-export interface Versioned {
-  readonly v: number;
-  readonly state: FeatureState;
-}
+// Hash fields of a feature that are not its data: the version of its last write and that version's epoch.
+const BOOKKEEPING = new Set(['v', 'e']);
+/** Fields other than these three are stored as `x:<field>` with a JSON value. */
+const EXTRA = 'x:';
 
 /**
- * Turns the fields of addFunc/update into HSET pairs for the write script.
- * Variants are stored as the JSON the client made; the script never parses it.
+ * Turns fields of a feature into HSET pairs for the write script. The
+ * three fields of the original layout keep their encoding (`enabled` as
+ * '1'/'0', `percentage` as digits, `variants` as JSON); any other field is
+ * stored as `x:<field>` holding JSON, so new fields pass through as data.
  *
  * @example
- * encodeFields({ percentage: 20 }); // ['percentage', '20']
+ * encodeData({ percentage: 20 }); // ['percentage', '20']
  */
-export function encodeFields(fields: FeatureFields): string[] {
+export function encodeData(data: Partial<FeatureData>): string[] {
   const pairs: string[] = [];
-  if (fields.enabled !== undefined) pairs.push('enabled', fields.enabled ? '1' : '0');
-  if (fields.percentage !== undefined) pairs.push('percentage', String(fields.percentage));
-  if (fields.variants !== undefined)
-    pairs.push('variants', JSON.stringify(fields.variants.map(({ name, weight }) => ({ name, weight }))));
+  for (const [field, value] of Object.entries(data)) {
+    if (value === undefined) continue;
+    if (field === 'enabled') pairs.push('enabled', value ? '1' : '0');
+    else if (field === 'percentage') pairs.push('percentage', String(value));
+    else if (field === 'variants')
+      pairs.push('variants', JSON.stringify((value as Variant[]).map(({ name, weight }) => ({ name, weight }))));
+    else pairs.push(EXTRA + field, JSON.stringify(value));
+  }
   return pairs;
 }
 
@@ -42,103 +40,90 @@ export function encodePattern(pattern: PatternSpec): string {
   return JSON.stringify([pattern.source, pattern.flags]);
 }
 
-function decodePattern(member: string): PatternSpec | undefined {
+class Unreadable extends Error {}
+
+function decodePattern(member: string): PatternSpec {
+  let parsed: unknown;
   try {
-    const [source, flags] = JSON.parse(member) as unknown[];
-    return typeof source === 'string' && typeof flags === 'string' ? { source, flags } : undefined;
+    parsed = JSON.parse(member);
   } catch {
-    return undefined; // written by something else: skipped, never fatal to a check
+    throw new Unreadable(`the pattern ${JSON.stringify(member.slice(0, 40))} is not JSON`);
   }
+  const [source, flags] = Array.isArray(parsed) ? parsed : [];
+  if (typeof source !== 'string' || typeof flags !== 'string') {
+    throw new Unreadable(`the pattern ${JSON.stringify(member.slice(0, 40))} is not [source, flags]`);
+  }
+  return { source, flags };
 }
 
-function decodeVariants(json: string): Variant[] {
+function json(field: string, text: string): unknown {
   try {
-    const parsed = JSON.parse(json) as unknown;
-    if (!Array.isArray(parsed)) return [];
-    return parsed.filter((v): v is Variant => typeof v?.name === 'string' && typeof v?.weight === 'number');
+    return JSON.parse(text);
   } catch {
-    return [];
+    throw new Unreadable(`the field ${field} is not JSON`);
   }
 }
 
-/** The switch, the percentage and the variants of a reply. */
-function fieldsOf(reply: StateReply): { enabled: boolean; percentage: number; variants: Variant[] } {
-  return { enabled: reply[1] !== '0', percentage: Number(reply[2]) || 0, variants: decodeVariants(reply[3]) };
-}
-
-/** Sorted patterns: a set comes back in any order, and a stable order keeps checks deterministic. */
-function patternsOf(reply: StateReply): PatternSpec[] {
-  return reply[5]
-    .map(decodePattern)
-    .filter((p): p is PatternSpec => p !== undefined)
-    .sort((a, b) => (a.source + a.flags < b.source + b.flags ? -1 : 1));
-}
-
-/**
- * Builds the in-memory state of a feature from a script reply. `withUsers`
- * says whether the reply carries the user set (RedisBackend) or only its
- * size (RedisHighPerfBackend).
- *
- * @example
- * decodeState('beta', reply, true).state.users; // Set { 'u1' }
- */
-export function decodeState(name: string, reply: StateReply, withUsers: boolean): Versioned {
-  const patterns = [];
-  for (const spec of patternsOf(reply)) {
-    try {
-      patterns.push(compilePattern(spec));
-    } catch {
-      // a pattern this engine cannot run is skipped rather than failing every check
-    }
+function decodeData(flat: readonly string[]): FeatureData {
+  const hash = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) hash.set(flat[i]!, flat[i + 1]!);
+  const percentage = Number(hash.get('percentage') ?? '0');
+  if (!Number.isInteger(percentage) || percentage < 0 || percentage > 100) {
+    throw new Unreadable(`the percentage ${JSON.stringify(hash.get('percentage'))} is not 0..100`);
   }
-  const state: FeatureState = {
-    ...fieldsOf(reply),
-    name,
-    patterns,
-    users: withUsers ? new Set(reply[6]) : undefined,
-    hasUsers: Number(reply[4]) > 0,
-  };
-  return { v: Number(reply[0]), state };
+  const variants = json('variants', hash.get('variants') ?? '[]');
+  if (
+    !Array.isArray(variants) ||
+    !variants.every((v) => typeof v?.name === 'string' && typeof v?.weight === 'number')
+  ) {
+    throw new Unreadable('the variants are not a list of { name, weight }');
+  }
+  const data: FeatureData = { enabled: hash.get('enabled') !== '0', percentage, variants: variants as Variant[] };
+  for (const [field, text] of hash) {
+    if (field.startsWith(EXTRA)) data[field.slice(EXTRA.length)] = json(field, text);
+    else if (!BOOKKEEPING.has(field) && !(field in data)) data[field] = text; // written by something else: kept as is
+  }
+  return data;
 }
 
 /**
- * Builds what getFunc returns from a reply that carries the users.
+ * A stored feature from a script reply; a reply that cannot be read (a key
+ * of the wrong type, an unreadable value) is a `DamagedFeature`: only that
+ * feature is affected.
  *
  * @example
- * decodeSnapshot('beta', reply); // { name: 'beta', enabled: true, ... }
+ * decodeFeature('beta', reply, true); // { name: 'beta', v: 12, data: {...}, patterns, userCount, users }
  */
-export function decodeSnapshot(name: string, reply: StateReply): FeatureSnapshot {
-  return { name, ...fieldsOf(reply), users: [...reply[6]], patterns: patternsOf(reply) };
+export function decodeFeature(name: string, reply: StateReply, withUsers: boolean): StoredFeature | DamagedFeature {
+  if (reply[0] === 'damaged') return { name, damaged: reply[1] as string };
+  const [v, flat, scard, patterns, users] = reply;
+  try {
+    return {
+      name,
+      v: Number(v),
+      data: decodeData(flat),
+      patterns: patterns.map(decodePattern),
+      userCount: Number(scard),
+      ...(withUsers ? { users } : {}),
+    };
+  } catch (err) {
+    if (err instanceof Unreadable) return { name, damaged: err.message };
+    throw err;
+  }
 }
 
 /**
- * A FeatureSnapshot given as `bootstrap`, made evaluable (users held in memory).
+ * Reads a message of the changes channel, `<epoch> <version> <name>` (names
+ * hold no whitespace); anything else is `undefined`.
  *
  * @example
- * fromSnapshot({ name: 'beta', enabled: true, percentage: 10, users: [], patterns: [], variants: [] });
+ * parseChange('3f9a 12 beta'); // { epoch: '3f9a', version: 12, name: 'beta' }
  */
-export function fromSnapshot(snapshot: FeatureSnapshot): FeatureState {
-  return {
-    name: snapshot.name,
-    enabled: snapshot.enabled,
-    percentage: snapshot.percentage,
-    variants: snapshot.variants.map(({ name, weight }) => ({ name, weight })),
-    patterns: snapshot.patterns.map(compilePattern),
-    users: new Set(snapshot.users),
-    hasUsers: snapshot.users.length > 0,
-  };
-}
-
-/**
- * Reads a message of the changes channel, `<version> <name>` (names hold no
- * whitespace); anything else is `undefined`.
- *
- * @example
- * parseChange('12 beta'); // { version: 12, name: 'beta' }
- */
-export function parseChange(text: string): { version: number; name: string } | undefined {
-  const space = text.indexOf(' ');
-  const version = Number(text.slice(0, space));
-  const name = text.slice(space + 1);
-  return space > 0 && Number.isInteger(version) && name.length > 0 ? { version, name } : undefined;
+export function parseChange(text: string): { epoch: string; version: number; name: string } | undefined {
+  const first = text.indexOf(' ');
+  const second = text.indexOf(' ', first + 1);
+  if (first <= 0 || second <= first + 1) return undefined;
+  const version = Number(text.slice(first + 1, second));
+  const name = text.slice(second + 1);
+  return Number.isInteger(version) && name.length > 0 ? { epoch: text.slice(0, first), version, name } : undefined;
 }

@@ -8,8 +8,10 @@
  * Layout (`p` = prefix):
  * - `{p}:index`    SET of feature names
  * - `{p}:version`  integer, INCR on every write
- * - `{p}:changes`  pub/sub channel: `<version> <name>` per write
- * - `{p}:f:<name>` HASH enabled ('1'/'0'), percentage, variants (JSON), v
+ * - `{p}:epoch`    HASH id (the counter's current history), hw (the highest version in it)
+ * - `{p}:changes`  pub/sub channel: `<epoch> <version> <name>` per write
+ * - `{p}:f:<name>` HASH enabled ('1'/'0'), percentage, variants (JSON), `x:<field>` (JSON) for
+ *                  any other field, v (version of its last write) and e (the epoch of v)
  * - `{p}:u:<name>` SET of user ids
  * - `{p}:p:<name>` SET of patterns, each JSON `[source, flags]`
  *
@@ -30,6 +32,7 @@ export interface KeySpace {
   readonly base: string;
   readonly index: string;
   readonly version: string;
+  readonly epoch: string;
   readonly channel: string;
   /** A key of one feature: `{p}:<kind>:<name>`. */
   feature(kind: FeatureKeyKind, name: string): string;
@@ -55,6 +58,7 @@ export function prefixKeys(prefix: unknown = DEFAULT_PREFIX): KeySpace {
     base,
     index: `${base}index`,
     version: `${base}version`,
+    epoch: `${base}epoch`,
     channel: `${base}changes`,
     feature: (kind, name) => `${base}${kind}:${name}`,
   };

@@ -1,5 +1,6 @@
-import { assertName, type FeatureSnapshot, type Logger } from '@hanoi/core';
+import { assertName, type FeatureSnapshot, type Logger, type StoreBackendOptions } from '@hanoi/core';
 import { prefixKeys, type KeySpace } from './keys';
+import type { RedisClient } from './scripts';
 
 /** Options of `RedisBackend` and `RedisHighPerfBackend`. */
 export interface RedisBackendOptions {
@@ -17,6 +18,8 @@ export interface RedisBackendOptions {
   writeTimeoutMs?: number;
   /** A user lookup (RedisHighPerfBackend) rejects after this long; default 250 ms. */
   lookupTimeoutMs?: number;
+  /** User lookups (RedisHighPerfBackend) waiting for Redis at once, at most; beyond, a lookup fails at once. Default 256. */
+  maxPendingLookups?: number;
   /** Features to answer from before the first load from Redis. */
   bootstrap?: readonly FeatureSnapshot[];
 }
@@ -30,6 +33,7 @@ export interface RedisConfig {
   readonly readyTimeoutMs: number;
   readonly writeTimeoutMs: number;
   readonly lookupTimeoutMs: number;
+  readonly maxPendingLookups: number;
   readonly bootstrap: readonly FeatureSnapshot[];
 }
 
@@ -73,9 +77,18 @@ function checkBootstrap(bootstrap: unknown): readonly FeatureSnapshot[] {
  * Checks the options once, at construction, and fills in the defaults.
  *
  * @example
- * parseOptions({ prefix: 'shop', writeTimeoutMs: 500 }).keys.index; // '{shop}:index'
+ * parseOptions(client, { prefix: 'shop', writeTimeoutMs: 500 }).keys.index; // '{shop}:index'
  */
-export function parseOptions(options: RedisBackendOptions = {}): RedisConfig {
+export function parseOptions(client: RedisClient, options: RedisBackendOptions = {}): RedisConfig {
+  const shaped = client as unknown as Record<string, unknown> | null;
+  if (
+    typeof shaped !== 'object' ||
+    shaped === null ||
+    typeof shaped.defineCommand !== 'function' ||
+    typeof shaped.duplicate !== 'function'
+  ) {
+    throw new TypeError('RedisBackend: pass an ioredis Redis or Cluster client: new RedisBackend(new Redis(url)).');
+  }
   if (typeof options !== 'object' || options === null) throw new TypeError('RedisBackend: options must be an object.');
   const { logger, onError } = options;
   if (logger !== undefined && (typeof logger?.warn !== 'function' || typeof logger?.error !== 'function')) {
@@ -91,6 +104,24 @@ export function parseOptions(options: RedisBackendOptions = {}): RedisConfig {
     readyTimeoutMs: duration(options, 'readyTimeoutMs', 5000),
     writeTimeoutMs: duration(options, 'writeTimeoutMs', 2000),
     lookupTimeoutMs: duration(options, 'lookupTimeoutMs', 250),
+    maxPendingLookups: duration(options, 'maxPendingLookups', 256),
     bootstrap: checkBootstrap(options.bootstrap),
+  };
+}
+
+/**
+ * What the synchronised cache in core takes from the options.
+ *
+ * @example
+ * new StoreBackend(store, storeBackendOptions(config));
+ */
+export function storeBackendOptions(config: RedisConfig): StoreBackendOptions {
+  return {
+    logger: config.logger,
+    onError: config.onError,
+    resyncIntervalMs: config.resyncIntervalMs,
+    readyTimeoutMs: config.readyTimeoutMs,
+    bootstrap: config.bootstrap,
+    lookups: { timeoutMs: config.lookupTimeoutMs, maxPending: config.maxPendingLookups },
   };
 }

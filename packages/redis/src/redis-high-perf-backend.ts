@@ -1,8 +1,7 @@
-import { BackendUnavailableError } from '@hanoi/core';
-import type { RedisBackendOptions } from './options';
+import { StoreBackend } from '@hanoi/core';
+import { storeBackendOptions, type RedisBackendOptions } from './options';
 import { RedisStore } from './redis-store';
-import { runScript, type RedisClient } from './scripts';
-import { withTimeout } from './timeouts';
+import type { RedisClient } from './scripts';
 
 /**
  * Features in Redis for apps with many registered users: each process holds
@@ -12,48 +11,24 @@ import { withTimeout } from './timeouts';
  * answer is not settled by the switch, the percentage or a pattern), so the
  * cost of a check does not grow with the number of registered users.
  *
- * When Redis does not answer within `lookupTimeoutMs` (default 250 ms), or
- * is not connected, the lookup rejects at once; the Rollout then counts the
- * user as not registered and reports the outage once.
+ * Lookups are bounded: each waits at most `lookupTimeoutMs` (default
+ * 250 ms), and fails at once when not connected; at most `maxPendingLookups`
+ * are out at once; after 5 failures in a row they fail at once for a second,
+ * then one probes again. A failed lookup counts the user as not registered,
+ * reported once per outage.
  *
  * @example
  * const rollout = new Rollout(new RedisHighPerfBackend(new Redis(url)));
  * const features = await rollout.forUser(req.user.id); // at most one command
  * features.isEnabled('beta');
  */
-export class RedisHighPerfBackend extends RedisStore {
+export class RedisHighPerfBackend extends StoreBackend {
   /**
    * @param client an ioredis `Redis` or `Cluster`, left open by `close()`.
    * @param options prefix, logger, onError, timeouts, bootstrap; see RedisBackendOptions.
    */
   constructor(client: RedisClient, options?: RedisBackendOptions) {
-    super(client, options, false);
-  }
-
-  /**
-   * Which of `names` list `userId`: one script call (SISMEMBER on each user set).
-   *
-   * @example
-   * await backend.lookupUser('443301', ['beta', 'checkout']); // Set { 'beta' }
-   */
-  async lookupUser(userId: string, names: readonly string[]): Promise<ReadonlySet<string>> {
-    if (names.length === 0) return new Set();
-    this.assertAvailable('Looking up a user');
-    const { keys, lookupTimeoutMs } = this.config;
-    const found = (await withTimeout(
-      runScript(
-        this.client,
-        'lookup',
-        names.map((name) => keys.feature('u', name)),
-        [userId],
-      ),
-      lookupTimeoutMs,
-      () => new BackendUnavailableError(`Looking up a user: Redis did not answer in ${lookupTimeoutMs} ms.`),
-    )) as number[];
-    const listed = new Set<string>();
-    names.forEach((name, i) => {
-      if (found[i] === 1) listed.add(name);
-    });
-    return listed;
+    const store = new RedisStore(client, options, false);
+    super(store, storeBackendOptions(store.config));
   }
 }

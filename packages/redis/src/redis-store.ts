@@ -1,245 +1,318 @@
 import {
   BackendUnavailableError,
+  FeatureDamagedError,
   FeatureNotFoundError,
   HanoiError,
-  type Backend,
-  type FeatureFields,
-  type FeatureSnapshot,
-  type FeatureState,
-  type PatternSpec,
+  WriteOutcomeUnknownError,
+  type FeatureStore,
+  type StoreHead,
+  type StoreListener,
+  type StoreRead,
+  type StoreSnapshot,
+  type StoreWrite,
+  type StoreWriteResult,
 } from '@hanoi/core';
 import { ReplyError } from 'ioredis';
-import { decodeSnapshot, decodeState, encodeFields, encodePattern, fromSnapshot, type StateReply } from './codec';
-import { FeatureCache } from './feature-cache';
+import { randomBytes } from 'node:crypto';
+import { decodeFeature, encodeData, encodePattern, parseChange, type StateReply } from './codec';
+import { waitForConnection } from './connection';
 import { parseOptions, type RedisBackendOptions, type RedisConfig } from './options';
 import { defineScripts, runScript, type RedisClient } from './scripts';
-import { Synchronizer } from './redis-sync';
-import { withTimeout, WriteOutcomeUnknownError } from './timeouts';
+import { Subscription } from './subscription';
+import { ServerClock, withTimeout } from './timeouts';
 import { writeUserBatches } from './user-batches';
 
-type WriteReply = ['expired'] | ['missing'] | ['removed', number] | ['ok', StateReply];
+/** A write script's reply. */
+export type WriteReply =
+  ['expired'] | ['missing'] | ['damaged', string] | ['ok', string, number, number, StateReply | 0];
+
+type HeadReply = [string, number, [string, string]];
 
 /**
- * What RedisBackend and RedisHighPerfBackend share: the store layout, the
- * scripts, the writes and the synchronizer. They differ only in whether this
- * process holds the user sets (`withUsers`).
+ * The Redis store: features under one prefix of a Redis or Cluster, every
+ * write one atomic Lua script that bumps the version (in its epoch) and
+ * publishes `<epoch> <version> <name>`. `holdsUsers` says whether processes
+ * hold the user sets (RedisBackend) or look users up (RedisHighPerfBackend).
  *
  * Write guarantee: a write is sent only when the client is connected
- * ('ready'); otherwise it rejects at once with HANOI_BACKEND_UNAVAILABLE and
- * nothing is sent, so no offline queue can replay it. A sent write carries a
- * deadline in Redis's clock (writeTimeoutMs from now, less the clock
- * measurement's error and 5 ms) that its script checks before changing
- * anything: a write resent after a reconnection, or stuck behind a paused
- * server, is refused once the caller has been told it failed. A sent write
- * with no answer in time rejects with HANOI_WRITE_OUTCOME_UNKNOWN: it may
- * have been applied before its deadline, never after.
+ * ('ready'); issued while it connects or reconnects, it waits for the
+ * connection up to writeTimeoutMs, and when Redis is still unreachable then
+ * it rejects with HANOI_BACKEND_UNAVAILABLE and nothing is sent, so no
+ * offline queue can replay it. A sent write carries a deadline in Redis's
+ * clock (writeTimeoutMs from the call, less the clock measurement's error
+ * and 5 ms) that its script checks before changing anything: a write resent
+ * after a reconnection, or stuck behind a paused server, is refused once the
+ * caller has been told it failed. A sent write with no answer in time
+ * rejects with HANOI_WRITE_OUTCOME_UNKNOWN: it may have been applied before
+ * its deadline, never after.
+ *
+ * @example
+ * const backend = new StoreBackend(new RedisStore(client, { prefix: 'shop' }, true));
  */
-export abstract class RedisStore implements Backend {
-  protected readonly client: RedisClient;
-  protected readonly config: RedisConfig;
-  protected readonly sync: Synchronizer;
+export class RedisStore implements FeatureStore {
+  readonly clock = new ServerClock();
   private readonly scriptBase: string;
+  /** Background reads (snapshots, version checks) sent and not answered: two at most while Redis hangs. */
+  private background = 0;
+  private closed = false;
+  private readonly closers: (() => void)[] = [];
 
-  protected constructor(
-    client: RedisClient,
+  readonly config: RedisConfig;
+
+  /**
+   * @param client an ioredis `Redis` or `Cluster`, never closed by the store.
+   * @param options as RedisBackend takes them.
+   * @param holdsUsers whether processes hold the user sets (RedisBackend) or look users up (RedisHighPerfBackend).
+   */
+  constructor(
+    readonly client: RedisClient,
     options: RedisBackendOptions | undefined,
-    protected readonly withUsers: boolean,
+    readonly holdsUsers: boolean,
   ) {
-    const shaped = client as unknown as Record<string, unknown> | null;
-    if (
-      typeof shaped !== 'object' ||
-      shaped === null ||
-      typeof shaped.defineCommand !== 'function' ||
-      typeof shaped.duplicate !== 'function'
-    ) {
-      throw new TypeError('RedisBackend: pass an ioredis Redis or Cluster client: new RedisBackend(new Redis(url)).');
-    }
-    this.client = client;
-    this.config = parseOptions(options);
+    const config = parseOptions(client, options);
+    this.config = config;
     // ioredis adds its keyPrefix to KEYS but not to keys a script builds: add it to those.
-    this.scriptBase = ((client.options as { keyPrefix?: string }).keyPrefix ?? '') + this.config.keys.base;
+    this.scriptBase = ((client.options as { keyPrefix?: string }).keyPrefix ?? '') + config.keys.base;
     defineScripts(client);
-    this.sync = new Synchronizer(
-      client,
-      this.config,
-      withUsers,
-      new FeatureCache(this.config.bootstrap.map(fromSnapshot)),
-      this.scriptBase,
-    );
   }
 
-  /**
-   * The state this process holds for `name`: never waits for Redis.
-   *
-   * @example
-   * backend.peek('beta')?.percentage; // 10
-   */
-  peek(name: string): FeatureState | undefined {
-    return this.sync.cache.get(name);
+  async snapshot(): Promise<StoreSnapshot> {
+    const { keys } = this.config;
+    const [epoch, version, time, features] = (await this.backgroundRead(
+      'Loading the features',
+      Math.max(this.config.readyTimeoutMs, 10_000),
+      () =>
+        runScript(
+          this.client,
+          'snapshot',
+          [keys.index, keys.version, keys.epoch],
+          [this.scriptBase, this.holdsUsers ? '1' : '0'],
+        ),
+    )) as [string, number, [string, string], [string, StateReply][]];
+    void time;
+    return {
+      epoch,
+      version: Number(version),
+      features: features.map(([name, state]) => decodeFeature(name, state, this.holdsUsers)),
+    };
   }
 
-  knownNames(): readonly string[] {
-    return this.sync.cache.names();
+  async read(name: string, withUsers: boolean): Promise<StoreRead> {
+    const [epoch, version, state] = (await this.call(`Reading feature ${JSON.stringify(name)}`, () =>
+      runScript(this.client, 'load', this.featureKeys(name), [name, withUsers ? '1' : '0']),
+    )) as [string, number, StateReply | 0];
+    return {
+      epoch,
+      version: Number(version),
+      feature: state === 0 ? undefined : decodeFeature(name, state, withUsers),
+    };
   }
 
-  /**
-   * Resolves once the first snapshot is loaded, or after `readyTimeoutMs`
-   * (Redis away: checks answer from `bootstrap`); never rejects.
-   *
-   * @example
-   * await backend.ready();
-   */
-  ready(): Promise<void> {
-    return this.sync.ready();
+  async head(): Promise<StoreHead> {
+    const sentAt = Date.now();
+    const [epoch, version, time] = (await this.backgroundRead('Checking the version', this.config.writeTimeoutMs, () =>
+      runScript(this.client, 'head', [this.config.keys.version, this.config.keys.epoch], []),
+    )) as HeadReply;
+    this.clock.record(time, sentAt, Date.now());
+    return { epoch, version: Number(version) };
   }
 
-  /**
-   * Stops syncing and closes the subscriber connection this backend opened;
-   * the client it was handed stays open (quit it yourself).
-   *
-   * @example
-   * await backend.close(); await client.quit();
-   */
-  async close(): Promise<void> {
-    this.sync.close();
-  }
-
-  async getFunc(name: string): Promise<FeatureSnapshot | undefined> {
-    const [version, state] = (await this.read(`Reading feature ${JSON.stringify(name)}`, () =>
-      runScript(this.client, 'load', this.featureKeys(name), [name, '1']),
-    )) as [number, StateReply | 0];
-    if (state === 0) {
-      this.sync.cache.apply(name, version, undefined);
-      return undefined;
+  async write(name: string, write: StoreWrite): Promise<StoreWriteResult> {
+    switch (write.op) {
+      case 'add': {
+        const defaults = encodeData(write.defaults);
+        return this.writeOne(name, 'add', [String(defaults.length), ...defaults, ...encodeData(write.data)]);
+      }
+      case 'update':
+        return this.writeOne(name, 'update', encodeData(write.data));
+      case 'toggle':
+        return this.writeOne(name, 'toggle', []);
+      case 'addPattern':
+        return this.writeOne(name, 'padd', [encodePattern(write.pattern)]);
+      case 'removePattern':
+        return this.writeOne(name, 'prem', [encodePattern(write.pattern)]);
+      case 'remove':
+        return this.writeOne(name, 'remove', []);
+      case 'addUsers':
+      case 'removeUsers':
+        return writeUserBatches(this, name, write.op === 'addUsers' ? 'sadd' : 'srem', write.users);
     }
-    this.sync.cache.apply(name, state[0], decodeState(name, state, this.withUsers).state);
-    return decodeSnapshot(name, state);
   }
 
-  async listFuncs(): Promise<string[]> {
-    return (await this.read('Listing features', () => this.client.smembers(this.config.keys.index))) as string[];
+  /** Which of `names` list `userId`: one script call. Fails at once when not connected; the cache times it out. */
+  async lookup(userId: string, names: readonly string[]): Promise<ReadonlySet<string>> {
+    if (this.client.status !== 'ready') {
+      throw new BackendUnavailableError(`Looking up a user: Redis is not connected (status ${this.client.status}).`);
+    }
+    const { keys } = this.config;
+    const found = (await runScript(
+      this.client,
+      'lookup',
+      names.map((name) => keys.feature('u', name)),
+      [userId],
+    )) as number[];
+    const listed = new Set<string>();
+    names.forEach((name, i) => {
+      if (found[i] === 1) listed.add(name);
+    });
+    return listed;
   }
 
-  async addFunc(name: string, fields: FeatureFields): Promise<void> {
-    await this.write(name, 'add', encodeFields(fields));
+  async listNames(): Promise<string[]> {
+    return (await this.call('Listing features', () => this.client.smembers(this.config.keys.index))) as string[];
   }
 
-  async update(name: string, fields: FeatureFields): Promise<void> {
-    await this.write(name, 'update', encodeFields(fields));
+  async userCount(name: string): Promise<number> {
+    const count = await this.call(`Counting the users of ${JSON.stringify(name)}`, async () => {
+      const key = this.config.keys.feature('u', name);
+      return (await this.client.type(key)) === 'set' ? this.client.scard(key) : 0;
+    });
+    return Number(count);
   }
 
-  async toggle(name: string): Promise<boolean> {
-    return (await this.write(name, 'toggle', []))!.enabled;
+  /** Whether the client can take a command now; when it is back, 'ready' asks the cache for a resync. */
+  isConnected(): boolean {
+    return !this.closed && this.client.status === 'ready';
   }
 
-  async registerUsers(name: string, userIds: readonly string[]): Promise<void> {
-    await this.writeUsers(name, 'sadd', userIds);
+  subscribe(listener: StoreListener): () => void {
+    const subscription = new Subscription(this.client, this.config.keys.channel, {
+      message: (text) => {
+        const change = parseChange(text);
+        if (change) listener.change(change);
+      },
+      subscribed: () => listener.resync('subscribed'),
+      error: (err) => listener.error(err),
+    });
+    const onReady = () => listener.resync('client ready');
+    this.client.on('ready', onReady);
+    if (this.client.status === 'wait') this.client.connect().catch(() => {});
+    const stop = () => {
+      this.client.off('ready', onReady);
+      subscription.close();
+    };
+    this.closers.push(stop);
+    return stop;
   }
 
-  async unregisterUsers(name: string, userIds: readonly string[]): Promise<void> {
-    await this.writeUsers(name, 'srem', userIds);
+  /** Closes the subscriber connection this store opened; the client it was handed stays open. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const close of this.closers.splice(0)) close();
   }
 
-  async registerPattern(name: string, pattern: PatternSpec): Promise<void> {
-    await this.write(name, 'padd', [encodePattern(pattern)]);
-  }
-
-  async unregisterPattern(name: string, pattern: PatternSpec): Promise<void> {
-    await this.write(name, 'prem', [encodePattern(pattern)]);
-  }
-
-  async remove(name: string): Promise<void> {
-    await this.write(name, 'remove', []);
-  }
-
-  /** @internal The keys a write script on `name` touches, in the order the scripts expect. */
+  /** @internal The keys a script on `name` touches, in the order the scripts expect. */
   featureKeys(name: string): string[] {
     const { keys } = this.config;
-    return [keys.index, keys.version, keys.feature('f', name), keys.feature('u', name), keys.feature('p', name)];
-  }
-
-  /** Throws HANOI_BACKEND_UNAVAILABLE unless a command can be sent now. */
-  protected assertAvailable(what: string): void {
-    if (!this.sync.available) {
-      throw new BackendUnavailableError(
-        `${what}: Redis is not connected (status ${this.client.status}); nothing was sent. Retry once Redis is back.`,
-      );
-    }
-  }
-
-  /** A read with the write timeout: it fails fast rather than waiting for a reconnection. */
-  protected read<T>(what: string, call: () => Promise<T>): Promise<T> {
-    this.assertAvailable(what);
-    return withTimeout(
-      call(),
-      this.config.writeTimeoutMs,
-      () => new BackendUnavailableError(`${what}: Redis did not answer in ${this.config.writeTimeoutMs} ms.`),
-    );
+    return [
+      keys.index,
+      keys.version,
+      keys.epoch,
+      keys.feature('f', name),
+      keys.feature('u', name),
+      keys.feature('p', name),
+    ];
   }
 
   /** @internal The script arguments of a write, deadline included. */
-  writeArgs(name: string, op: string, deadline: number, withUsers: boolean, args: readonly string[]): string[] {
-    return [this.config.keys.channel, name, String(deadline), withUsers ? '1' : '0', op, ...args];
+  writeArgs(name: string, op: string, deadline: number, args: readonly string[]): string[] {
+    return [this.config.keys.channel, name, String(deadline), randomBytes(8).toString('hex'), op, ...args];
   }
 
-  /** Sends one write script; see the class comment for what a rejection means. */
-  private write(name: string, op: string, args: readonly string[]): Promise<FeatureState | undefined> {
-    const what = `${op} on feature ${JSON.stringify(name)}`;
-    return this.sync.writingTo(name, async () => {
-      const deadline = await this.writeDeadline(what);
-      const sent = runScript(
-        this.client,
-        'write',
-        this.featureKeys(name),
-        this.writeArgs(name, op, deadline, this.withUsers, args),
-      );
-      return this.applyWrite(name, what, await this.awaitWrite(what, sent), true);
-    });
-  }
-
-  private writeUsers(name: string, op: 'sadd' | 'srem', ids: readonly string[]): Promise<void> {
-    return this.sync.writingTo(name, () => writeUserBatches(this, name, op, ids));
-  }
-
-  /** @internal Checks the connection and returns the deadline a write sent now carries. */
-  async writeDeadline(what: string): Promise<number> {
-    this.assertAvailable(what);
-    if (!this.sync.clock.known) {
-      await this.read(what, () => this.sync.measureClock());
+  /**
+   * @internal Waits for the connection until `until` (local ms), then
+   * returns the deadline in Redis's clock that a write sent now carries.
+   * Rejects with HANOI_BACKEND_UNAVAILABLE, nothing sent, when Redis is not
+   * back by then.
+   */
+  async writeDeadline(what: string, until: number): Promise<number> {
+    if (this.closed) throw new BackendUnavailableError(`${what}: the backend was closed; nothing was sent.`);
+    await waitForConnection(this.client, Math.max(until - Date.now(), 0), what);
+    if (!this.clock.known) {
+      const sentAt = Date.now();
+      const [, , time] = (await this.call(
+        what,
+        () => runScript(this.client, 'head', [this.config.keys.version, this.config.keys.epoch], []),
+        until,
+      )) as HeadReply;
+      this.clock.record(time, sentAt, Date.now());
     }
-    return this.sync.clock.deadline(this.config.writeTimeoutMs);
+    return this.clock.deadline(Math.max(until - Date.now(), 0));
   }
 
-  /** @internal Waits for a sent write; no answer in time, or a lost connection, is an unknown outcome. */
-  async awaitWrite<T>(what: string, sent: Promise<T>): Promise<T> {
+  /** @internal Waits for a sent write until `until`; no answer by then, or a lost connection, is an unknown outcome. */
+  async awaitWrite<T>(what: string, sent: Promise<T>, until: number): Promise<T> {
     try {
-      return await withTimeout(sent, this.config.writeTimeoutMs, () => new WriteOutcomeUnknownError(what));
+      return await withTimeout(sent, Math.max(until - Date.now(), 1), () => new WriteOutcomeUnknownError(what));
     } catch (err) {
       if (err instanceof HanoiError || err instanceof ReplyError) throw err;
       throw new WriteOutcomeUnknownError(what, { cause: err });
     }
   }
 
-  /** @internal Turns a write script's reply into the new state (applied at once), or the error it means. */
-  applyWrite(name: string, what: string, reply: unknown, apply: boolean): FeatureState | undefined {
-    const [status, payload] = reply as WriteReply;
+  /** @internal A write script's reply as a result, or the error it means. */
+  writeResult(name: string, what: string, reply: unknown): StoreWriteResult {
+    const [status] = reply as WriteReply;
     if (status === 'missing') throw new FeatureNotFoundError(name);
+    if (status === 'damaged') throw new FeatureDamagedError(name, (reply as ['damaged', string])[1]);
     if (status === 'expired') {
       throw new BackendUnavailableError(
         `${what}: Redis answered after the write's deadline, so it refused it; nothing was applied.`,
       );
     }
-    if (status === 'removed') {
-      this.sync.cache.apply(name, payload as number, undefined);
-      return undefined;
+    const [, epoch, version, previousV, state] = reply as ['ok', string, number, number, StateReply | 0];
+    let feature;
+    if (state !== 0) {
+      feature = decodeFeature(name, state, false);
+      if ('damaged' in feature) throw new FeatureDamagedError(name, feature.damaged);
     }
-    const { v, state } = decodeState(name, payload as StateReply, this.withUsers);
-    if (apply) this.sync.cache.apply(name, v, state);
-    return state;
+    return { epoch, version: Number(version), name, previousV: Number(previousV), feature };
   }
 
-  /** @internal For user-batches.ts. */
-  get internals(): { client: RedisClient; config: RedisConfig; withUsers: boolean } {
-    return { client: this.client, config: this.config, withUsers: this.withUsers };
+  /** Sends one write script; see the class comment for what a rejection means. */
+  private async writeOne(name: string, op: string, args: readonly string[]): Promise<StoreWriteResult> {
+    const what = `${op} on feature ${JSON.stringify(name)}`;
+    const until = Date.now() + this.config.writeTimeoutMs;
+    const deadline = await this.writeDeadline(what, until);
+    const sent = runScript(this.client, 'write', this.featureKeys(name), this.writeArgs(name, op, deadline, args));
+    return this.writeResult(name, what, await this.awaitWrite(what, sent, until));
+  }
+
+  /**
+   * A read for a caller, within the write timeout: it waits for a
+   * connection being made (or remade) for what is left of it, then sends.
+   */
+  private async call<T>(
+    what: string,
+    send: () => Promise<T>,
+    until = Date.now() + this.config.writeTimeoutMs,
+  ): Promise<T> {
+    await waitForConnection(this.client, Math.max(until - Date.now(), 0), what);
+    return withTimeout(
+      send(),
+      Math.max(until - Date.now(), 1),
+      () => new BackendUnavailableError(`${what}: Redis did not answer in ${this.config.writeTimeoutMs} ms.`),
+    );
+  }
+
+  /**
+   * A read the cache makes in the background: never waits for a connection
+   * (the reconnection asks for a resync itself), and never piles up behind
+   * a server that hangs: while one is unanswered, the next fails at once.
+   */
+  private backgroundRead<T>(what: string, ms: number, send: () => Promise<T>): Promise<T> {
+    if (this.closed || this.client.status !== 'ready') {
+      return Promise.reject(
+        new BackendUnavailableError(`${what}: Redis is not connected (status ${this.client.status}).`),
+      );
+    }
+    if (this.background >= 2) {
+      return Promise.reject(new BackendUnavailableError(`${what}: an earlier request is still unanswered.`));
+    }
+    this.background++;
+    const sent = send();
+    const settle = () => void this.background--;
+    sent.then(settle, settle);
+    return withTimeout(sent, ms, () => new BackendUnavailableError(`${what}: Redis did not answer in ${ms} ms.`));
   }
 }

@@ -10,22 +10,51 @@ export type RedisClient = Redis | Cluster;
  * keys it touches share the hash tag, hence the slot. `snapshot` builds
  * per-feature keys from `base` exactly as keys.ts does.
  *
- * A feature's state travels as { v, enabled, percentage, variants, scard,
- * patterns, users } (users empty unless asked for).
+ * The epoch: `{p}:epoch` holds the id of the version counter's current
+ * history and the highest version it reached (hw). A write whose INCR gives
+ * a version at or below hw (the counter was deleted or rewound) or that
+ * finds no epoch (a flush, a restart without persistence) starts a new one
+ * with the id the client proposes. Reads report `''` for a store that has
+ * none yet, and `<id>!` for one whose counter went back, so a process sees
+ * a reset at once. A feature's `v` counts only in the epoch recorded beside
+ * it (`e`); from another epoch it reads as 0.
+ *
+ * A feature's state travels as { v, HGETALL of its hash, scard, patterns,
+ * users } (users empty unless asked for), or as {'damaged', why} when one
+ * of its keys has the wrong type: only that feature is affected.
  */
 const STATE = `
-local function state(f, u, p, withUsers)
-  local h = redis.call('HMGET', f, 'enabled', 'percentage', 'variants', 'v')
+local function epochNow(version, epochKey)
+  local e = redis.call('HMGET', epochKey, 'id', 'hw')
+  if not e[1] then return '' end
+  if version < tonumber(e[2] or '0') then return e[1] .. '!' end
+  return e[1]
+end
+local function damage(f, u, p)
+  local kinds = { { f, 'hash' }, { u, 'set' }, { p, 'set' } }
+  for _, k in ipairs(kinds) do
+    local t = redis.call('TYPE', k[1])['ok']
+    if t ~= 'none' and t ~= k[2] then return k[1] .. ' is a ' .. t .. ', not a ' .. k[2] end
+  end
+  return false
+end
+local function state(f, u, p, withUsers, epoch)
+  local why = damage(f, u, p)
+  if why then return { 'damaged', why } end
+  local h = redis.call('HMGET', f, 'v', 'e')
+  local v = 0
+  if h[2] == epoch then v = tonumber(h[1] or '0') end
   local users = {}
   if withUsers == '1' then users = redis.call('SMEMBERS', u) end
-  return { tonumber(h[4] or '0'), h[1] or '1', h[2] or '0', h[3] or '[]',
-    redis.call('SCARD', u), redis.call('SMEMBERS', p), users }
+  return { v, redis.call('HGETALL', f), redis.call('SCARD', u), redis.call('SMEMBERS', p), users }
 end
 `;
 
-// KEYS: index, version, f, u, p. ARGV: channel, name, deadline (server ms, 0 = none), withUsers, op, args...
-// Replies {'expired'} (deadline passed: nothing applied), {'missing'} (unknown
-// feature: nothing created), {'removed', v} or {'ok', state}.
+// KEYS: index, version, epoch, f, u, p. ARGV: channel, name, deadline (server ms, 0 = none),
+// proposed epoch id, op, args... ('add': the number of default values, the defaults, then the
+// fields; 'update': the fields, as HSET pairs). Replies {'expired'} (deadline passed: nothing
+// applied), {'missing'} (unknown feature: nothing created), {'damaged', why} (nothing applied),
+// or {'ok', epoch, version, previous v, state or 0 when removed}.
 const WRITE = `${STATE}
 if tonumber(ARGV[3]) > 0 then
   local t = redis.call('TIME')
@@ -33,57 +62,84 @@ if tonumber(ARGV[3]) > 0 then
 end
 local name, op = ARGV[2], ARGV[5]
 local exists = redis.call('SISMEMBER', KEYS[1], name) == 1
+if op ~= 'remove' then
+  local why = damage(KEYS[4], KEYS[5], KEYS[6])
+  if why then return { 'damaged', why } end
+end
 if not exists and op ~= 'add' then return {'missing'} end
-if op == 'add' and not exists then
-  redis.call('SADD', KEYS[1], name)
-  redis.call('HSET', KEYS[3], 'enabled', '1', 'percentage', '0', 'variants', '[]')
+local v = redis.call('INCR', KEYS[2])
+local e = redis.call('HMGET', KEYS[3], 'id', 'hw')
+local epoch = e[1]
+if not epoch or v <= tonumber(e[2] or '0') then epoch = ARGV[4] end
+redis.call('HSET', KEYS[3], 'id', epoch, 'hw', v)
+local previous = 0
+if exists and redis.call('TYPE', KEYS[4])['ok'] == 'hash' then
+  local h = redis.call('HMGET', KEYS[4], 'v', 'e')
+  if h[2] == epoch then previous = tonumber(h[1] or '0') end
+end
+local first = 6
+if op == 'add' then
+  local n = tonumber(ARGV[6])
+  if not exists then
+    redis.call('SADD', KEYS[1], name)
+    for i = 7, 6 + n, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
+  end
+  first = 7 + n
 end
 if op == 'add' or op == 'update' then
-  for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
+  for i = first, #ARGV, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
 elseif op == 'toggle' then
-  redis.call('HSET', KEYS[3], 'enabled', redis.call('HGET', KEYS[3], 'enabled') == '0' and '1' or '0')
-elseif op == 'sadd' then redis.call('SADD', KEYS[4], unpack(ARGV, 6))
-elseif op == 'srem' then redis.call('SREM', KEYS[4], unpack(ARGV, 6))
-elseif op == 'padd' then redis.call('SADD', KEYS[5], ARGV[6])
-elseif op == 'prem' then redis.call('SREM', KEYS[5], ARGV[6])
+  redis.call('HSET', KEYS[4], 'enabled', redis.call('HGET', KEYS[4], 'enabled') == '0' and '1' or '0')
+elseif op == 'sadd' then redis.call('SADD', KEYS[5], unpack(ARGV, 6))
+elseif op == 'srem' then redis.call('SREM', KEYS[5], unpack(ARGV, 6))
+elseif op == 'padd' then redis.call('SADD', KEYS[6], ARGV[6])
+elseif op == 'prem' then redis.call('SREM', KEYS[6], ARGV[6])
 elseif op == 'remove' then
   redis.call('SREM', KEYS[1], name)
-  redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
+  redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])
 else return redis.error_reply('hanoi: unknown operation ' .. op) end
-local v = redis.call('INCR', KEYS[2])
-redis.call('PUBLISH', ARGV[1], v .. ' ' .. name)
-if op == 'remove' then return {'removed', v} end
-redis.call('HSET', KEYS[3], 'v', v)
-return {'ok', state(KEYS[3], KEYS[4], KEYS[5], ARGV[4])}
+redis.call('PUBLISH', ARGV[1], epoch .. ' ' .. v .. ' ' .. name)
+if op == 'remove' then return { 'ok', epoch, v, previous, 0 } end
+redis.call('HSET', KEYS[4], 'v', v, 'e', epoch)
+return { 'ok', epoch, v, previous, state(KEYS[4], KEYS[5], KEYS[6], '0', epoch) }
 `;
 
-// KEYS: index, version. ARGV: base, withUsers. Replies {version, TIME, {{name, state}...}}: one atomic view.
+// KEYS: index, version, epoch. ARGV: base, withUsers. Replies {epoch, version, TIME, {{name, state}...}}: one atomic view.
 const SNAPSHOT = `${STATE}
+local version = tonumber(redis.call('GET', KEYS[2]) or '0')
+local epoch = epochNow(version, KEYS[3])
 local base, features = ARGV[1], {}
 for i, name in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  features[i] = { name, state(base .. 'f:' .. name, base .. 'u:' .. name, base .. 'p:' .. name, ARGV[2]) }
+  features[i] = { name, state(base .. 'f:' .. name, base .. 'u:' .. name, base .. 'p:' .. name, ARGV[2], epoch) }
 end
-return { tonumber(redis.call('GET', KEYS[2]) or '0'), redis.call('TIME'), features }
+return { epoch, version, redis.call('TIME'), features }
 `;
 
-// KEYS: index, version, f, u, p. ARGV: name, withUsers. Replies {version, state} or {version, 0} when removed.
+// KEYS: index, version, epoch, f, u, p. ARGV: name, withUsers. Replies {epoch, version, state or 0 when absent}.
 const LOAD = `${STATE}
 local version = tonumber(redis.call('GET', KEYS[2]) or '0')
-if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return { version, 0 } end
-return { version, state(KEYS[3], KEYS[4], KEYS[5], ARGV[2]) }
+local epoch = epochNow(version, KEYS[3])
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return { epoch, version, 0 } end
+return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], ARGV[2], epoch) }
 `;
 
-// KEYS: the user sets of the names asked about. ARGV: the user id. Replies 1/0 per key.
+// KEYS: the user sets of the names asked about. ARGV: the user id. Replies 1/0 per key (0 for a damaged one).
 const LOOKUP = `
 local found = {}
-for i, key in ipairs(KEYS) do found[i] = redis.call('SISMEMBER', key, ARGV[1]) end
+for i, key in ipairs(KEYS) do
+  local t = redis.call('TYPE', key)['ok']
+  if t == 'set' then found[i] = redis.call('SISMEMBER', key, ARGV[1]) else found[i] = 0 end
+end
 return found
 `;
 
-// KEYS: version. Replies {version, TIME}: the periodic check, and the clock offset for write deadlines.
-const CLOCK = `return { tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('TIME') }`;
+// KEYS: version, epoch. Replies {epoch, version, TIME}: the periodic check, and the clock offset for write deadlines.
+const HEAD = `${STATE}
+local version = tonumber(redis.call('GET', KEYS[1]) or '0')
+return { epochNow(version, KEYS[2]), version, redis.call('TIME') }
+`;
 
-const SOURCES = { write: WRITE, snapshot: SNAPSHOT, load: LOAD, lookup: LOOKUP, clock: CLOCK };
+const SOURCES = { write: WRITE, snapshot: SNAPSHOT, load: LOAD, lookup: LOOKUP, head: HEAD };
 
 /** The scripts, by the name the backend calls them. */
 export type ScriptName = keyof typeof SOURCES;
@@ -116,7 +172,7 @@ export function defineScripts(client: RedisClient): void {
  * Calls a script on a client (or queues it on a pipeline).
  *
  * @example
- * const reply = await runScript(client, 'clock', [keys.version], []);
+ * const reply = await runScript(client, 'head', [keys.version, keys.epoch], []);
  */
 export function runScript(
   target: RedisClient | ChainableCommander,

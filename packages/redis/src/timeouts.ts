@@ -1,28 +1,3 @@
-import { HanoiError } from '@hanoi/core';
-
-/**
- * A write that was sent to Redis but whose outcome this process cannot know:
- * no reply came within `writeTimeoutMs`, or the connection dropped while it
- * was in flight. It may have been applied before its deadline; it will not
- * be applied after (the script refuses past the deadline). Read the feature
- * back with `getFunc` once Redis answers, or repeat the call (every write
- * but `toggle` is idempotent).
- *
- * @example
- * try { await rollout.setPercentage('beta', 20); }
- * catch (err) { if (err instanceof WriteOutcomeUnknownError) await rollout.setPercentage('beta', 20); }
- */
-export class WriteOutcomeUnknownError extends HanoiError {
-  constructor(what: string, options?: { cause?: unknown }) {
-    super(
-      'HANOI_WRITE_OUTCOME_UNKNOWN',
-      `${what} was sent to Redis but no answer came in time; it may have been applied. ` +
-        'Read the feature back with rollout.getFunc() once Redis answers, or repeat the call.',
-      options,
-    );
-  }
-}
-
 /**
  * Rejects with `onTimeout()` after `ms` unless `promise` settles first; a
  * late rejection of `promise` is swallowed (never an unhandled rejection).

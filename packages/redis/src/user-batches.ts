@@ -1,7 +1,11 @@
-import { BackendUnavailableError, FeatureNotFoundError } from '@hanoi/core';
+import {
+  BackendUnavailableError,
+  FeatureNotFoundError,
+  WriteOutcomeUnknownError,
+  type StoreWriteResult,
+} from '@hanoi/core';
 import type { RedisStore } from './redis-store';
 import { runScript } from './scripts';
-import { WriteOutcomeUnknownError } from './timeouts';
 
 /** Ids per script call: each call is atomic and short (Redis runs one script at a time). */
 export const USERS_PER_BATCH = 1000;
@@ -9,13 +13,15 @@ export const USERS_PER_BATCH = 1000;
 export const BATCHES_PER_PIPELINE = 20;
 
 /**
- * Registers (`sadd`) or unregisters (`srem`) many users: batches of 1,000
- * ids, each one atomic write script, sent 20 at a time in one pipeline (one
- * round trip), so a million ids take fifty round trips. Each batch is atomic;
- * the whole call is not: if a later pipeline fails after an earlier one
- * succeeded, the call rejects with HANOI_WRITE_OUTCOME_UNKNOWN (repeating it
- * is safe: registering twice changes nothing). Only the last batch's reply,
- * the feature's state after all of them, is applied to this process.
+ * Registers (`sadd`) or unregisters (`srem`) users: batches of 1,000 ids,
+ * each one atomic write script, sent 20 at a time in one pipeline (one
+ * round trip), so a million ids take fifty round trips. Each batch is
+ * atomic; the whole call is not: if a later pipeline fails after an earlier
+ * one succeeded, the call rejects with HANOI_WRITE_OUTCOME_UNKNOWN
+ * (repeating it is safe: registering twice changes nothing). No reply
+ * carries the user set: the result says what changed, and `previousV` is
+ * the version before the first batch when no other write came between the
+ * batches (-1 otherwise), so a process holding the users applies the ids.
  *
  * @example
  * await writeUserBatches(store, 'beta', 'sadd', ids);
@@ -25,43 +31,45 @@ export async function writeUserBatches(
   name: string,
   op: 'sadd' | 'srem',
   ids: readonly string[],
-): Promise<void> {
-  const { client, withUsers } = store.internals;
+): Promise<StoreWriteResult> {
+  const { client, config } = store;
   const what = `${op === 'sadd' ? 'Registering' : 'Unregistering'} ${ids.length} user(s) on feature ${JSON.stringify(name)}`;
   const batches: string[][] = [];
   for (let i = 0; i < ids.length; i += USERS_PER_BATCH) batches.push(ids.slice(i, i + USERS_PER_BATCH));
-  let applied = false;
-  for (let first = 0; first < batches.length; first += BATCHES_PER_PIPELINE) {
-    const group = batches.slice(first, first + BATCHES_PER_PIPELINE);
+  let first: StoreWriteResult | undefined;
+  let last: StoreWriteResult | undefined;
+  let chained = true;
+  for (let start = 0; start < batches.length; start += BATCHES_PER_PIPELINE) {
+    const group = batches.slice(start, start + BATCHES_PER_PIPELINE);
     let results: [Error | null, unknown][];
     try {
-      const deadline = await store.writeDeadline(what);
+      const until = Date.now() + config.writeTimeoutMs;
+      const deadline = await store.writeDeadline(what, until);
       const pipeline = client.pipeline();
-      group.forEach((batch, i) => {
-        // Only the very last batch carries the user set back (RedisBackend holds it).
-        const last = first + i === batches.length - 1;
-        void runScript(
-          pipeline,
-          'write',
-          store.featureKeys(name),
-          store.writeArgs(name, op, deadline, withUsers && last, batch),
-        );
-      });
-      results = (await store.awaitWrite(what, pipeline.exec())) ?? [];
+      for (const batch of group) {
+        void runScript(pipeline, 'write', store.featureKeys(name), store.writeArgs(name, op, deadline, batch));
+      }
+      results = (await store.awaitWrite(what, pipeline.exec(), until)) ?? [];
     } catch (err) {
-      if (applied) throw new WriteOutcomeUnknownError(`${what} (some batches were applied)`, { cause: err });
+      if (first) throw new WriteOutcomeUnknownError(`${what} (some batches were applied)`, { cause: err });
       throw err;
     }
-    for (const [i, [err, reply]] of results.entries()) {
-      if (err) throw applied ? new WriteOutcomeUnknownError(what, { cause: err }) : err;
+    for (const [err, reply] of results) {
+      let result: StoreWriteResult;
       try {
-        store.applyWrite(name, what, reply, first + i === batches.length - 1);
+        if (err) throw err;
+        result = store.writeResult(name, what, reply);
       } catch (refused) {
-        if (refused instanceof FeatureNotFoundError && !applied) throw refused;
-        if (refused instanceof BackendUnavailableError && !applied) throw refused;
+        if (!first && (refused instanceof FeatureNotFoundError || refused instanceof BackendUnavailableError)) {
+          throw refused;
+        }
+        if (!first) throw refused;
         throw new WriteOutcomeUnknownError(`${what} (some batches were applied)`, { cause: refused });
       }
-      applied = true;
+      if (last && (result.epoch !== last.epoch || result.previousV !== last.feature?.v)) chained = false;
+      first ??= result;
+      last = result;
     }
   }
+  return { ...last!, previousV: chained ? first!.previousV : -1 };
 }

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Rollout } from '@hanoi/core';
+/// <reference types="jest" />
+import { InvalidArgumentError, type Rollout } from '../index';
 import { everything, type UseSubject } from './contract-subject';
 
 type Call = (rollout: Rollout) => Promise<unknown>;

@@ -1,4 +1,5 @@
-import type { Backend } from '@hanoi/core';
+/// <reference types="jest" />
+import type { Backend } from '../index';
 import type { UseSubject } from './contract-subject';
 
 /** Whether `backend` knows `id` is listed on `name`: from peek when it holds users, else by lookupUser. */

@@ -1,4 +1,5 @@
-import type { Backend } from '@hanoi/core';
+/// <reference types="jest" />
+import type { Backend } from '../index';
 import { describeBackendInterface } from './contract-backend-interface';
 import { describeEvaluation } from './contract-evaluation';
 import { describeInvalidInput } from './contract-invalid-input';

@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 import { comparable, type UseSubject } from './contract-subject';
 
 /** Names a backend might trip on: prototype keys, its own separators, hash tags, bookkeeping words. */

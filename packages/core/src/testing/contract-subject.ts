@@ -1,5 +1,6 @@
-import type { Backend, FeatureSnapshot, Logger } from '@hanoi/core';
-import { Rollout } from '@hanoi/core';
+/// <reference types="jest" />
+import type { Backend, FeatureSnapshot, Logger } from '../index';
+import { Rollout } from '../index';
 
 /** What each contract test works on: a fresh, empty backend and a Rollout over it. */
 export interface ContractSubject {

@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /**
  * A CRC-32 written apart from @hanoi/core (which uses the crc-32 package), so
  * tests can pick ids by bucket without asking the code under test. Node 20

@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 import { comparable, type UseSubject } from './contract-subject';
 
 /** addFunc, setPercentage, setVariants, enable/disable/toggle, remove, getFunc, listFuncs. */

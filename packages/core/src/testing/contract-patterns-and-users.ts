@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 import { comparable, type UseSubject } from './contract-subject';
 
 const usersOf = async (use: UseSubject, name: string) => (await use().rollout.getFunc(name))!.users.sort();

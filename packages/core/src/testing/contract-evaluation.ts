@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 import { idInBucket, idsWhere, referenceBucket } from './independent-bucket';
 import type { UseSubject } from './contract-subject';
 

@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 import { quietRollout, type UseSubject } from './contract-subject';
 import { idInBucket } from './independent-bucket';
 import { loadVariantVectors } from './variant-vectors';

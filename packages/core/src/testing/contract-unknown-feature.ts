@@ -1,4 +1,5 @@
-import { FeatureNotFoundError, type Rollout } from '@hanoi/core';
+/// <reference types="jest" />
+import { FeatureNotFoundError, type Rollout } from '../index';
 import { everything, type UseSubject } from './contract-subject';
 
 const CALLS: [string, (rollout: Rollout) => Promise<unknown>][] = [

@@ -1,0 +1,142 @@
+import type { FeatureState } from './feature';
+import { compilePattern, type CompiledPattern, type PatternSpec } from './pattern';
+import type { StoredFeature } from './store';
+
+/**
+ * What one process holds: every feature's evaluable state with the version
+ * (in the current epoch) of the write it reflects. Replies are applied only
+ * when newer than what is held, so a late reply never undoes a newer one; a
+ * removal leaves a tombstone only while requests sent before it may still
+ * answer, then nothing (a removed feature leaves no entry behind).
+ */
+export class FeatureCache {
+  private readonly states = new Map<string, FeatureState>();
+  private readonly versions = new Map<string, number>();
+  private readonly tombstones = new Map<string, number>();
+  private readonly damagedNames = new Map<string, string>();
+
+  /** The state of `name`, or undefined (unknown, removed or damaged). */
+  get(name: string): FeatureState | undefined {
+    return this.states.get(name);
+  }
+
+  /** The names of every feature held. */
+  names(): string[] {
+    return [...this.states.keys()];
+  }
+
+  /** How many entries of every kind are held: what a removed feature must not leave behind. */
+  get size(): number {
+    return this.states.size + this.versions.size + this.tombstones.size + this.damagedNames.size;
+  }
+
+  /** The version of what is held for `name` (a tombstone's included), or -1. */
+  versionOf(name: string): number {
+    return this.versions.get(name) ?? this.tombstones.get(name) ?? -1;
+  }
+
+  /** Why `name` is damaged, or undefined. */
+  damage(name: string): string | undefined {
+    return this.damagedNames.get(name);
+  }
+
+  /**
+   * Holds `state` for `name` as of version `v`, or its removal (`undefined`),
+   * unless what is held is at least as new. Returns whether it applied.
+   */
+  apply(name: string, v: number, state: FeatureState | undefined): boolean {
+    if (v <= this.versionOf(name)) return false;
+    this.damagedNames.delete(name);
+    if (state) {
+      this.states.set(name, state);
+      this.versions.set(name, v);
+      this.tombstones.delete(name);
+    } else {
+      this.states.delete(name);
+      this.versions.delete(name);
+      this.tombstones.set(name, v);
+    }
+    return true;
+  }
+
+  /** Marks `name` damaged: it answers as unknown until a write or a reload repairs it. */
+  markDamaged(name: string, why: string): void {
+    this.states.delete(name);
+    this.versions.delete(name);
+    this.damagedNames.set(name, why);
+  }
+
+  /** Forgets tombstones: called when no request sent before them can still answer. */
+  dropTombstones(): void {
+    this.tombstones.clear();
+  }
+
+  /**
+   * Forgets every version (a new epoch or a store that went back): what is
+   * held keeps answering, and the next reply for each feature replaces it.
+   */
+  forgetVersions(): void {
+    this.versions.forEach((_, name) => this.versions.set(name, -1));
+    this.tombstones.clear();
+  }
+
+  /**
+   * Replaces everything with a full snapshot. `build` makes each state,
+   * given the one held before (to reuse its compiled patterns).
+   */
+  replaceAll(
+    features: readonly StoredFeature[],
+    damaged: ReadonlyMap<string, string>,
+    build: (feature: StoredFeature, previous: FeatureState | undefined) => FeatureState,
+  ): void {
+    const previous = new Map(this.states);
+    this.states.clear();
+    this.versions.clear();
+    this.tombstones.clear();
+    this.damagedNames.clear();
+    for (const feature of features) {
+      this.states.set(feature.name, build(feature, previous.get(feature.name)));
+      this.versions.set(feature.name, feature.v);
+    }
+    for (const [name, why] of damaged) this.damagedNames.set(name, why);
+  }
+
+  /** Seeds bootstrap definitions (unversioned: anything from the store replaces them). */
+  seed(states: readonly FeatureState[]): void {
+    for (const state of states) this.states.set(state.name, state);
+  }
+}
+
+const key = (p: PatternSpec) => `${p.flags}/${p.source}`;
+
+/**
+ * The compiled patterns of `specs`, in a stable order, reusing those of
+ * `previous` (the same list when nothing changed, so the combined matcher
+ * is kept too): a change to a feature compiles only its new patterns. A
+ * pattern this engine cannot run is skipped rather than failing every check.
+ *
+ * @example
+ * const patterns = compilePatterns(reply.patterns, held?.patterns);
+ */
+export function compilePatterns(
+  specs: readonly PatternSpec[],
+  previous: readonly CompiledPattern[] = [],
+): readonly CompiledPattern[] {
+  const sorted = [...specs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  if (sorted.length === previous.length && sorted.every((spec, i) => key(spec) === key(previous[i]!))) return previous;
+  const known = new Map(previous.map((p) => [key(p), p]));
+  const compiled: CompiledPattern[] = [];
+  for (const spec of sorted) {
+    const reused = known.get(key(spec));
+    if (reused) {
+      compiled.push(reused);
+      continue;
+    }
+    try {
+      compiled.push(compilePattern(spec));
+    } catch {
+      // skipped: see above
+    }
+  }
+  return compiled;
+}

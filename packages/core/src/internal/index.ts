@@ -1,0 +1,14 @@
+// @hanoi/core/internal: what the other hanoi packages build on. Not a public
+// API: it may change in any release.
+export {
+  parseAdapterOptions,
+  parseGuardOptions,
+  type AdapterConfig,
+  type AdapterShape,
+  type GuardConfig,
+} from '../adapter-options';
+export { explainFeature, isFeatureOn, needsLookup, pickVariant } from '../evaluate';
+export { compilePatterns, FeatureCache } from '../feature-cache';
+export { LookupLimiter } from '../lookup-limiter';
+export { compilePattern, matchesAny } from '../pattern';
+export { createReporter, type ErrorReporter } from '../reporter';

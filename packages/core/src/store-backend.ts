@@ -1,0 +1,464 @@
+import { debuglog } from 'node:util';
+import type { Backend } from './backend';
+import { FeatureDamagedError, FeatureNotFoundError } from './errors';
+import { compilePatterns, FeatureCache } from './feature-cache';
+import type { FeatureFields, FeatureSnapshot, FeatureState } from './feature';
+import { LookupLimiter, type LookupLimits } from './lookup-limiter';
+import type { PatternSpec } from './pattern';
+import { createReporter, type ErrorReporter, type Logger } from './reporter';
+import {
+  isDamaged,
+  type DamagedFeature,
+  type FeatureData,
+  type FeatureStore,
+  type StoreChange,
+  type StoreHead,
+  type StoredFeature,
+  type StoreWrite,
+  type StoreWriteResult,
+} from './store';
+
+const debug = debuglog('hanoi:sync');
+
+/** What a feature is created with: enabled, 0%, no variants. */
+export const DEFAULT_FEATURE: FeatureData = { enabled: true, percentage: 0, variants: [] };
+
+/** Options of a `StoreBackend`: the synchronised cache over a store. */
+export interface StoreBackendOptions {
+  /** Where failures are reported, once per outage; `console` by default (a Rollout's logger replaces it). */
+  logger?: Logger;
+  /** Called once per outage with the error. */
+  onError?: (error: unknown) => void;
+  /** How often the epoch and version are compared with the store's; `false`: never. Default 5000 ms. */
+  resyncIntervalMs?: number | false;
+  /** `ready()` resolves after this long even when the store cannot be reached; default 5000 ms. */
+  readyTimeoutMs?: number;
+  /** Features to answer from before the first load (as `getFunc` returns them). */
+  bootstrap?: readonly FeatureSnapshot[];
+  /** Bounds on user lookups while the store hangs. */
+  lookups?: Partial<LookupLimits>;
+}
+
+/**
+ * The synchronised cache: a `Backend` over any `FeatureStore`. It holds
+ * every feature in memory (`peek` never waits) and keeps it current:
+ * - a full snapshot on start, whenever the feed says changes may have been
+ *   missed, on a version gap, and on a new epoch or a store that went back
+ *   (a flush, a deleted counter, a restart without persistence, a failover);
+ * - for each change on the feed, a reload of that feature only, unless a
+ *   write of this process on it is running (its reply usually covers it);
+ * - every `resyncIntervalMs`, the store's epoch and version compared with
+ *   its own, so a process converges even when no message comes.
+ * A write resolves once its result is held (read your writes), whatever the
+ * store's counter did. Background failures are reported once per outage; a
+ * damaged feature once, with its name.
+ *
+ * @example
+ * class MyBackend extends StoreBackend { constructor() { super(new MyStore()); } }
+ */
+export class StoreBackend implements Backend {
+  /** Which of `names` list `userId`; present when the store keeps users (processes do not hold them). */
+  readonly lookupUser?: (userId: string, names: readonly string[]) => Promise<ReadonlySet<string>>;
+  protected readonly cache = new FeatureCache();
+  private reporter: ErrorReporter;
+  private readonly reportedDamage = new Set<string>();
+  /** The epoch of what is held (undefined before the first reply) and the version of the latest reply in it. */
+  private epoch: string | undefined;
+  private lastVersion = -1;
+  /** The version the cache is complete up to in `epoch` (-1: needs a snapshot). */
+  private complete = -1;
+  private resyncing: Promise<void> | undefined;
+  private again = false;
+  private seenDuringResync: StoreHead | undefined;
+  /** Store requests whose replies may still come: tombstones live while any does. */
+  private inflight = 0;
+  private readonly loading = new Map<string, boolean>();
+  private readonly writing = new Map<string, number>();
+  private readonly deferred = new Map<string, number>();
+  private readonly timer: NodeJS.Timeout | undefined;
+  private readonly readyPromise: Promise<void>;
+  private markReady!: () => void;
+  private readonly unsubscribe: () => void;
+  private closed = false;
+
+  constructor(
+    readonly store: FeatureStore,
+    options: StoreBackendOptions = {},
+  ) {
+    this.reporter = createReporter(options.logger ?? console, options.onError);
+    this.cache.seed((options.bootstrap ?? []).map(stateOf));
+    this.readyPromise = new Promise<void>((resolve) => (this.markReady = resolve));
+    const readyTimer = setTimeout(() => this.markReady(), options.readyTimeoutMs ?? 5000);
+    readyTimer.unref?.();
+    void this.readyPromise.then(() => clearTimeout(readyTimer));
+    if (!store.holdsUsers && store.lookup) {
+      const limiter = new LookupLimiter(store.lookup.bind(store), options.lookups);
+      this.lookupUser = (userId, names) => limiter.lookup(userId, names);
+    }
+    this.unsubscribe = store.subscribe({
+      change: (change) => this.onChange(change),
+      resync: (why) => this.requestResync(why),
+      error: (err) => this.reporter.failure(err, 'The change feed'),
+    });
+    const interval = options.resyncIntervalMs ?? 5000;
+    if (interval !== false) {
+      this.timer = setInterval(() => void this.check(), interval);
+      this.timer.unref?.();
+    }
+    this.requestResync('start');
+  }
+
+  /** @internal Sends reports to `logger` and `onError` (the Rollout's, given once). */
+  useReporter(logger: Logger, onError?: (error: unknown) => void): void {
+    this.reporter = createReporter(logger, onError);
+  }
+
+  /** The state this process holds for `name`: never waits, never throws. */
+  peek(name: string): FeatureState | undefined {
+    return this.cache.get(name);
+  }
+
+  knownNames(): readonly string[] {
+    return this.cache.names();
+  }
+
+  /** @internal How many entries the cache holds (a removed feature leaves none). */
+  get cacheSize(): number {
+    return this.cache.size;
+  }
+
+  /** Resolves once the first snapshot is held, or after `readyTimeoutMs`; never rejects. */
+  ready(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  async getFunc(name: string): Promise<FeatureSnapshot | undefined> {
+    const read = await this.request(() => this.store.read(name, true));
+    this.observe(read);
+    const { feature } = read;
+    if (feature && isDamaged(feature)) throw this.damaged(feature);
+    if (!feature) {
+      this.cache.apply(name, read.version, undefined);
+      return undefined;
+    }
+    this.cache.apply(name, feature.v, this.build(feature, this.store.holdsUsers ? feature.users : undefined));
+    return snapshotOf(feature);
+  }
+
+  listFuncs(): Promise<string[]> {
+    return this.request(() => this.store.listNames());
+  }
+
+  /** How many users `name` lists, from the store, without reading them. */
+  userCount(name: string): Promise<number> {
+    return this.request(() => this.store.userCount(name));
+  }
+
+  async addFunc(name: string, fields: FeatureFields): Promise<void> {
+    await this.write(name, { op: 'add', data: { ...fields }, defaults: DEFAULT_FEATURE });
+  }
+
+  async update(name: string, fields: FeatureFields): Promise<void> {
+    await this.write(name, { op: 'update', data: { ...fields } });
+  }
+
+  async toggle(name: string): Promise<boolean> {
+    return (await this.write(name, { op: 'toggle' })).feature!.data.enabled;
+  }
+
+  async registerUsers(name: string, userIds: readonly string[]): Promise<void> {
+    await this.write(name, { op: 'addUsers', users: userIds });
+  }
+
+  async unregisterUsers(name: string, userIds: readonly string[]): Promise<void> {
+    await this.write(name, { op: 'removeUsers', users: userIds });
+  }
+
+  async registerPattern(name: string, pattern: PatternSpec): Promise<void> {
+    await this.write(name, { op: 'addPattern', pattern });
+  }
+
+  async unregisterPattern(name: string, pattern: PatternSpec): Promise<void> {
+    await this.write(name, { op: 'removePattern', pattern });
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.write(name, { op: 'remove' });
+  }
+
+  /** Stops syncing and closes what the store opened itself. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe();
+    this.markReady();
+    await this.store.close();
+  }
+
+  // ---- writes -------------------------------------------------------------
+
+  private async write(name: string, change: StoreWrite): Promise<StoreWriteResult> {
+    this.writing.set(name, (this.writing.get(name) ?? 0) + 1);
+    try {
+      const result = await this.request(() => this.store.write(name, change));
+      this.applyWrite(result, change);
+      return result;
+    } catch (err) {
+      if (err instanceof FeatureDamagedError) this.damaged({ name, damaged: err.message });
+      if (err instanceof FeatureNotFoundError && this.cache.get(name)) void this.load(name);
+      throw err;
+    } finally {
+      const left = this.writing.get(name)! - 1;
+      if (left > 0) this.writing.set(name, left);
+      else {
+        this.writing.delete(name);
+        // A message for this feature came while the write ran: reload unless the reply covered it.
+        const version = this.deferred.get(name);
+        this.deferred.delete(name);
+        if (version !== undefined && version > this.cache.versionOf(name)) void this.load(name);
+      }
+    }
+  }
+
+  /** Holds what a write did: at once, so the writer reads it, even across a reset of the store. */
+  private applyWrite(result: StoreWriteResult, change: StoreWrite): void {
+    // After a reset (not fresh) every held version was forgotten: the result applies, and a snapshot follows.
+    const fresh = this.observe(result);
+    const { name, feature } = result;
+    if (!feature) {
+      this.cache.apply(name, result.version, undefined);
+      return;
+    }
+    const held = this.cache.get(name);
+    // Exact when what is held is the feature just before this write: the
+    // change is applied to it, whatever its size (a write costs what it changes).
+    const exact = fresh && held !== undefined && this.cache.versionOf(name) === result.previousV;
+    let users: Set<string> | undefined;
+    if (this.store.holdsUsers) {
+      users = held?.users instanceof Set ? (held.users as Set<string>) : new Set<string>();
+      if (!exact && feature.userCount > 0) users = new Set(users); // a guess for now; the reload below replaces it
+      if (change.op === 'addUsers') for (const id of change.users) users.add(id);
+      if (change.op === 'removeUsers') for (const id of change.users) users.delete(id);
+    }
+    const state = this.build(feature, users, held);
+    if (exact || !this.store.holdsUsers || feature.userCount === 0) {
+      this.cache.apply(name, feature.v, state);
+      return;
+    }
+    // Held just below the write's version, so the reload's reply (the whole user set) replaces it.
+    this.cache.apply(name, feature.v - 0.5, state);
+    void this.load(name);
+  }
+
+  // ---- the feed, reloads and snapshots --------------------------------------
+
+  /**
+   * Compares a reply's epoch and version with what is held. A new epoch, or
+   * a version below an earlier reply's, means the store was reset behind
+   * this process's back: every held version is forgotten (what is held
+   * keeps answering) and a snapshot is taken. Returns false then.
+   */
+  private observe(head: StoreHead): boolean {
+    if (head.epoch === this.epoch && head.version >= this.lastVersion) {
+      this.lastVersion = head.version;
+      return true;
+    }
+    if (this.epoch !== undefined)
+      debug('store reset: %s@%d after %s@%d', head.epoch, head.version, this.epoch, this.lastVersion);
+    this.epoch = head.epoch;
+    this.lastVersion = head.version;
+    this.complete = -1;
+    this.cache.forgetVersions();
+    this.requestResync('a new epoch, or the store went back');
+    return false;
+  }
+
+  private onChange(change: StoreChange): void {
+    if (this.closed) return;
+    const { epoch, version, name } = change;
+    if (this.resyncing) {
+      // The snapshot in flight covers what came before it; a reload sent now is answered after it.
+      if (!this.seenDuringResync || this.seenDuringResync.epoch !== epoch || this.seenDuringResync.version < version) {
+        this.seenDuringResync = { epoch, version };
+      }
+      void this.load(name);
+      return;
+    }
+    if (epoch !== this.epoch) return this.requestResync('a change of another epoch');
+    if (this.complete < 0 || version > this.complete + 1) return this.requestResync(`gap at ${version}`);
+    if (version <= this.complete) return; // an older message: the snapshot had it
+    this.complete = version;
+    if (this.writing.has(name)) this.deferred.set(name, Math.max(version, this.deferred.get(name) ?? -1));
+    else if (version > this.cache.versionOf(name)) void this.load(name);
+  }
+
+  /** Asks for a full snapshot; coalesces with one in flight. */
+  private requestResync(why: string): void {
+    if (this.closed) return;
+    debug('resync requested: %s', why);
+    if (this.resyncing) {
+      this.again = true;
+      return;
+    }
+    this.resyncing = this.resync().finally(() => {
+      this.resyncing = undefined;
+      if (this.again) {
+        this.again = false;
+        this.requestResync('again');
+      }
+    });
+  }
+
+  private async resync(): Promise<void> {
+    this.seenDuringResync = undefined;
+    if (this.store.isConnected?.() === false) {
+      this.complete = -1;
+      return; // the store's feed asks again once it is back
+    }
+    try {
+      const snapshot = await this.request(() => this.store.snapshot());
+      if (this.closed) return;
+      const damaged = new Map<string, string>();
+      const features: StoredFeature[] = [];
+      for (const feature of snapshot.features) {
+        if (isDamaged(feature)) {
+          damaged.set(feature.name, feature.damaged);
+          this.damaged(feature);
+        } else features.push(feature);
+      }
+      const holds = this.store.holdsUsers;
+      this.cache.replaceAll(features, damaged, (feature, previous) =>
+        this.build(feature, holds ? (feature.users ?? []) : undefined, previous),
+      );
+      for (const name of [...this.reportedDamage]) if (!damaged.has(name)) this.reportedDamage.delete(name);
+      this.epoch = snapshot.epoch;
+      this.lastVersion = snapshot.version;
+      const seen = this.seenDuringResync as StoreHead | undefined; // set by messages meanwhile
+      this.complete = snapshot.version;
+      if (seen && seen.epoch === snapshot.epoch) this.complete = Math.max(snapshot.version, seen.version);
+      else if (seen) this.again = true;
+      debug('snapshot %s@%d: %d features', snapshot.epoch, snapshot.version, features.length);
+      this.reporter.recovered('Loading features');
+      this.markReady();
+    } catch (err) {
+      this.complete = -1;
+      this.reporter.failure(err, 'Loading features');
+    }
+  }
+
+  /**
+   * Reloads one feature. Messages for a feature already being reloaded
+   * coalesce into one more reload after it: a burst of writes costs a few
+   * reloads, not one each.
+   */
+  private async load(name: string): Promise<void> {
+    if (this.loading.has(name)) {
+      this.loading.set(name, true);
+      return;
+    }
+    this.loading.set(name, false);
+    try {
+      if (this.store.isConnected?.() === false) {
+        this.complete = -1; // a snapshot follows the reconnection
+        return;
+      }
+      const read = await this.request(() => this.store.read(name, this.store.holdsUsers));
+      this.observe(read);
+      const { feature } = read;
+      if (!feature) this.cache.apply(name, read.version, undefined);
+      else if (isDamaged(feature)) this.damaged(feature);
+      else {
+        const state = this.build(feature, this.store.holdsUsers ? (feature.users ?? []) : undefined);
+        if (this.cache.apply(name, feature.v, state)) this.reportedDamage.delete(name);
+      }
+    } catch (err) {
+      this.complete = -1;
+      this.reporter.failure(err, 'Reloading a feature');
+      this.requestResync('a reload failed');
+    } finally {
+      const again = this.loading.get(name);
+      this.loading.delete(name);
+      if (again && !this.closed) void this.load(name);
+    }
+  }
+
+  /** The periodic check: resync on a reset, or when the store moved on without a message. */
+  private async check(): Promise<void> {
+    if (this.closed || this.resyncing || this.store.isConnected?.() === false) return;
+    if (this.complete < 0) return this.requestResync('not loaded');
+    try {
+      const head = await this.request(() => this.store.head());
+      if (!this.observe(head) || head.version <= this.complete) return;
+      // Give messages in flight a moment before paying for a snapshot.
+      const grace = setTimeout(() => {
+        if (this.complete < head.version) this.requestResync(`behind: ${this.complete} < ${head.version}`);
+      }, 200);
+      grace.unref?.();
+    } catch (err) {
+      this.reporter.failure(err, 'Checking the store version');
+    }
+  }
+
+  /** Counts a store request in flight; once none is, tombstones can go (nothing older can answer). */
+  private async request<T>(call: () => Promise<T>): Promise<T> {
+    this.inflight++;
+    try {
+      return await call();
+    } finally {
+      if (--this.inflight === 0) this.cache.dropTombstones();
+    }
+  }
+
+  private damaged(feature: DamagedFeature): FeatureDamagedError {
+    const error = new FeatureDamagedError(feature.name, feature.damaged);
+    this.cache.markDamaged(feature.name, feature.damaged);
+    if (!this.reportedDamage.has(feature.name)) {
+      this.reportedDamage.add(feature.name);
+      this.reporter.report(
+        error,
+        `Feature ${JSON.stringify(feature.name)} is damaged in the store and answers as unknown`,
+      );
+    }
+    return error;
+  }
+
+  /** An evaluable state from a stored feature, reusing the compiled patterns of the one held. */
+  private build(
+    feature: StoredFeature,
+    users: Iterable<string> | undefined,
+    previous = this.cache.get(feature.name),
+  ): FeatureState {
+    return {
+      ...feature.data,
+      name: feature.name,
+      patterns: compilePatterns(feature.patterns, previous?.patterns),
+      users: users === undefined ? undefined : users instanceof Set ? users : new Set(users),
+      hasUsers: feature.userCount > 0,
+    };
+  }
+}
+
+/** What `getFunc` returns for a stored feature. */
+function snapshotOf(feature: StoredFeature): FeatureSnapshot {
+  return {
+    name: feature.name,
+    ...feature.data,
+    variants: feature.data.variants.map(({ name, weight }) => ({ name, weight })),
+    users: [...(feature.users ?? [])],
+    patterns: feature.patterns.map(({ source, flags }) => ({ source, flags })),
+  };
+}
+
+/** A `FeatureSnapshot` (bootstrap) made evaluable, users held. */
+function stateOf(snapshot: FeatureSnapshot): FeatureState {
+  const { name, users, patterns, ...data } = snapshot;
+  return {
+    ...data,
+    name,
+    variants: snapshot.variants.map(({ name: variant, weight }) => ({ name: variant, weight })),
+    patterns: compilePatterns(patterns),
+    users: new Set(users),
+    hasUsers: users.length > 0,
+  };
+}

@@ -1,0 +1,167 @@
+/// <reference types="jest" />
+import { Rollout, StoreBackend, type FeatureStore, type StoreBackendOptions } from '../index';
+import { describeBackendContract } from './backend-contract';
+import { recordingLogger } from './contract-subject';
+
+/** Options of `describeStoreContract`. */
+export interface StoreContractOptions {
+  /** Another store on the same data, as a second process would open it; default: the same store. */
+  second?: (first: FeatureStore) => FeatureStore | Promise<FeatureStore>;
+  /** Wipes the store behind the processes' backs (a flush, a restart without persistence); skips those tests when absent. */
+  reset?: (store: FeatureStore) => Promise<void>;
+  /** Releases a store after its test; `store.close()` when not given. */
+  teardown?: (store: FeatureStore) => Promise<void>;
+  /** How long a change may take to reach another process; default 3000 ms. */
+  propagationMs?: number;
+}
+
+/** Polls `condition` every 10 ms until it holds or `ms` pass. */
+async function eventually(condition: () => boolean, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * The contract a `FeatureStore` passes to be done: the backend contract,
+ * run on core's synchronised cache over the store, and what the store owes
+ * the cache (epochs and versions, a change feed, results that say what
+ * changed), checked with two processes on one set of data.
+ *
+ * @example
+ * describeStoreContract('MemoryStore', () => new MemoryStore());
+ */
+export function describeStoreContract(
+  name: string,
+  makeStore: () => FeatureStore | Promise<FeatureStore>,
+  options: StoreContractOptions = {},
+): void {
+  const quiet: StoreBackendOptions = { logger: recordingLogger(), resyncIntervalMs: 200, readyTimeoutMs: 3000 };
+  const teardown = (store: FeatureStore) => (options.teardown ? options.teardown(store) : store.close());
+  const stores = new WeakMap<object, FeatureStore>();
+
+  describeBackendContract(
+    `${name} under the synchronised cache`,
+    async () => {
+      const store = await makeStore();
+      const backend = new StoreBackend(store, quiet);
+      stores.set(backend, store);
+      return backend;
+    },
+    {
+      teardown: async (backend) => {
+        await backend.close();
+        await teardown(stores.get(backend)!);
+      },
+    },
+  );
+
+  describe(`store contract: ${name}`, () => {
+    const propagation = options.propagationMs ?? 3000;
+    let opened: { store: FeatureStore; backend: StoreBackend }[] = [];
+    const open = (store: FeatureStore) => {
+      const backend = new StoreBackend(store, { ...quiet, logger: recordingLogger() });
+      opened.push({ store, backend });
+      return { backend, rollout: new Rollout(backend, { logger: recordingLogger() }) };
+    };
+    const pair = async () => {
+      const first = await makeStore();
+      const second = options.second ? await options.second(first) : first;
+      const a = open(first);
+      const b = open(second);
+      await Promise.all([a.backend.ready(), b.backend.ready()]);
+      return { a, b, first };
+    };
+    afterEach(async () => {
+      const closing = opened;
+      opened = [];
+      for (const { backend } of closing) await backend.close();
+      for (const store of new Set(closing.map((o) => o.store))) await teardown(store);
+    });
+
+    it('starts empty, in some epoch, at some version', async () => {
+      const store = await makeStore();
+      opened.push({ store, backend: new StoreBackend(store, { ...quiet, resyncIntervalMs: false }) });
+      const head = await store.head();
+      expect(typeof head.epoch).toBe('string');
+      expect(Number.isInteger(head.version) && head.version >= 0).toBe(true);
+      expect((await store.snapshot()).features).toEqual([]);
+    });
+
+    it('a write says the epoch, the version, and the version it followed; the head moves with it', async () => {
+      const store = await makeStore();
+      opened.push({ store, backend: new StoreBackend(store, { ...quiet, resyncIntervalMs: false }) });
+      const defaults = { enabled: true, percentage: 0, variants: [] };
+      const one = await store.write('beta', { op: 'add', data: { percentage: 5 }, defaults });
+      const two = await store.write('beta', { op: 'addUsers', users: ['alice'] });
+      expect(two.epoch).toBe(one.epoch);
+      expect(two.version).toBeGreaterThan(one.version);
+      expect(two.previousV).toBe(one.feature!.v);
+      expect(two.feature).toMatchObject({ name: 'beta', userCount: 1, data: { percentage: 5, enabled: true } });
+      expect(await store.head()).toEqual({ epoch: two.epoch, version: two.version });
+      const read = await store.read('beta', true);
+      expect(read.feature).toMatchObject({ v: two.feature!.v, users: ['alice'] });
+    });
+
+    it('keeps fields it does not know, as data', async () => {
+      const { a, b } = await pair();
+      await a.backend.addFunc('beta', { percentage: 5, rules: [{ attribute: 'country', in: ['FR'] }] } as never);
+      expect(a.backend.peek('beta')).toMatchObject({ rules: [{ attribute: 'country', in: ['FR'] }] });
+      await eventually(() => b.backend.peek('beta') !== undefined, propagation);
+      expect(await b.rollout.getFunc('beta')).toMatchObject({ rules: [{ attribute: 'country', in: ['FR'] }] });
+    });
+
+    it('a change reaches the other process, and a write is visible to its writer at once', async () => {
+      const { a, b } = await pair();
+      await a.rollout.addFunc('beta', { percentage: 10 });
+      expect(a.backend.peek('beta')?.percentage).toBe(10);
+      await eventually(() => b.backend.peek('beta')?.percentage === 10, propagation);
+      await b.rollout.register('beta', ['alice', 'bob']);
+      await b.rollout.unregister('beta', 'bob');
+      expect(await b.rollout.isEnabled('beta', 'alice')).toBe(true);
+      await eventually(() => a.backend.peek('beta')?.hasUsers === true, propagation);
+      expect(await a.rollout.isEnabled('beta', 'alice')).toBe(true);
+      expect(await a.rollout.isEnabled('beta', 'bob')).toBe(await b.rollout.isEnabled('beta', 'bob'));
+    });
+
+    it('a removed feature leaves nothing behind in either process', async () => {
+      const { a, b } = await pair();
+      await a.rollout.addFunc('kept');
+      await eventually(() => b.backend.peek('kept') !== undefined, propagation);
+      const base = [a.backend.cacheSize, b.backend.cacheSize];
+      for (let i = 0; i < 50; i++) {
+        await a.rollout.addFunc(`gone-${i}`, { percentage: 1 });
+        await a.rollout.register(`gone-${i}`, /x$/);
+        await a.rollout.remove(`gone-${i}`);
+      }
+      await a.rollout.setPercentage('kept', 3);
+      await eventually(() => b.backend.peek('kept')?.percentage === 3, propagation);
+      await eventually(() => a.backend.cacheSize === base[0] && b.backend.cacheSize === base[1], propagation);
+    });
+
+    if (options.reset) {
+      const reset = options.reset;
+      it('after a reset behind its back, every process converges, and a write is visible to its writer', async () => {
+        const { a, b, first } = await pair();
+        await a.rollout.addFunc('old', { percentage: 100 });
+        await a.rollout.addFunc('beta', { percentage: 0 });
+        await eventually(() => b.backend.peek('old') !== undefined, propagation);
+        await reset(first);
+        await a.rollout.addFunc('beta', { percentage: 100 });
+        expect(a.backend.peek('beta')?.percentage).toBe(100);
+        await a.rollout.addFunc('fresh');
+        for (const { backend } of [a, b]) {
+          await eventually(
+            () =>
+              backend.peek('old') === undefined &&
+              backend.peek('fresh') !== undefined &&
+              backend.peek('beta')?.percentage === 100,
+            propagation + 1000,
+          );
+        }
+      });
+    }
+  });
+}
