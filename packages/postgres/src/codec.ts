@@ -37,7 +37,7 @@ function decodePatterns(value: unknown): PatternSpec[] | undefined {
   const patterns: PatternSpec[] = [];
   for (const pair of value) {
     if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') return undefined;
-    patterns.push({ source: pair[0], flags: pair[1] });
+    patterns.push({ source: decodeText(pair[0]), flags: pair[1] });
   }
   return patterns;
 }
@@ -61,7 +61,7 @@ export function decodeRow(row: FeatureRow, epoch: string, withUsers: boolean): S
     data: row.data as FeatureData,
     patterns,
     userCount: Number(row.user_count),
-    ...(withUsers ? { users: row.users ?? [] } : {}),
+    ...(withUsers ? { users: (row.users ?? []).map(decodeText) } : {}),
   };
 }
 
@@ -85,4 +85,21 @@ export function parsePayload(text: string): { epoch: string; version: number; na
   const version = Number(text.slice(first + 1, second));
   const name = text.slice(second + 1);
   return Number.isInteger(version) && name.length > 0 ? { epoch: text.slice(0, first), version, name } : undefined;
+}
+
+/**
+ * A user id (or pattern source) as a text column holds it. PostgreSQL text
+ * cannot hold NUL, which a user id may contain: `\` is stored as `\\` and
+ * NUL as `\0`, a one-to-one mapping that leaves every other id as it is.
+ *
+ * @example
+ * encodeText('a\u0000b'); // 'a\\0b'
+ */
+export function encodeText(text: string): string {
+  return /[\\\0]/.test(text) ? text.replace(/[\\\0]/g, (c) => (c === '\\' ? '\\\\' : '\\0')) : text;
+}
+
+/** The inverse of `encodeText`. */
+export function decodeText(text: string): string {
+  return text.includes('\\') ? text.replace(/\\([\\0])/g, (_, c: string) => (c === '0' ? '\0' : '\\')) : text;
 }

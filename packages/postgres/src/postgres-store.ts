@@ -1,6 +1,7 @@
 import {
   BackendUnavailableError,
   HanoiError,
+  WriteOutcomeUnknownError,
   type FeatureStore,
   type StoreHead,
   type StoreListener,
@@ -12,7 +13,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { ChangeFeed } from './change-feed';
-import { decodeRow, type FeatureRow } from './codec';
+import { decodeRow, encodeText, type FeatureRow } from './codec';
 import { clientBy, unavailable, withClient, withTimeout } from './connections';
 import { parseOptions, type PostgresConfig, type PostgresStoreOptions } from './options';
 import { prepareWrite } from './write-transaction';
@@ -127,7 +128,7 @@ export class PostgresStore implements FeatureStore {
           `${what}: PostgreSQL answered after the write's deadline, so it was rolled back.`,
         );
       }
-      if (committing) throw outcomeUnknown(what, err);
+      if (committing) throw new WriteOutcomeUnknownError(what, { cause: err });
       throw unavailable(what, err);
     }
   }
@@ -137,7 +138,7 @@ export class PostgresStore implements FeatureStore {
     if (!this.isConnected()) throw new BackendUnavailableError('Looking up a user: PostgreSQL is not connected.');
     const result = await this.pool.query<{ feature: string }>(
       `SELECT feature FROM ${this.config.tables.users} WHERE user_id = $1 AND feature = ANY($2::text[])`,
-      [userId, names],
+      [encodeText(userId), names],
     );
     return new Set(result.rows.map((row) => row.feature));
   }
@@ -225,13 +226,4 @@ function headOf(row: HeadedRow | undefined): StoreHead {
   return row?.head_epoch != null
     ? { epoch: row.head_epoch, version: Number(row.head_version) }
     : { epoch: '', version: 0 };
-}
-
-function outcomeUnknown(what: string, cause: unknown): HanoiError {
-  return new HanoiError(
-    'HANOI_WRITE_OUTCOME_UNKNOWN',
-    `${what} was sent to the store but no answer came in time; it may have been applied. ` +
-      'Read the feature back with rollout.getFunc() once the store answers, or repeat the call.',
-    { cause },
-  );
 }

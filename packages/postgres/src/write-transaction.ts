@@ -1,12 +1,12 @@
 import {
+  FeatureDamagedError,
   FeatureNotFoundError,
-  HanoiError,
   type FeatureData,
   type StoreWrite,
   type StoreWriteResult,
 } from '@hanoi/core';
 import type { PoolClient } from 'pg';
-import { changePayload, decodeRow, whyDamaged, type FeatureRow } from './codec';
+import { changePayload, decodeRow, encodeText, whyDamaged, type FeatureRow } from './codec';
 import type { Tables } from './schema';
 
 /** Users are sent in batches of this many ids per statement, all in the one transaction. */
@@ -16,15 +16,6 @@ const USER_BATCH = 10_000;
 export interface PreparedWrite {
   readonly result: StoreWriteResult;
   readonly deadline: number;
-}
-
-/** Raised for a feature whose row cannot be read; only writes on it are refused. */
-export function damagedError(name: string, why: string): HanoiError {
-  return new HanoiError(
-    'HANOI_FEATURE_DAMAGED',
-    `Feature ${JSON.stringify(name)} is damaged in the store (${why}). ` +
-      `Remove it with rollout.remove(${JSON.stringify(name)}) and add it again.`,
-  );
 }
 
 /**
@@ -64,7 +55,7 @@ export async function prepareWrite(
   if (!row && write.op !== 'add') throw new FeatureNotFoundError(name);
   if (row && write.op !== 'remove') {
     const why = whyDamaged(row.data);
-    if (why) throw damagedError(name, why);
+    if (why) throw new FeatureDamagedError(name, why);
   }
   const previousV = row && row.epoch === epoch ? Number(row.v) : 0;
   let data = (row?.data as FeatureData | undefined) ?? (write.op === 'add' ? { ...write.defaults } : undefined)!;
@@ -84,14 +75,14 @@ export async function prepareWrite(
     case 'addPattern':
       await client.query(
         `INSERT INTO ${t.patterns} (feature, flags, source) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-        [name, write.pattern.flags, write.pattern.source],
+        [name, write.pattern.flags, encodeText(write.pattern.source)],
       );
       break;
     case 'removePattern':
       await client.query(`DELETE FROM ${t.patterns} WHERE feature = $1 AND flags = $2 AND source = $3`, [
         name,
         write.pattern.flags,
-        write.pattern.source,
+        encodeText(write.pattern.source),
       ]);
       break;
     case 'remove':
@@ -108,7 +99,7 @@ export async function prepareWrite(
       [name, epoch, version, JSON.stringify(data), userDelta],
     );
     feature = decodeRow(saved.rows[0]!, epoch, false);
-    if ('damaged' in feature) throw damagedError(name, feature.damaged);
+    if ('damaged' in feature) throw new FeatureDamagedError(name, feature.damaged);
   }
   await client.query(`UPDATE ${t.head} SET version = $1`, [version]);
   await client.query('SELECT pg_notify($1, $2)', [t.channel, changePayload(epoch, version, name)]);
@@ -125,7 +116,7 @@ async function writeUsers(
 ): Promise<number> {
   let delta = 0;
   for (let i = 0; i < users.length; i += USER_BATCH) {
-    const batch = users.slice(i, i + USER_BATCH);
+    const batch = users.slice(i, i + USER_BATCH).map(encodeText);
     const done =
       op === 'addUsers'
         ? await client.query(
