@@ -82,6 +82,12 @@ function asUser(user: string | undefined): { uid?: number; gid?: number; cwd: st
   return user ? { ...idsOf(user), cwd: '/' } : { cwd: '/' };
 }
 
+/** Options of `startPostgres`. */
+export interface StartPostgresOptions {
+  /** The port to listen on; default a free one. For a server that comes up where a client already waits. */
+  port?: number;
+}
+
 /**
  * Makes a cluster, starts it on a free port, creates the `hanoi_test`
  * database; with `DATABASE_URL` set, resolves to that database instead.
@@ -89,7 +95,7 @@ function asUser(user: string | undefined): { uid?: number; gid?: number; cwd: st
  * @example
  * const pg = await startPostgres();
  */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
   const external = process.env.DATABASE_URL;
   if (external) return externalServer(external);
   const user = clusterUser();
@@ -110,8 +116,8 @@ export async function startPostgres(): Promise<PostgresServer> {
     throw new Error(`initdb failed: ${String((err as { stderr?: Buffer }).stderr ?? err)}`);
   }
   let lastError: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
+  for (let attempt = 0; attempt < (options.port ? 1 : 5); attempt++) {
+    const port = options.port ?? (await freePort());
     if (port === 5432) continue;
     try {
       let child = await launch(user, data, dir, port);

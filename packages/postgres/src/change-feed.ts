@@ -29,6 +29,7 @@ export class ChangeFeed {
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  private beating = false;
 
   constructor(
     private readonly config: ClientConfig,
@@ -88,10 +89,14 @@ export class ChangeFeed {
   }
 
   private async beat(client: Client): Promise<void> {
+    if (this.beating) return; // the last one is still out: its timeout decides
+    this.beating = true;
     try {
       await withTimeout(client.query('SELECT 1'), this.timing.timeoutMs, () => new Error('the heartbeat timed out'));
     } catch (err) {
       this.lost(client, err);
+    } finally {
+      this.beating = false;
     }
   }
 

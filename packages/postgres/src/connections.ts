@@ -53,7 +53,8 @@ export async function clientBy(pool: Pool, what: string, until: number): Promise
     if (left <= 0) break;
     const connecting = pool.connect();
     try {
-      return await withTimeout(connecting, left, () => new Error(`no connection within the timeout`));
+      const client = await withTimeout(connecting, left, () => new Error(`no connection within the timeout`));
+      return guarded(client);
     } catch (err) {
       lastError = err;
       // Too late for this caller: hand a connection that comes later straight back.
@@ -65,6 +66,25 @@ export async function clientBy(pool: Pool, what: string, until: number): Promise
     }
   }
   throw unavailable(what, lastError);
+}
+
+const ignore = () => {};
+
+/**
+ * A borrowed client reports a lost connection as an 'error' event, which
+ * would crash the process with no listener (the pool listens only while the
+ * client is idle): the statement in flight rejects anyway, so the event is
+ * ignored until the client goes back, then the listener is removed.
+ */
+function guarded(client: PoolClient): PoolClient {
+  client.on('error', ignore);
+  const release = client.release.bind(client);
+  client.release = (destroy?: Error | boolean) => {
+    client.off('error', ignore);
+    client.release = release;
+    return release(destroy);
+  };
+  return client;
 }
 
 /**

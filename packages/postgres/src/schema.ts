@@ -61,7 +61,9 @@ function literal(text: string): string {
 }
 
 /**
- * The statements `migrate()` runs. Every one is idempotent. A TRUNCATE of
+ * The statements `migrate()` runs. Every one is idempotent. The head row
+ * is made here, with a random epoch (PostgreSQL 13 or later has
+ * gen_random_uuid()); a write makes it again if it is missing. A TRUNCATE of
  * any table (behind the store's back) deletes the head row, so the next
  * write starts a new epoch, and announces a reset so running processes
  * take a snapshot at once rather than at their next periodic check.
@@ -82,6 +84,7 @@ CREATE TABLE IF NOT EXISTS ${t.head} (
   epoch text NOT NULL,
   version bigint NOT NULL DEFAULT 0
 );
+INSERT INTO ${t.head} (singleton, epoch, version) VALUES (true, gen_random_uuid()::text, 0) ON CONFLICT DO NOTHING;
 CREATE TABLE IF NOT EXISTS ${t.features} (
   name text PRIMARY KEY,
   epoch text NOT NULL,
