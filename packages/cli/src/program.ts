@@ -4,6 +4,7 @@ import { addCheckCommand } from './commands/check';
 import { addExportCommand } from './commands/export';
 import { addImportCommand } from './commands/import';
 import { addListCommand } from './commands/list';
+import { addMigrateCommand } from './commands/migrate';
 import { addPercentageCommand } from './commands/percentage';
 import { addRemoveCommand } from './commands/remove';
 import { addShowCommand } from './commands/show';
@@ -64,6 +65,7 @@ export function buildProgram(io: CliIo, open: OpenSession): Command {
   addCheckCommand(program, io, open);
   addExportCommand(program, io, open);
   addImportCommand(program, io, open);
+  addMigrateCommand(program, io);
   for (const command of program.commands) command.addHelpText('after', EXIT_CODES);
   return program;
 }
