@@ -86,7 +86,7 @@ run.each([false, true])('PostgresBackend (lookupUsers: %s) when PostgreSQL fails
     const real = await server(port);
     const writerPool = pool(real.url);
     await migrate(writerPool);
-    const writer = make(writerPool);
+    const writer = make(writerPool, { writeTimeoutMs: 5000 }); // the healthy side: no tight bound
     await writer.backend.ready();
     await writer.rollout.addFunc('gamma', { percentage: 100 });
     await eventually(() => backend.peek('gamma') !== undefined && backend.peek('beta') === undefined, 10_000);
@@ -122,7 +122,7 @@ run.each([false, true])('PostgresBackend (lookupUsers: %s) when PostgreSQL fails
     }
     // Back, with a change made meanwhile by another process.
     await pg.restart();
-    const other = make(pool(pg.url));
+    const other = make(pool(pg.url), { writeTimeoutMs: 5000 });
     await other.backend.ready();
     await other.rollout.setPercentage('beta', 42);
     await eventually(() => backend.peek('beta')?.percentage === 42, 10_000);

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { startPostgres, type PostgresServer } from '../support/postgres-server';
 import { startRedis, type RedisServer } from '../support/redis-server';
 import { readSnippets } from './readme-snippets';
 
@@ -9,18 +10,24 @@ const run = promisify(execFile);
 const root = join(__dirname, '../..');
 // Inside the repo, so the snippets import the built packages as a user's code would.
 const scratch = join(root, '.tmp', `readme-${process.pid}`);
-const readmes = ['README.md', ...['core', 'redis', 'express', 'koa', 'cli'].map((p) => `packages/${p}/README.md`)];
+const readmes = [
+  'README.md',
+  ...['core', 'redis', 'postgres', 'express', 'koa', 'cli'].map((p) => `packages/${p}/README.md`),
+];
 
 let redis: RedisServer;
+let postgres: PostgresServer;
 
 beforeAll(async () => {
   redis = await startRedis();
+  postgres = await startPostgres();
   mkdirSync(scratch, { recursive: true });
 });
 
 afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
   await redis?.stop();
+  await postgres?.stop();
 });
 
 describe.each(
@@ -41,7 +48,7 @@ describe.each(
       writeFileSync(file, snippet.code);
       const { stdout } = await run(process.execPath, ['--import', 'tsx', file], {
         cwd: root,
-        env: { ...process.env, REDIS_URL: redis.url },
+        env: { ...process.env, REDIS_URL: redis.url, DATABASE_URL: postgres.url },
         timeout: 30_000,
       });
       const printed = stdout.trimEnd().split('\n').filter(Boolean);

@@ -47,6 +47,7 @@ export class PostgresStore implements FeatureStore {
   readonly config: PostgresConfig;
   private readonly feeds = new Set<ChangeFeed>();
   private background = 0;
+  private tail: Promise<void> = Promise.resolve();
   private closed = false;
 
   /**
@@ -96,6 +97,10 @@ export class PostgresStore implements FeatureStore {
     const what = `${write.op} on feature ${JSON.stringify(name)}`;
     if (this.closed) throw new BackendUnavailableError(`${what}: the store was closed; nothing was sent.`);
     const until = Date.now() + this.config.writeTimeoutMs;
+    return this.inOrder(() => this.writeBy(name, write, what, until));
+  }
+
+  private async writeBy(name: string, write: StoreWrite, what: string, until: number): Promise<StoreWriteResult> {
     const client = await clientBy(this.pool, what, until);
     let committing = false;
     try {
@@ -200,10 +205,28 @@ export class PostgresStore implements FeatureStore {
     return result.rows;
   }
 
+  /**
+   * Runs requests that answer with a version one after another, as the
+   * store contract wants replies in the store's order (the cache takes a
+   * lower version after a higher one for a store that went back). A pool
+   * would answer them out of order; writes take turns on the head row
+   * anyway. A request waits here within its own deadline, set when it was
+   * made; user lookups carry no version and do not wait.
+   */
+  private inOrder<T>(request: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(request);
+    this.tail = result.then(
+      () => {},
+      () => {},
+    );
+    return result;
+  }
+
   /** A read for a caller, within the write timeout (it waits for a restarting server meanwhile). */
   private call<T>(what: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new BackendUnavailableError(`${what}: the store was closed.`));
-    return withClient(this.pool, what, Date.now() + this.config.writeTimeoutMs, fn);
+    const until = Date.now() + this.config.writeTimeoutMs;
+    return this.inOrder(() => withClient(this.pool, what, until, fn));
   }
 
   /**
@@ -215,7 +238,8 @@ export class PostgresStore implements FeatureStore {
     if (this.background >= 2) throw new BackendUnavailableError(`${what}: an earlier request is still unanswered.`);
     this.background++;
     try {
-      return await withClient(this.pool, what, Date.now() + ms, fn);
+      const until = Date.now() + ms;
+      return await this.inOrder(() => withClient(this.pool, what, until, fn));
     } finally {
       this.background--;
     }
