@@ -63,6 +63,7 @@ const EXPECTED_EXPORTS: Record<string, string[]> = {
     'createReporter',
   ],
   '@hanoi/redis': ['RedisBackend', 'RedisHighPerfBackend'],
+  '@hanoi/postgres': ['PostgresBackend', 'PostgresStore', 'migrate'],
   '@hanoi/express': ['features', 'requireFeature'],
   '@hanoi/koa': ['features', 'requireFeature'],
 };

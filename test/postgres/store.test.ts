@@ -91,6 +91,34 @@ describe('migrate', () => {
   });
 });
 
+describe('hanoi --postgres', () => {
+  it('runs the same commands on PostgreSQL, and a running app sees them', async () => {
+    const schema = uniqueSchema();
+    const { io, output } = capture();
+    const url = pg.server().url;
+    const hanoi = (...args: string[]) => run(['--postgres', url, '--schema', schema, ...args], { io });
+    expect(await run(['migrate', '--postgres', url, '--schema', schema], { io })).toBe(ExitCode.OK);
+    const app = new PostgresBackend(pg.pool(), { schema, logger: quietLogger() });
+    const rollout = new Rollout(app);
+    await rollout.ready();
+    expect(await hanoi('add', 'beta', '--percentage', '10')).toBe(ExitCode.OK);
+    expect(await hanoi('register', 'beta', '447568110000', '443301')).toBe(ExitCode.OK);
+    expect(await hanoi('check', 'beta', '443301')).toBe(ExitCode.OK);
+    expect(await hanoi('check', 'beta', '44488')).toBe(ExitCode.OK);
+    expect(await hanoi('percentage', 'ghost', '5')).toBe(ExitCode.UNKNOWN_FEATURE);
+    expect(output().out).toContain('on: listed user');
+    expect(output().out).toContain('off: bucket 88 is not under 10%');
+    await eventually(() => app.peek('beta')?.users?.size === 2, 5000);
+    expect(await rollout.isEnabled('beta', '447568110000')).toBe(true);
+    await rollout.close();
+    const port = await freePort();
+    expect(await run(['--timeout', '500', '--postgres', `postgres://x@127.0.0.1:${port}/x`, 'list'], { io })).toBe(
+      ExitCode.UNREACHABLE,
+    );
+    expect(await run(['--postgres', url, '--redis', 'redis://127.0.0.1:1', 'list'], { io })).toBe(ExitCode.USAGE);
+  });
+});
+
 describe('tables', () => {
   it('finds one user among 1,000,000 with one index probe, and counts users without reading them', async () => {
     const pool = pg.pool();

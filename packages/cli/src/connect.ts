@@ -2,6 +2,7 @@ import { Rollout } from '@hanoi/core';
 import { RedisBackend, RedisHighPerfBackend, type RedisBackendOptions } from '@hanoi/redis';
 import { Cluster, Redis } from 'ioredis';
 import type { CliConfig } from './config';
+import { openPostgresSession } from './connect-postgres';
 import { UnreachableError, UsageError } from './exit-codes';
 import type { Session } from './session';
 
@@ -19,6 +20,7 @@ import type { Session } from './session';
 const CALL_TIMEOUT_MS = 60_000;
 
 export async function openRedisSession(config: CliConfig): Promise<Session> {
+  if (config.postgresUrl !== undefined) return openPostgresSession(config); // --postgres: the same commands
   const target = config.cluster
     ? config.cluster.map(({ host, port }) => `${host}:${port}`).join(',')
     : redact(config.redisUrl!);

@@ -44,6 +44,11 @@ export function buildProgram(io: CliIo, open: OpenSession): Command {
       'highperf or simple: the backend class the CLI uses (both share one key layout)',
       'highperf',
     )
+    .option(
+      '--postgres <url>',
+      'a PostgreSQL database (@hanoi/postgres) instead of Redis, e.g. postgres://user@host/app',
+    )
+    .option('--schema <name>', 'with --postgres: the schema your apps use (default: "hanoi")')
     .option('--timeout <ms>', 'give up on Redis after this many milliseconds (exit 4)', '3000')
     .option('--json', 'print results as JSON, for scripts')
     .option('--no-progress', 'never draw a progress bar (it is only drawn when stderr is a terminal)')

@@ -5,11 +5,6 @@ import { Pool } from 'pg';
 import { UsageError } from '../exit-codes';
 import { Output, type CliIo } from '../output';
 
-interface MigrateOptions {
-  postgres?: string;
-  schema?: string;
-}
-
 /**
  * `hanoi migrate --postgres URL [--schema NAME]`: creates the tables
  * `@hanoi/postgres` keeps features in, or leaves them as they are (safe on
@@ -21,19 +16,23 @@ interface MigrateOptions {
 export function addMigrateCommand(program: Command, io: CliIo): void {
   program
     .command('migrate')
-    .description('create the PostgreSQL tables @hanoi/postgres uses (idempotent)')
-    .option('--postgres <url>', 'the database, e.g. postgres://user@host:5432/app (default: $DATABASE_URL)')
-    .option('--schema <name>', `the schema your apps use (default: "${DEFAULT_SCHEMA}")`)
-    .action(async (options: MigrateOptions, command: Command) => {
-      const globals = command.optsWithGlobals<{ json?: boolean; timeout?: string }>();
-      const url = options.postgres ?? io.env.DATABASE_URL;
+    .description('create the PostgreSQL tables @hanoi/postgres uses (idempotent; --postgres or $DATABASE_URL)')
+    .action(async (_options: unknown, command: Command) => {
+      // --postgres and --schema are the program's options, as every command takes them.
+      const globals = command.optsWithGlobals<{
+        json?: boolean;
+        timeout?: string;
+        postgres?: string;
+        schema?: string;
+      }>();
+      const url = globals.postgres ?? io.env.DATABASE_URL;
       if (!url) throw new UsageError('Which database? Pass --postgres postgres://user@host/db or set DATABASE_URL.');
       if (!/^postgres(ql)?:\/\//.test(url)) {
         throw new UsageError(
           `--postgres takes a URL such as postgres://user@host:5432/app, not ${JSON.stringify(url)}.`,
         );
       }
-      const schema = options.schema ?? DEFAULT_SCHEMA;
+      const schema = globals.schema ?? DEFAULT_SCHEMA;
       const timeoutMs = Number(globals.timeout ?? 3000) || 3000;
       const pool = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: timeoutMs });
       pool.on('error', () => {});
