@@ -55,6 +55,8 @@ describe('migrate', () => {
     }
     expect(() => new PostgresStore({} as never)).toThrow(TypeError);
     expect(() => new PostgresBackend(pool, { writeTimeoutMs: -1 })).toThrow(TypeError);
+    expect(() => new PostgresBackend(pool, { logger: {} as never })).toThrow(TypeError);
+    expect(() => new PostgresBackend(pool, { onError: 'log' as never })).toThrow(TypeError);
     await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
   });
 
@@ -88,6 +90,7 @@ describe('migrate', () => {
     expect(await run(['migrate'], { io })).toBe(ExitCode.USAGE);
     expect(await run(['migrate', '--postgres', 'redis://x'], { io })).toBe(ExitCode.USAGE);
     expect(await run(['migrate', '--postgres', pg.server().url, '--schema', 'a"b'], { io })).toBe(ExitCode.USAGE);
+    await pg.pool().query(`DROP SCHEMA "${schema}" CASCADE`);
   });
 });
 
@@ -116,6 +119,7 @@ describe('hanoi --postgres', () => {
       ExitCode.UNREACHABLE,
     );
     expect(await run(['--postgres', url, '--redis', 'redis://127.0.0.1:1', 'list'], { io })).toBe(ExitCode.USAGE);
+    await pg.pool().query(`DROP SCHEMA "${schema}" CASCADE`);
   });
 });
 

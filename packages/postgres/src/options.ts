@@ -78,3 +78,21 @@ export function parseOptions(pool: Pool, options: PostgresStoreOptions = {}): Po
     heartbeatMs: duration('PostgresStore', options, 'heartbeatMs', 2000),
   };
 }
+
+/**
+ * Checks `logger` and `onError` at construction, as the Redis backends do.
+ *
+ * @example
+ * checkReporting({ logger: console }); // fine
+ */
+export function checkReporting(options: PostgresBackendOptions): void {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('PostgresBackend: options must be an object.');
+  const { logger, onError } = options;
+  if (logger !== undefined && (typeof logger?.warn !== 'function' || typeof logger?.error !== 'function')) {
+    throw new TypeError('PostgresBackend: logger must have warn and error methods (console fits).');
+  }
+  if (onError !== undefined && typeof onError !== 'function') {
+    throw new TypeError('PostgresBackend: onError must be a function.');
+  }
+}

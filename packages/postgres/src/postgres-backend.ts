@@ -1,6 +1,6 @@
 import { StoreBackend } from '@hanoi/core';
 import type { Pool } from 'pg';
-import { duration, type PostgresBackendOptions } from './options';
+import { checkReporting, duration, type PostgresBackendOptions } from './options';
 import { PostgresStore } from './postgres-store';
 
 /**
@@ -29,6 +29,7 @@ export class PostgresBackend extends StoreBackend {
    * @param options schema, lookupUsers, logger, onError, timeouts, bootstrap; see PostgresBackendOptions.
    */
   constructor(pool: Pool, options: PostgresBackendOptions = {}) {
+    checkReporting(options);
     const store = new PostgresStore(pool, options, !options.lookupUsers);
     super(store, {
       logger: options.logger,
