@@ -103,6 +103,22 @@ run.each([false, true])('PostgresBackend (lookupUsers: %s) when PostgreSQL fails
     await rollout.addFunc('beta', { percentage: 0 });
     await rollout.register('beta', ['alice']);
     await rollout.addFunc('all', { percentage: 100 });
+    // Traffic through the whole outage: 20 loops of checks, each bounded, none may throw.
+    let traffic = true;
+    const slow: string[] = [];
+    const loops = Array.from({ length: 20 }, async (_, loop) => {
+      for (let n = 0; traffic && n < 100_000; n++) {
+        const user = lookupUsers && n % 2 === 0 ? 'alice' : `u${loop}-${n}`;
+        const startedAt = Date.now();
+        const on = await rollout.isEnabled(user === 'alice' ? 'beta' : 'all', user);
+        if (Date.now() - startedAt > 1000 || (user !== 'alice' && !on)) slow.push(`${user}: ${on}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    });
+    cleanups.push(async () => {
+      traffic = false;
+      await Promise.all(loops);
+    });
     await pg.kill();
     await eventually(() => !storeOf(backend).isConnected());
     for (let i = 0; i < 20; i++) {
@@ -129,6 +145,9 @@ run.each([false, true])('PostgresBackend (lookupUsers: %s) when PostgreSQL fails
     expect((await rollout.getFunc('all'))!.percentage).toBe(100);
     expect(await rollout.getFunc('later')).toBeUndefined();
     expect(await rollout.isEnabled('beta', 'alice')).toBe(true);
+    traffic = false;
+    await Promise.all(loops);
+    expect(slow).toEqual([]);
   });
 
   it('a write to a paused server rejects within the bound and is not applied when it resumes', async () => {
