@@ -1,4 +1,5 @@
 import { MemoryBackend, MemoryStore, Rollout, StoreBackend } from '@hanoi/core';
+import { parseAdapterOptions } from '@hanoi/core/internal';
 
 // The synchronised cache (SPEC "Writes, connections and resets"): the cost of
 // a change is proportional to the change, and memory to what exists.
@@ -66,4 +67,40 @@ describe('the synchronised cache', () => {
     expect([writer.knownNames(), reader.knownNames()]).toEqual([['beta'], ['beta']]);
     await Promise.all([writer.close(), reader.close()]);
   });
+});
+
+describe('one logger, given once on the Rollout', () => {
+  it('reaches the backend: its background failures go to the Rollout logger and onError', async () => {
+    const store = new MemoryStore();
+    store.snapshot = () => Promise.reject(new Error('the store is away'));
+    const said: string[] = [];
+    const errors: unknown[] = [];
+    const logger = { warn: (m: string) => void said.push(m), error: (m: string) => void said.push(m) };
+    const backend = new StoreBackend(store, { resyncIntervalMs: false, readyTimeoutMs: 50 });
+    const rollout = new Rollout(backend, { logger, onError: (err) => errors.push(err) });
+    expect(rollout.logger).toBe(logger);
+    await rollout.addFunc('beta'); // a write in a new epoch asks for a snapshot, which fails
+    for (let i = 0; i < 100 && said.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(said).toEqual([expect.stringMatching(/^hanoi: Loading features failed/)]);
+    expect(errors).toHaveLength(1);
+    await backend.close();
+  });
+});
+
+it('reaches the adapters: a middleware given no logger warns through the Rollout logger', async () => {
+  const said: string[] = [];
+  const logger = { warn: (m: string) => void said.push(m), error: (m: string) => void said.push(m) };
+  const rollout = new Rollout(new MemoryBackend(), { logger });
+  const { answersFor } = parseAdapterOptions<{ id: unknown }>(
+    { rollout, user: (req: { id: unknown }) => req.id },
+    'features',
+    {
+      subject: 'the request',
+      userExample: '(req) => req.user?.id',
+      defaultUser: () => undefined,
+      notFoundSignature: '(req, res) => void',
+    },
+  );
+  await answersFor({ id: { not: 'an id' } });
+  expect(said).toEqual([expect.stringContaining('HANOI_INVALID_USER_ID')]);
 });

@@ -56,7 +56,7 @@ export function parseAdapterOptions<Request>(
   const {
     rollout,
     user = shape.defaultUser,
-    logger = console,
+    logger = (options as { rollout?: { logger?: Logger } }).rollout?.logger ?? console,
     notFound,
   } = options as {
     rollout?: Rollout<string>;

@@ -13,7 +13,7 @@ export {
   WriteOutcomeUnknownError,
   type HanoiErrorCode,
 } from './errors';
-export { explainFeature, isFeatureOn, needsLookup, pickVariant, type Explanation } from './evaluate';
+export { pickVariant, type Explanation } from './evaluate';
 export type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, Variant, VariantInput } from './feature';
 export { MemoryBackend } from './memory-backend';
 export { MemoryStore } from './memory-store';
@@ -34,7 +34,7 @@ export { isDamaged } from './store';
 export { DEFAULT_FEATURE, StoreBackend, type StoreBackendOptions } from './store-backend';
 export type { LookupLimits } from './lookup-limiter';
 export { compilePattern, matchesAny, patternSpec, type CompiledPattern, type PatternSpec } from './pattern';
-export { createReporter, type ErrorReporter, type Logger } from './reporter';
+export type { Logger } from './reporter';
 export type { FeatureName, Register } from './register';
 export { Rollout, type RolloutOptions, type UserId } from './rollout';
 export { UserFeatures } from './user-features';
@@ -48,11 +48,4 @@ export {
   normalizeVariants,
 } from './validate';
 export { murmur3, variantPoint } from './variant-hash';
-export {
-  parseAdapterOptions,
-  parseGuardOptions,
-  type AdapterConfig,
-  type AdapterShape,
-  type GuardConfig,
-} from './adapter-options';
 export { rememberedNotFound, rememberNotFound } from './not-found';

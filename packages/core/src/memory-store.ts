@@ -56,17 +56,17 @@ export class MemoryStore implements FeatureStore {
     let entry = this.features.get(name);
     if (!entry) {
       if (write.op !== 'add') throw new FeatureNotFoundError(name);
-      entry = { v: 0, data: clone(write.defaults), users: new Set(), patterns: new Map() };
+      entry = { v: 0, data: frozenCopy(write.defaults), users: new Set(), patterns: new Map() };
       this.features.set(name, entry);
     }
     const previousV = entry.v;
     switch (write.op) {
       case 'add':
       case 'update':
-        Object.assign(entry.data, clone(write.data));
+        entry.data = frozenCopy({ ...entry.data, ...write.data });
         break;
       case 'toggle':
-        entry.data.enabled = !entry.data.enabled;
+        entry.data = frozenCopy({ ...entry.data, enabled: !entry.data.enabled });
         break;
       case 'addUsers':
         for (const id of write.users) entry.users.add(id);
@@ -122,7 +122,7 @@ export class MemoryStore implements FeatureStore {
     return {
       name,
       v: entry.v,
-      data: clone(entry.data),
+      data: entry.data, // frozen: shared safely
       patterns: [...entry.patterns.values()].map((p) => ({ ...p })),
       userCount: entry.users.size,
       ...(withUsers ? { users: [...entry.users] } : {}),
@@ -130,7 +130,19 @@ export class MemoryStore implements FeatureStore {
   }
 }
 
-/** A deep copy of JSON data: what is stored never shares an object with a caller. */
-function clone<T>(value: T): T {
-  return structuredClone(value);
+/**
+ * A deep, frozen copy of JSON data: what is stored never shares a mutable
+ * object with a caller, so it can be handed out without copying on every
+ * read (a write costs what it changes).
+ */
+function frozenCopy<T>(value: T): T {
+  return deepFreeze(JSON.parse(JSON.stringify(value)) as T);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }

@@ -1,4 +1,5 @@
-import { HanoiError, parseGuardOptions, rememberedNotFound, UserFeatures, type FeatureName } from '@hanoi/core';
+import { HanoiError, rememberedNotFound, UserFeatures, type FeatureName } from '@hanoi/core';
+import { parseGuardOptions } from '@hanoi/core/internal';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import finalhandler from 'finalhandler';
 import { features } from './features';

@@ -1,4 +1,5 @@
-import { HanoiError, parseGuardOptions, rememberedNotFound, UserFeatures, type FeatureName } from '@hanoi/core';
+import { HanoiError, rememberedNotFound, UserFeatures, type FeatureName } from '@hanoi/core';
+import { parseGuardOptions } from '@hanoi/core/internal';
 import type { Context, Middleware, Next } from 'koa';
 import { features } from './features';
 import type { DeniedHandler, NotFoundHandler, RequireFeatureOptions } from './types';

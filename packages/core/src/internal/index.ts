@@ -7,8 +7,7 @@ export {
   type AdapterShape,
   type GuardConfig,
 } from '../adapter-options';
-export { explainFeature, isFeatureOn, needsLookup, pickVariant } from '../evaluate';
+export { explainFeature, isFeatureOn, needsLookup } from '../evaluate';
 export { compilePatterns, FeatureCache } from '../feature-cache';
 export { LookupLimiter } from '../lookup-limiter';
-export { compilePattern, matchesAny } from '../pattern';
 export { createReporter, type ErrorReporter } from '../reporter';
