@@ -66,6 +66,7 @@ const EXPECTED_EXPORTS: Record<string, string[]> = {
     'MemoryStore',
   ],
   '@hanoi/redis': ['RedisBackend', 'RedisHighPerfBackend'],
+  '@hanoi/postgres': ['PostgresBackend', 'PostgresStore', 'migrate'],
   '@hanoi/express': ['features', 'requireFeature', 'adminPage'],
   '@hanoi/koa': ['features', 'requireFeature', 'adminPage'],
   '@hanoi/admin': ['createAdminHandler', 'CsrfTokens', 'sameOrigin', 'readForm', 'mountBase', 'html', 'escapeHtml'],

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { startPostgres, type PostgresServer } from '../support/postgres-server';
 import { startRedis, type RedisServer } from '../support/redis-server';
 import { readSnippets, type Snippet } from './readme-snippets';
 
@@ -11,10 +12,11 @@ const root = join(__dirname, '../..');
 const scratch = join(root, '.tmp', `readme-${process.pid}`);
 const readmes = [
   'README.md',
-  ...['core', 'redis', 'express', 'koa', 'cli', 'admin'].map((p) => `packages/${p}/README.md`),
+  ...['core', 'redis', 'postgres', 'express', 'koa', 'cli', 'admin'].map((p) => `packages/${p}/README.md`),
 ];
 
 let redis: RedisServer;
+let postgres: PostgresServer;
 
 const documented = readmes.filter((path) => {
   try {
@@ -27,12 +29,14 @@ const fileName = (readme: string, snippet: Snippet) => `${readme.replace(/[/.]/g
 
 beforeAll(async () => {
   redis = await startRedis();
+  postgres = await startPostgres();
   mkdirSync(scratch, { recursive: true });
 });
 
 afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
   await redis?.stop();
+  await postgres?.stop();
 });
 
 describe.each(documented)('the examples of %s', (readme) => {
@@ -45,7 +49,7 @@ describe.each(documented)('the examples of %s', (readme) => {
       writeFileSync(file, snippet.code);
       const { stdout } = await run(process.execPath, ['--import', 'tsx', file], {
         cwd: root,
-        env: { ...process.env, REDIS_URL: redis.url },
+        env: { ...process.env, REDIS_URL: redis.url, DATABASE_URL: postgres.url },
         timeout: 30_000,
       });
       const printed = stdout.trimEnd().split('\n').filter(Boolean);

@@ -8,6 +8,9 @@ export interface CliConfig {
   cluster?: { host: string; port: number }[];
   /** The key prefix shared with the apps (`--prefix`). */
   prefix?: string;
+  /** A PostgreSQL URL (`--postgres`) instead of Redis; `schema` is then the apps' schema (`--schema`). */
+  postgresUrl?: string;
+  schema?: string;
   /**
    * Which backend class the CLI itself uses; both share one key layout, so
    * this does not change what the apps see. Default `highperf`: the CLI never
@@ -28,6 +31,8 @@ export interface GlobalOptions {
   redis?: string;
   cluster?: string;
   prefix?: string;
+  postgres?: string;
+  schema?: string;
   backend?: string;
   timeout?: string;
   json?: boolean;
@@ -59,6 +64,7 @@ export function parseConfig(options: GlobalOptions, env: NodeJS.ProcessEnv): Cli
     progress: options.progress !== false,
   };
   if (options.prefix !== undefined) config.prefix = options.prefix;
+  if (options.postgres !== undefined) return withPostgres(config, options);
   if (options.cluster !== undefined) {
     if (options.redis !== undefined) throw new UsageError('Give --redis or --cluster, not both.');
     config.cluster = parseNodes(options.cluster);
@@ -89,4 +95,19 @@ function parseNodes(list: string): { host: string; port: number }[] {
     });
   if (nodes.length === 0) throw new UsageError('--cluster needs at least one host:port.');
   return nodes;
+}
+
+/** The config for `--postgres URL [--schema NAME]`, checked. */
+function withPostgres(config: CliConfig, options: GlobalOptions): CliConfig {
+  if (options.redis !== undefined || options.cluster !== undefined) {
+    throw new UsageError('Give --postgres or --redis/--cluster, not both.');
+  }
+  if (!/^postgres(ql)?:\/\//.test(options.postgres!)) {
+    throw new UsageError(
+      `--postgres takes a URL such as postgres://user@host:5432/app, not ${JSON.stringify(options.postgres)}.`,
+    );
+  }
+  config.postgresUrl = options.postgres;
+  if (options.schema !== undefined) config.schema = options.schema;
+  return config;
 }

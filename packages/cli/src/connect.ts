@@ -2,6 +2,7 @@ import { Rollout } from '@hanoi/core';
 import { RedisBackend, RedisHighPerfBackend, type RedisBackendOptions } from '@hanoi/redis';
 import { Cluster, Redis } from 'ioredis';
 import type { CliConfig } from './config';
+import { openPostgresSession } from './connect-postgres';
 import { UnreachableError, UsageError } from './exit-codes';
 import { dropClient, quitClient } from './release-client';
 import type { Session } from './session';
@@ -20,6 +21,7 @@ const CALL_TIMEOUT_MS = 60_000;
  * await session.close();
  */
 export async function openRedisSession(config: CliConfig): Promise<Session> {
+  if (config.postgresUrl !== undefined) return openPostgresSession(config); // --postgres: the same commands
   const target = config.cluster
     ? config.cluster.map(({ host, port }) => `${host}:${port}`).join(',')
     : redact(config.redisUrl!);

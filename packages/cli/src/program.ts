@@ -4,6 +4,7 @@ import { addCheckCommand } from './commands/check';
 import { addExportCommand } from './commands/export';
 import { addImportCommand } from './commands/import';
 import { addListCommand } from './commands/list';
+import { addMigrateCommand } from './commands/migrate';
 import { addPercentageCommand } from './commands/percentage';
 import { addRemoveCommand } from './commands/remove';
 import { addShowCommand } from './commands/show';
@@ -43,6 +44,11 @@ export function buildProgram(io: CliIo, open: OpenSession): Command {
       'highperf or simple: the backend class the CLI uses (both share one key layout)',
       'highperf',
     )
+    .option(
+      '--postgres <url>',
+      'a PostgreSQL database (@hanoi/postgres) instead of Redis, e.g. postgres://user@host/app',
+    )
+    .option('--schema <name>', 'with --postgres: the schema your apps use (default: "hanoi")')
     .option('--timeout <ms>', 'give up on Redis after this many milliseconds (exit 4)', '3000')
     .option('--json', 'print results as JSON, for scripts')
     .option('--no-progress', 'never draw a progress bar (it is only drawn when stderr is a terminal)')
@@ -64,6 +70,7 @@ export function buildProgram(io: CliIo, open: OpenSession): Command {
   addCheckCommand(program, io, open);
   addExportCommand(program, io, open);
   addImportCommand(program, io, open);
+  addMigrateCommand(program, io);
   for (const command of program.commands) command.addHelpText('after', EXIT_CODES);
   return program;
 }

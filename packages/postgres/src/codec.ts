@@ -1,0 +1,105 @@
+import type { DamagedFeature, FeatureData, PatternSpec, StoredFeature } from '@hanoi/core';
+
+/** A feature row as the store's queries return it. */
+export interface FeatureRow {
+  name: string;
+  epoch: string;
+  v: string | number;
+  data: unknown;
+  user_count: string | number;
+  /** `[[source, flags], ...]` */
+  patterns: unknown;
+  users?: string[] | null;
+}
+
+/**
+ * Why `data` is not a feature's data (something else wrote the row), or
+ * undefined when it is. Fields it does not know are data: kept as they are.
+ */
+export function whyDamaged(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return 'the data is not a JSON object';
+  const { enabled, percentage, variants } = data as Record<string, unknown>;
+  if (typeof enabled !== 'boolean') return 'enabled is not a boolean';
+  if (typeof percentage !== 'number' || !Number.isInteger(percentage) || percentage < 0 || percentage > 100) {
+    return `the percentage ${JSON.stringify(percentage)} is not 0..100`;
+  }
+  if (
+    !Array.isArray(variants) ||
+    !variants.every((v) => typeof v?.name === 'string' && typeof v?.weight === 'number')
+  ) {
+    return 'the variants are not a list of { name, weight }';
+  }
+  return undefined;
+}
+
+function decodePatterns(value: unknown): PatternSpec[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const patterns: PatternSpec[] = [];
+  for (const pair of value) {
+    if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') return undefined;
+    patterns.push({ source: decodeText(pair[0]), flags: pair[1] });
+  }
+  return patterns;
+}
+
+/**
+ * A stored feature from its row; a row that cannot be read is a
+ * `DamagedFeature`: only that feature is affected. `epoch` is the head's:
+ * a feature last written in another epoch reads with `v` 0.
+ *
+ * @example
+ * decodeRow(row, 'a1b2', true); // { name: 'beta', v: 12, data, patterns, userCount, users }
+ */
+export function decodeRow(row: FeatureRow, epoch: string, withUsers: boolean): StoredFeature | DamagedFeature {
+  const damaged = whyDamaged(row.data);
+  if (damaged) return { name: row.name, damaged };
+  const patterns = decodePatterns(row.patterns);
+  if (!patterns) return { name: row.name, damaged: 'the patterns are not [source, flags] pairs' };
+  return {
+    name: row.name,
+    v: row.epoch === epoch ? Number(row.v) : 0,
+    data: row.data as FeatureData,
+    patterns,
+    userCount: Number(row.user_count),
+    ...(withUsers ? { users: (row.users ?? []).map(decodeText) } : {}),
+  };
+}
+
+/** The NOTIFY payload of a write: `<epoch> <version> <name>` (names hold no whitespace). */
+export function changePayload(epoch: string, version: number, name: string): string {
+  return `${epoch} ${version} ${name}`;
+}
+
+/**
+ * Reads a NOTIFY payload: a change, `'reset'` (a table was truncated), or
+ * undefined for anything else.
+ *
+ * @example
+ * parsePayload('3f9a 12 beta'); // { epoch: '3f9a', version: 12, name: 'beta' }
+ */
+export function parsePayload(text: string): { epoch: string; version: number; name: string } | 'reset' | undefined {
+  if (text === 'reset') return 'reset';
+  const first = text.indexOf(' ');
+  const second = text.indexOf(' ', first + 1);
+  if (first <= 0 || second <= first + 1) return undefined;
+  const version = Number(text.slice(first + 1, second));
+  const name = text.slice(second + 1);
+  return Number.isInteger(version) && name.length > 0 ? { epoch: text.slice(0, first), version, name } : undefined;
+}
+
+/**
+ * A user id (or pattern source) as a text column holds it. PostgreSQL text
+ * cannot hold NUL, which a user id may contain: `\` is stored as `\\` and
+ * NUL as `\0`, a one-to-one mapping that leaves every other id as it is.
+ *
+ * @example
+ * encodeText('a\u0000b'); // 'a\\0b'
+ */
+export function encodeText(text: string): string {
+  return /[\\\0]/.test(text) ? text.replace(/[\\\0]/g, (c) => (c === '\\' ? '\\\\' : '\\0')) : text;
+}
+
+/** The inverse of `encodeText`. */
+export function decodeText(text: string): string {
+  return text.includes('\\') ? text.replace(/\\([\\0])/g, (_, c: string) => (c === '0' ? '\0' : '\\')) : text;
+}

@@ -1,0 +1,253 @@
+import {
+  BackendUnavailableError,
+  HanoiError,
+  WriteOutcomeUnknownError,
+  type FeatureStore,
+  type StoreHead,
+  type StoreListener,
+  type StoreRead,
+  type StoreSnapshot,
+  type StoreWrite,
+  type StoreWriteResult,
+} from '@hanoi/core';
+import { randomUUID } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import { ChangeFeed } from './change-feed';
+import { decodeRow, encodeText, type FeatureRow } from './codec';
+import { clientBy, unavailable, withClient, withTimeout } from './connections';
+import { parseOptions, type PostgresConfig, type PostgresStoreOptions } from './options';
+import { prepareWrite } from './write-transaction';
+
+/** A row of a read: the head's epoch and version (null before the first write), and a feature or nulls. */
+type HeadedRow = { head_epoch: string | null; head_version: string | null } & Partial<FeatureRow>;
+
+/**
+ * The PostgreSQL store: features in tables under one schema (made by
+ * `migrate()`), every write one transaction that bumps the version of the
+ * head row (in its epoch) and sends NOTIFY `<epoch> <version> <name>` with
+ * its COMMIT. `holdsUsers` says whether processes hold the user lists
+ * (the default backend) or look users up, one query per request.
+ *
+ * The pool is the caller's: the store borrows connections from it and
+ * never ends it; `close()` closes only the listening connection the store
+ * opened itself.
+ *
+ * Write guarantee: a write borrows a connection, retrying while the server
+ * refuses for up to writeTimeoutMs; still none, it rejects with
+ * HANOI_BACKEND_UNAVAILABLE and nothing was sent. Its COMMIT goes with a
+ * check of the server's clock against the write's deadline, so a COMMIT
+ * delayed past it (a paused server) rolls back: a write that rejected with
+ * HANOI_BACKEND_UNAVAILABLE is never applied later. A COMMIT sent without an
+ * answer in time rejects with HANOI_WRITE_OUTCOME_UNKNOWN.
+ *
+ * @example
+ * const backend = new StoreBackend(new PostgresStore(pool, { schema: 'shop' }));
+ */
+export class PostgresStore implements FeatureStore {
+  readonly config: PostgresConfig;
+  private readonly feeds = new Set<ChangeFeed>();
+  private background = 0;
+  private tail: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  /**
+   * @param pool a pg `Pool`, never ended by the store.
+   * @param options schema and timeouts; see PostgresStoreOptions.
+   * @param holdsUsers whether processes hold the user lists (true) or look users up.
+   */
+  constructor(
+    readonly pool: Pool,
+    options: PostgresStoreOptions = {},
+    readonly holdsUsers = true,
+  ) {
+    this.config = parseOptions(pool, options);
+  }
+
+  async snapshot(): Promise<StoreSnapshot> {
+    const rows = await this.backgroundRead('Loading the features', this.config.snapshotTimeoutMs, (client) =>
+      this.selectFeatures(client, undefined, this.holdsUsers),
+    );
+    const head = headOf(rows[0]);
+    const features = rows
+      .filter((row) => row.name != null)
+      .map((row) => decodeRow(row as FeatureRow, head.epoch, this.holdsUsers));
+    return { ...head, features };
+  }
+
+  async read(name: string, withUsers: boolean): Promise<StoreRead> {
+    const rows = await this.call(`Reading feature ${JSON.stringify(name)}`, (client) =>
+      this.selectFeatures(client, name, withUsers),
+    );
+    const head = headOf(rows[0]);
+    const row = rows[0];
+    return { ...head, feature: row?.name != null ? decodeRow(row as FeatureRow, head.epoch, withUsers) : undefined };
+  }
+
+  async head(): Promise<StoreHead> {
+    const rows = await this.backgroundRead('Checking the version', this.config.writeTimeoutMs, async (client) => {
+      const result = await client.query<HeadedRow>(
+        `SELECT h.epoch AS head_epoch, h.version AS head_version FROM (SELECT 1) one LEFT JOIN ${this.config.tables.head} h ON true`,
+      );
+      return result.rows;
+    });
+    return headOf(rows[0]);
+  }
+
+  async write(name: string, write: StoreWrite): Promise<StoreWriteResult> {
+    const what = `${write.op} on feature ${JSON.stringify(name)}`;
+    if (this.closed) throw new BackendUnavailableError(`${what}: the store was closed; nothing was sent.`);
+    const until = Date.now() + this.config.writeTimeoutMs;
+    return this.inOrder(() => this.writeBy(name, write, what, until));
+  }
+
+  private async writeBy(name: string, write: StoreWrite, what: string, until: number): Promise<StoreWriteResult> {
+    const client = await clientBy(this.pool, what, until);
+    let committing = false;
+    try {
+      const run = async () => {
+        await client.query('BEGIN');
+        const prepared = await prepareWrite(
+          client,
+          this.config.tables,
+          name,
+          write,
+          randomUUID(),
+          () => until - Date.now(),
+        );
+        committing = true;
+        // One simple-protocol message: the deadline check, then COMMIT only if it passed.
+        await client.query(
+          `DO $$BEGIN IF clock_timestamp() > to_timestamp(${(prepared.deadline / 1000).toFixed(3)}) THEN ` +
+            `RAISE EXCEPTION 'hanoi: the write deadline passed' USING ERRCODE = '57014'; END IF; END$$; COMMIT`,
+        );
+        return prepared.result;
+      };
+      const result = await withTimeout(run(), until - Date.now(), () => new Error('no answer within the timeout'));
+      client.release();
+      return result;
+    } catch (err) {
+      client.release(true); // destroys the connection: an open transaction rolls back
+      if (err instanceof HanoiError) throw err;
+      if ((err as { code?: string }).code === '57014') {
+        throw new BackendUnavailableError(
+          `${what}: PostgreSQL answered after the write's deadline, so it was rolled back.`,
+        );
+      }
+      if (committing) throw new WriteOutcomeUnknownError(what, { cause: err });
+      throw unavailable(what, err);
+    }
+  }
+
+  /** Which of `names` list `userId`: one query, one index probe per name. Fails at once while the feed is down. */
+  async lookup(userId: string, names: readonly string[]): Promise<ReadonlySet<string>> {
+    if (!this.isConnected()) throw new BackendUnavailableError('Looking up a user: PostgreSQL is not connected.');
+    const result = await this.pool.query<{ feature: string }>(
+      `SELECT feature FROM ${this.config.tables.users} WHERE user_id = $1 AND feature = ANY($2::text[])`,
+      [encodeText(userId), names],
+    );
+    return new Set(result.rows.map((row) => row.feature));
+  }
+
+  async listNames(): Promise<string[]> {
+    return this.call('Listing features', async (client) => {
+      const result = await client.query<{ name: string }>(`SELECT name FROM ${this.config.tables.features}`);
+      return result.rows.map((row) => row.name);
+    });
+  }
+
+  async userCount(name: string): Promise<number> {
+    return this.call(`Counting the users of ${JSON.stringify(name)}`, async (client) => {
+      const result = await client.query<{ user_count: string }>(
+        `SELECT user_count FROM ${this.config.tables.features} WHERE name = $1`,
+        [name],
+      );
+      return Number(result.rows[0]?.user_count ?? 0);
+    });
+  }
+
+  /** Whether the change feed is listening; when it is back it asks the cache for a resync. */
+  isConnected(): boolean {
+    return !this.closed && [...this.feeds].some((feed) => feed.connected);
+  }
+
+  subscribe(listener: StoreListener): () => void {
+    const { tables, heartbeatMs, writeTimeoutMs } = this.config;
+    const feed = new ChangeFeed(this.pool.options, tables.listen, listener, {
+      heartbeatMs,
+      timeoutMs: Math.max(writeTimeoutMs, 1000),
+    });
+    this.feeds.add(feed);
+    return () => {
+      this.feeds.delete(feed);
+      feed.close();
+    };
+  }
+
+  /** Closes the listening connections this store opened; the pool stays open. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const feed of this.feeds) feed.close();
+    this.feeds.clear();
+  }
+
+  /** Every feature (or one), with the head, in one statement: one consistent view. */
+  private async selectFeatures(client: PoolClient, name: string | undefined, withUsers: boolean): Promise<HeadedRow[]> {
+    const t = this.config.tables;
+    const result = await client.query<HeadedRow>(
+      `SELECT h.epoch AS head_epoch, h.version AS head_version, f.name, f.epoch, f.v, f.data, f.user_count,
+         (SELECT coalesce(json_agg(json_build_array(p.source, p.flags)), '[]') FROM ${t.patterns} p WHERE p.feature = f.name) AS patterns,
+         CASE WHEN $1 THEN (SELECT coalesce(array_agg(u.user_id), '{}') FROM ${t.users} u WHERE u.feature = f.name) END AS users
+       FROM (SELECT 1) one
+       LEFT JOIN ${t.head} h ON true
+       LEFT JOIN ${t.features} f ON ($2::text IS NULL OR f.name = $2)`,
+      [withUsers, name ?? null],
+    );
+    return result.rows;
+  }
+
+  /**
+   * Runs requests that answer with a version one after another, as the
+   * store contract wants replies in the store's order (the cache takes a
+   * lower version after a higher one for a store that went back). A pool
+   * would answer them out of order; writes take turns on the head row
+   * anyway. A request waits here within its own deadline, set when it was
+   * made; user lookups carry no version and do not wait.
+   */
+  private inOrder<T>(request: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(request);
+    this.tail = result.then(
+      () => {},
+      () => {},
+    );
+    return result;
+  }
+
+  /** A read for a caller, within the write timeout (it waits for a restarting server meanwhile). */
+  private call<T>(what: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new BackendUnavailableError(`${what}: the store was closed.`));
+    const until = Date.now() + this.config.writeTimeoutMs;
+    return this.inOrder(() => withClient(this.pool, what, until, fn));
+  }
+
+  /**
+   * A read the cache makes in the background: never piles up behind a
+   * server that hangs (while two are unanswered, the next fails at once).
+   */
+  private async backgroundRead<T>(what: string, ms: number, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    if (this.closed) throw new BackendUnavailableError(`${what}: the store was closed.`);
+    if (this.background >= 2) throw new BackendUnavailableError(`${what}: an earlier request is still unanswered.`);
+    this.background++;
+    try {
+      const until = Date.now() + ms;
+      return await this.inOrder(() => withClient(this.pool, what, until, fn));
+    } finally {
+      this.background--;
+    }
+  }
+}
+
+function headOf(row: HeadedRow | undefined): StoreHead {
+  return row?.head_epoch != null
+    ? { epoch: row.head_epoch, version: Number(row.head_version) }
+    : { epoch: '', version: 0 };
+}

@@ -1,0 +1,224 @@
+import { Rollout, type FeatureSnapshot } from '@hanoi/core';
+import { migrate, PostgresBackend, type PostgresBackendOptions } from '@hanoi/postgres';
+import { Pool, type PoolClient } from 'pg';
+import { freePort } from '../support/redis-server';
+import { startPostgres, type PostgresServer } from '../support/postgres-server';
+import { eventually, quietLogger, storeOf } from './postgres-fixture';
+
+// PostgreSQL away at start-up, lost under traffic, paused, its connections
+// terminated, and back again: as the Redis failure suite, on PostgreSQL.
+const run = process.env.DATABASE_URL ? describe.skip : describe;
+jest.setTimeout(60_000);
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+beforeAll(() => process.on('unhandledRejection', onUnhandled));
+afterAll(() => process.off('unhandledRejection', onUnhandled));
+afterEach(() => expect(unhandled).toEqual([]));
+
+/** Settles with 'settled' when `promise` does, or 'pending' after `ms`: a bound, not a timing measurement. */
+function within<T>(promise: Promise<T>, ms: number): Promise<'settled' | 'pending'> {
+  return Promise.race([
+    promise.then(
+      () => 'settled' as const,
+      () => 'settled' as const,
+    ),
+    new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms)),
+  ]);
+}
+
+const bootstrap: FeatureSnapshot[] = [
+  { name: 'beta', enabled: true, percentage: 100, users: [], patterns: [], variants: [] },
+  {
+    name: 'vip',
+    enabled: true,
+    percentage: 0,
+    users: ['alice'],
+    patterns: [{ source: '^staff-', flags: '' }],
+    variants: [],
+  },
+];
+
+run.each([false, true])('PostgresBackend (lookupUsers: %s) when PostgreSQL fails', (lookupUsers) => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  const pool = (url: string, extra: object = {}): Pool => {
+    const p = new Pool({ connectionString: url, max: 4, ...extra });
+    p.on('error', () => {});
+    cleanups.push(() => p.end().catch(() => {}));
+    return p;
+  };
+  const make = (p: Pool, options: PostgresBackendOptions = {}) => {
+    const logger = quietLogger();
+    const backend = new PostgresBackend(p, {
+      logger,
+      lookupUsers,
+      writeTimeoutMs: 1500, // the machine may be loaded: healthy writes must fit
+      lookupTimeoutMs: 100,
+      readyTimeoutMs: 500,
+      resyncIntervalMs: 200,
+      heartbeatMs: 200,
+      ...options,
+    });
+    cleanups.push(() => backend.close());
+    return { backend, logger, rollout: new Rollout(backend, { logger }) };
+  };
+  const server = async (port?: number): Promise<PostgresServer> => {
+    const started = await startPostgres({ port });
+    cleanups.push(() => started.stop());
+    return started;
+  };
+
+  it('starts with the database down: ready() settles, checks answer from bootstrap, then it loads when it comes', async () => {
+    const port = await freePort();
+    const url = `postgres://postgres@127.0.0.1:${port}/hanoi_test`;
+    const { backend, rollout } = make(pool(url), { bootstrap });
+    expect(await within(backend.ready(), 3000)).toBe('settled');
+    expect(await rollout.isEnabled('beta', 'anyone')).toBe(true);
+    expect(await rollout.isEnabled('vip', 'alice')).toBe(true);
+    expect(await rollout.isEnabled('vip', 'staff-1')).toBe(true);
+    expect(await rollout.isEnabled('vip', 'bob')).toBe(false);
+    const write = rollout.setPercentage('beta', 5);
+    expect(await within(write, 4000)).toBe('settled');
+    await expect(write).rejects.toMatchObject({ code: 'HANOI_BACKEND_UNAVAILABLE' });
+    // The database arrives with other definitions: they replace the bootstrap.
+    const real = await server(port);
+    const writerPool = pool(real.url);
+    await migrate(writerPool);
+    const writer = make(writerPool, { writeTimeoutMs: 5000 }); // the healthy side: no tight bound
+    await writer.backend.ready();
+    await writer.rollout.addFunc('gamma', { percentage: 100 });
+    await eventually(() => backend.peek('gamma') !== undefined && backend.peek('beta') === undefined, 10_000);
+    expect(await rollout.isEnabled('beta', 'anyone')).toBe(false);
+    expect(await rollout.getFunc('beta')).toBeUndefined(); // the refused write was never applied
+  });
+
+  it('lost under traffic: answers from the last state, writes fail within the bound and are never applied, resyncs when back', async () => {
+    const pg = await server();
+    const p = pool(pg.url);
+    await migrate(p);
+    const { backend, rollout, logger } = make(p);
+    await backend.ready();
+    await rollout.addFunc('beta', { percentage: 0 });
+    await rollout.register('beta', ['alice']);
+    await rollout.addFunc('all', { percentage: 100 });
+    // Traffic through the whole outage: 20 loops of checks, each bounded, none may throw.
+    let traffic = true;
+    const slow: string[] = [];
+    const loops = Array.from({ length: 20 }, async (_, loop) => {
+      for (let n = 0; traffic && n < 100_000; n++) {
+        const user = lookupUsers && n % 2 === 0 ? 'alice' : `u${loop}-${n}`;
+        const startedAt = Date.now();
+        const on = await rollout.isEnabled(user === 'alice' ? 'beta' : 'all', user);
+        if (Date.now() - startedAt > 1000 || (user !== 'alice' && !on)) slow.push(`${user}: ${on}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    });
+    cleanups.push(async () => {
+      traffic = false;
+      await Promise.all(loops);
+    });
+    await pg.kill();
+    await eventually(() => !storeOf(backend).isConnected());
+    for (let i = 0; i < 20; i++) {
+      expect(await rollout.isEnabled('all', `u${i}`)).toBe(true);
+      // Held users answer; looked-up users cannot be, and count as not listed.
+      expect(await rollout.isEnabled('beta', 'alice')).toBe(!lookupUsers);
+    }
+    const write = rollout.setPercentage('all', 1);
+    expect(await within(write, 4000)).toBe('settled');
+    await expect(write).rejects.toMatchObject({ code: 'HANOI_BACKEND_UNAVAILABLE' });
+    await expect(rollout.addFunc('later')).rejects.toMatchObject({ code: 'HANOI_BACKEND_UNAVAILABLE' });
+    if (backend.lookupUser) {
+      const lookup = backend.lookupUser('alice', ['beta']);
+      expect(await within(lookup, 1000)).toBe('settled');
+      await expect(lookup).rejects.toMatchObject({ code: 'HANOI_BACKEND_UNAVAILABLE' });
+      expect(logger.messages.filter((m) => /Looking users up failed/.test(m))).toHaveLength(1);
+    }
+    // Back, with a change made meanwhile by another process.
+    await pg.restart();
+    const other = make(pool(pg.url), { writeTimeoutMs: 5000 });
+    await other.backend.ready();
+    await other.rollout.setPercentage('beta', 42);
+    await eventually(() => backend.peek('beta')?.percentage === 42, 10_000);
+    expect((await rollout.getFunc('all'))!.percentage).toBe(100);
+    expect(await rollout.getFunc('later')).toBeUndefined();
+    expect(await rollout.isEnabled('beta', 'alice')).toBe(true);
+    traffic = false;
+    await Promise.all(loops);
+    expect(slow).toEqual([]);
+  });
+
+  it('a write to a paused server rejects within the bound and is not applied when it resumes', async () => {
+    const pg = await server();
+    const p = pool(pg.url);
+    await migrate(p);
+    const { backend, rollout } = make(p);
+    await backend.ready();
+    await rollout.addFunc('beta', { percentage: 10 });
+    pg.pause();
+    cleanups.push(() => pg.resume());
+    const write = rollout.setPercentage('beta', 90);
+    expect(await within(write, 4000)).toBe('settled');
+    await expect(write).rejects.toHaveProperty(
+      'code',
+      expect.stringMatching(/HANOI_(BACKEND_UNAVAILABLE|WRITE_OUTCOME_UNKNOWN)/),
+    );
+    expect(await within(rollout.isEnabled('beta', 'anyone'), 50)).toBe('settled'); // checks go on
+    pg.resume();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await rollout.getFunc('beta'))!.percentage).toBe(10);
+    expect(backend.peek('beta')!.percentage).toBe(10);
+  });
+
+  it('a COMMIT held up by a paused server past its deadline is rolled back when the server resumes', async () => {
+    const pg = await server();
+    const p = pool(pg.url);
+    await migrate(p);
+    const { backend, rollout } = make(p);
+    await backend.ready();
+    await rollout.addFunc('beta', { percentage: 10 });
+    // The fault: the server stops just as this write's COMMIT is sent, so it waits in the socket.
+    const connect = p.connect.bind(p) as () => Promise<PoolClient>;
+    (p as { connect: unknown }).connect = async () => {
+      const client = await connect();
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: unknown }).query = (...args: unknown[]) => {
+        if (typeof args[0] === 'string' && args[0].endsWith('COMMIT')) pg.pause();
+        return query(...args);
+      };
+      return client;
+    };
+    cleanups.push(() => pg.resume());
+    const write = rollout.setPercentage('beta', 90);
+    expect(await within(write, 4000)).toBe('settled');
+    await expect(write).rejects.toMatchObject({ code: 'HANOI_WRITE_OUTCOME_UNKNOWN' });
+    (p as { connect: unknown }).connect = connect;
+    pg.resume();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await rollout.getFunc('beta'))!.percentage).toBe(10);
+  });
+
+  it('pg_terminate_backend on every connection: the feed reconnects and catches up on what it missed', async () => {
+    const pg = await server();
+    const p = pool(pg.url);
+    await migrate(p);
+    const { backend, rollout } = make(p, { resyncIntervalMs: 60_000 }); // only the reconnection can catch up
+    await backend.ready();
+    await rollout.addFunc('beta', { percentage: 10 });
+    const admin = pool(pg.url, { max: 1 });
+    const writer = make(pool(pg.url), { resyncIntervalMs: 60_000 });
+    await writer.backend.ready();
+    for (let round = 0; round < 3; round++) {
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database()',
+      );
+      await writer.rollout
+        .setPercentage('beta', 20 + round)
+        .catch(() => writer.rollout.setPercentage('beta', 20 + round));
+      await eventually(() => backend.peek('beta')?.percentage === 20 + round, 10_000);
+      expect(await rollout.isEnabled('beta', 'anyone')).toBe(await writer.rollout.isEnabled('beta', 'anyone'));
+    }
+  });
+});

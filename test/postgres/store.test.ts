@@ -1,0 +1,210 @@
+import { Rollout } from '@hanoi/core';
+import { ExitCode, run } from '@hanoi/cli';
+import { migrate, PostgresBackend, PostgresStore } from '@hanoi/postgres';
+import { PassThrough } from 'node:stream';
+import { freePort } from '../support/redis-server';
+import { uniqueSchema } from '../support/postgres-server';
+import { eventually, quietLogger, usePostgres } from './postgres-fixture';
+
+// What is particular to the PostgreSQL store: its schema, made by migrate()
+// and `hanoi migrate`, its tables and indexes, and what it does when rows
+// are changed behind its back.
+const pg = usePostgres();
+jest.setTimeout(60_000);
+const defaults = { enabled: true, percentage: 0, variants: [] };
+
+function capture() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return { io: { stdout, stderr, env: {} }, output: () => ({ out, err }) };
+}
+
+describe('migrate', () => {
+  it('is idempotent, also run by several processes at once, and makes the head row with an epoch', async () => {
+    const pool = pg.pool();
+    const schema = uniqueSchema();
+    await Promise.all([migrate(pool, { schema }), migrate(pg.pool(), { schema }), migrate(pg.pool(), { schema })]);
+    const head = await pool.query(`SELECT epoch, version FROM "${schema}"."head"`);
+    expect(head.rows).toHaveLength(1);
+    expect(head.rows[0].epoch).toMatch(/^[0-9a-f-]{36}$/);
+    const store = new PostgresStore(pool, { schema });
+    await store.write('beta', { op: 'add', data: {}, defaults });
+    await migrate(pool, { schema }); // again, over data: nothing changes
+    expect(await store.head()).toEqual({ epoch: head.rows[0].epoch, version: 1 });
+    expect(await store.listNames()).toEqual(['beta']);
+    await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+  });
+
+  it('quotes the schema: mixed case and punctuation are one schema, and bad names are refused at construction', async () => {
+    const pool = pg.pool();
+    const schema = `Shop-${uniqueSchema().slice(-6)}$x`;
+    await migrate(pool, { schema });
+    const backend = new PostgresBackend(pool, { schema, logger: quietLogger() });
+    const rollout = new Rollout(backend);
+    await rollout.ready();
+    await rollout.addFunc('beta', { percentage: 30 });
+    const row = await pool.query(`SELECT data FROM "${schema}"."features" WHERE name = 'beta'`);
+    expect(row.rows[0].data).toEqual({ enabled: true, percentage: 30, variants: [] });
+    await rollout.close();
+    for (const bad of ['', 'a"b', 'x; DROP TABLE t', '1abc', 'a'.repeat(49), 42]) {
+      expect(() => new PostgresStore(pool, { schema: bad as string })).toThrow(TypeError);
+    }
+    expect(() => new PostgresStore({} as never)).toThrow(TypeError);
+    expect(() => new PostgresBackend(pool, { writeTimeoutMs: -1 })).toThrow(TypeError);
+    expect(() => new PostgresBackend(pool, { logger: {} as never })).toThrow(TypeError);
+    expect(() => new PostgresBackend(pool, { onError: 'log' as never })).toThrow(TypeError);
+    await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+  });
+
+  it('a store on a schema that was never migrated says to run migrate, and creates nothing', async () => {
+    const pool = pg.pool();
+    const schema = uniqueSchema();
+    const store = new PostgresStore(pool, { schema });
+    await expect(store.write('beta', { op: 'add', data: {}, defaults })).rejects.toMatchObject({
+      code: 'HANOI_BACKEND_UNAVAILABLE',
+      message: expect.stringContaining('migrate'),
+    });
+    await expect(store.listNames()).rejects.toThrow(/migrate/);
+    const exists = await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    expect(exists.rows).toEqual([]);
+  });
+
+  it('hanoi migrate --postgres URL --schema NAME makes the tables; unreachable exits 4, no URL exits 2', async () => {
+    const schema = uniqueSchema();
+    const { io, output } = capture();
+    expect(await run(['migrate', '--postgres', pg.server().url, '--schema', schema], { io })).toBe(ExitCode.OK);
+    expect(await run(['migrate', '--postgres', pg.server().url, '--schema', schema], { io })).toBe(ExitCode.OK);
+    expect(output().out).toContain(`migrated schema ${schema}`);
+    const tables = await pg
+      .pool()
+      .query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema]);
+    expect(tables.rows.map((r) => r.table_name)).toEqual(['features', 'head', 'patterns', 'users']);
+    const port = await freePort();
+    const down = `postgres://nobody@127.0.0.1:${port}/none`;
+    expect(await run(['--timeout', '500', 'migrate', '--postgres', down], { io })).toBe(ExitCode.UNREACHABLE);
+    expect(output().err).toContain(`127.0.0.1:${port}`);
+    expect(await run(['migrate'], { io })).toBe(ExitCode.USAGE);
+    expect(await run(['migrate', '--postgres', 'redis://x'], { io })).toBe(ExitCode.USAGE);
+    expect(await run(['migrate', '--postgres', pg.server().url, '--schema', 'a"b'], { io })).toBe(ExitCode.USAGE);
+    await pg.pool().query(`DROP SCHEMA "${schema}" CASCADE`);
+  });
+});
+
+describe('hanoi --postgres', () => {
+  it('runs the same commands on PostgreSQL, and a running app sees them', async () => {
+    const schema = uniqueSchema();
+    const { io, output } = capture();
+    const url = pg.server().url;
+    const hanoi = (...args: string[]) => run(['--postgres', url, '--schema', schema, ...args], { io });
+    expect(await run(['migrate', '--postgres', url, '--schema', schema], { io })).toBe(ExitCode.OK);
+    const app = new PostgresBackend(pg.pool(), { schema, logger: quietLogger() });
+    const rollout = new Rollout(app);
+    await rollout.ready();
+    expect(await hanoi('add', 'beta', '--percentage', '10')).toBe(ExitCode.OK);
+    expect(await hanoi('register', 'beta', '447568110000', '443301')).toBe(ExitCode.OK);
+    expect(await hanoi('check', 'beta', '443301')).toBe(ExitCode.OK);
+    expect(await hanoi('check', 'beta', '44488')).toBe(ExitCode.OK);
+    expect(await hanoi('percentage', 'ghost', '5')).toBe(ExitCode.UNKNOWN_FEATURE);
+    expect(output().out).toContain('on: listed user');
+    expect(output().out).toContain('off: bucket 88 is not under 10%');
+    await eventually(() => app.peek('beta')?.users?.size === 2, 5000);
+    expect(await rollout.isEnabled('beta', '447568110000')).toBe(true);
+    await rollout.close();
+    const port = await freePort();
+    expect(await run(['--timeout', '500', '--postgres', `postgres://x@127.0.0.1:${port}/x`, 'list'], { io })).toBe(
+      ExitCode.UNREACHABLE,
+    );
+    expect(await run(['--postgres', url, '--redis', 'redis://127.0.0.1:1', 'list'], { io })).toBe(ExitCode.USAGE);
+    await pg.pool().query(`DROP SCHEMA "${schema}" CASCADE`);
+  });
+});
+
+describe('tables', () => {
+  it('finds one user among 1,000,000 with one index probe, and counts users without reading them', async () => {
+    const pool = pg.pool();
+    const schema = await pg.schema();
+    const store = new PostgresStore(pool, { schema }, false);
+    await store.write('big', { op: 'add', data: {}, defaults });
+    await store.write('other', { op: 'add', data: {}, defaults });
+    await pool.query(
+      `INSERT INTO "${schema}"."users" (feature, user_id) SELECT 'big', 'u' || i FROM generate_series(1, 1000000) i`,
+    );
+    await pool.query(`UPDATE "${schema}"."features" SET user_count = 1000000 WHERE name = 'big'`);
+    await pool.query(`ANALYZE "${schema}"."users"`);
+    const plan = await pool.query(
+      `EXPLAIN (FORMAT JSON) SELECT feature FROM "${schema}"."users" WHERE user_id = $1 AND feature = ANY($2::text[])`,
+      ['u777777', ['big', 'other']],
+    );
+    const top = plan.rows[0]['QUERY PLAN'][0].Plan;
+    expect(top['Node Type']).toMatch(/^Index (Only )?Scan$/);
+    expect(top['Index Name']).toBe('users_pkey');
+    expect(await store.userCount('big')).toBe(1_000_000);
+    // Not subscribed, the store cannot tell whether the database is there: a lookup fails at once.
+    await expect(store.lookup!('u777777', ['big'])).rejects.toMatchObject({ code: 'HANOI_BACKEND_UNAVAILABLE' });
+    const backend = new PostgresBackend(pool, { schema, lookupUsers: true, logger: quietLogger() });
+    const rollout = new Rollout(backend);
+    await rollout.ready();
+    await eventually(() => backend.store.isConnected());
+    expect([...(await backend.lookupUser!('u777777', ['big', 'other']))]).toEqual(['big']);
+    expect(await rollout.isEnabled('big', 'u777777')).toBe(true);
+    expect(await rollout.isEnabled('big', 'u1000001')).toBe(false);
+    await rollout.close();
+  });
+
+  it('keeps feature data as jsonb: a field it does not know needs no schema change', async () => {
+    const pool = pg.pool();
+    const schema = await pg.schema();
+    const store = new PostgresStore(pool, { schema });
+    await store.write('beta', { op: 'add', data: { rules: [{ attribute: 'country', in: ['FR'] }] }, defaults });
+    const row = await pool.query(`SELECT data->'rules' AS rules FROM "${schema}"."features"`);
+    expect(row.rows[0].rules).toEqual([{ attribute: 'country', in: ['FR'] }]);
+    expect((await store.read('beta', false)).feature).toMatchObject({ data: { rules: [{ attribute: 'country' }] } });
+  });
+
+  it('a row damaged behind its back harms only its own feature', async () => {
+    const pool = pg.pool();
+    const schema = await pg.schema();
+    const logger = quietLogger();
+    const backend = new PostgresBackend(pool, { schema, logger, resyncIntervalMs: 200 });
+    const rollout = new Rollout(backend, { logger });
+    await rollout.ready();
+    await rollout.addFunc('good', { percentage: 100 });
+    await rollout.addFunc('bad', { percentage: 100 });
+    await pool.query(`UPDATE "${schema}"."features" SET data = '"nonsense"'::jsonb WHERE name = 'bad'`);
+    await pool.query(`UPDATE "${schema}"."head" SET version = version + 1`); // as a write would; the check finds it
+    await eventually(() => backend.peek('bad') === undefined, 5000);
+    expect(await rollout.isEnabled('good', 'anyone')).toBe(true);
+    await expect(rollout.setPercentage('bad', 5)).rejects.toMatchObject({ code: 'HANOI_FEATURE_DAMAGED' });
+    await rollout.setPercentage('good', 0);
+    expect(logger.messages.filter((m) => m.includes('"bad"'))).toHaveLength(1);
+    await rollout.remove('bad');
+    await rollout.addFunc('bad', { percentage: 100 });
+    expect(await rollout.isEnabled('bad', 'anyone')).toBe(true);
+    await rollout.close();
+  });
+
+  it('TRUNCATE starts a new epoch, and DELETE of the head row too; running processes converge', async () => {
+    const pool = pg.pool();
+    const schema = await pg.schema();
+    const store = new PostgresStore(pool, { schema });
+    const first = await store.write('beta', { op: 'add', data: {}, defaults });
+    const backend = new PostgresBackend(pool, { schema, logger: quietLogger(), resyncIntervalMs: 60_000 });
+    await backend.ready();
+    await pool.query(`TRUNCATE "${schema}"."features" CASCADE`);
+    expect((await store.head()).epoch).toBe('');
+    const second = await store.write('gamma', { op: 'add', data: {}, defaults });
+    expect(second.epoch).not.toBe(first.epoch);
+    expect(second.version).toBe(1);
+    // The truncate announced itself: no periodic check is needed to converge.
+    await eventually(() => backend.peek('beta') === undefined && backend.peek('gamma') !== undefined, 5000);
+    await pool.query(`DELETE FROM "${schema}"."head"`);
+    const third = await store.write('gamma', { op: 'update', data: { percentage: 7 } });
+    expect(third.epoch).not.toBe(second.epoch);
+    expect(third.previousV).toBe(0); // written in another epoch
+    await backend.close();
+  });
+});
