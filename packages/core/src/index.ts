@@ -3,6 +3,8 @@ export { bucket, crc32 } from './bucket';
 export type { Guard, UserLocator } from './check';
 export {
   BackendUnavailableError,
+  ConflictError,
+  HistoryDamagedError,
   FeatureDamagedError,
   FeatureDisabledError,
   FeatureNotFoundError,
@@ -16,7 +18,22 @@ export {
 export { explainFeature, isFeatureOn, needsLookup, pickVariant, type Explanation } from './evaluate';
 export type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, Variant, VariantInput } from './feature';
 export { MemoryBackend } from './memory-backend';
-export { MemoryStore } from './memory-store';
+export { MemoryStore, checkHistoryLimit, type MemoryStoreOptions } from './memory-store';
+export {
+  DEFAULT_HISTORY_LIMIT,
+  replay,
+  revertWrite,
+  type HistoryAction,
+  type HistoryChange,
+  type HistoryEntry,
+  type HistoryPage,
+  type HistoryQuery,
+  type HistorySource,
+  type ReplayedFeature,
+  type WriteMeta,
+} from './history';
+export { processActor, type WriteScope } from './write-scope';
+export type { HistoryOptions } from './feature-admin';
 export type {
   DamagedFeature,
   FeatureData,
