@@ -95,4 +95,23 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: commands sent', (kind
     expect(monitor.seen.some((s) => /^(evalsha|eval)$/i.test(s.args[0] ?? ''))).toBe(true);
     monitor.stop();
   });
+
+  it('a write sends back what it changed, never the whole user set', async () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => `member-${i}`);
+    await rollout.addFunc('big', { percentage: 0 });
+    await rollout.register('big', ids);
+    const monitor = await watch();
+    await rollout.register('big', 'one-more');
+    await rollout.unregister('big', 'member-7');
+    await rollout.setPercentage('big', 1);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // this process's own messages arrive
+    await client.echo('fence');
+    const usersKey = `${storeOf(backend).config.keys.base}u:big`;
+    const reads = monitor.seen.filter((s) => /^smembers$/i.test(s.args[0] ?? '') && s.args[1] === usersKey);
+    expect(reads).toEqual([]);
+    expect(await rollout.isEnabled('big', 'one-more')).toBe(true);
+    expect(await rollout.isEnabled('big', 'member-7')).toBe(false);
+    expect(await rollout.isEnabled('big', 'member-8')).toBe(true);
+    monitor.stop();
+  });
 });

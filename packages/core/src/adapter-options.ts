@@ -51,7 +51,7 @@ export function parseAdapterOptions<Request>(
   const {
     rollout,
     user = shape.defaultUser,
-    logger = console,
+    logger = (options as { rollout?: { logger?: Logger } }).rollout?.logger ?? console,
   } = options as {
     rollout?: Rollout<string>;
     user?: unknown;

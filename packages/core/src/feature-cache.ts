@@ -108,12 +108,20 @@ export class FeatureCache {
 }
 
 const key = (p: PatternSpec) => `${p.flags}/${p.source}`;
+// The key of each compiled pattern, worked out once: a reload compares thousands of them.
+const compiledKeys = new WeakMap<CompiledPattern, string>();
+function keyOf(pattern: CompiledPattern): string {
+  let k = compiledKeys.get(pattern);
+  if (k === undefined) compiledKeys.set(pattern, (k = key(pattern)));
+  return k;
+}
 
 /**
  * The compiled patterns of `specs`, in a stable order, reusing those of
  * `previous` (the same list when nothing changed, so the combined matcher
- * is kept too): a change to a feature compiles only its new patterns. A
- * pattern this engine cannot run is skipped rather than failing every check.
+ * is kept too): a change to a feature compiles only its new patterns, and
+ * costs a sort of its keys, not a compilation of every pattern. A pattern
+ * this engine cannot run is skipped rather than failing every check.
  *
  * @example
  * const patterns = compilePatterns(reply.patterns, held?.patterns);
@@ -122,18 +130,21 @@ export function compilePatterns(
   specs: readonly PatternSpec[],
   previous: readonly CompiledPattern[] = [],
 ): readonly CompiledPattern[] {
-  const sorted = [...specs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  if (sorted.length === previous.length && sorted.every((spec, i) => key(spec) === key(previous[i]!))) return previous;
-  const known = new Map(previous.map((p) => [key(p), p]));
+  const sorted = specs.map((spec) => ({ spec, k: key(spec) }));
+  sorted.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  if (sorted.length === previous.length && sorted.every(({ k }, i) => k === keyOf(previous[i]!))) return previous;
+  const known = new Map(previous.map((p) => [keyOf(p), p]));
   const compiled: CompiledPattern[] = [];
-  for (const spec of sorted) {
-    const reused = known.get(key(spec));
+  for (const { spec, k } of sorted) {
+    const reused = known.get(k);
     if (reused) {
       compiled.push(reused);
       continue;
     }
     try {
-      compiled.push(compilePattern(spec));
+      const fresh = compilePattern(spec);
+      compiledKeys.set(fresh, k);
+      compiled.push(fresh);
     } catch {
       // skipped: see above
     }

@@ -4,25 +4,24 @@ export type { Guard, UserLocator } from './check';
 export {
   BackendUnavailableError,
   ConflictError,
-  HistoryDamagedError,
   FeatureDamagedError,
   FeatureDisabledError,
   FeatureNotFoundError,
   FeaturesNotMountedError,
   HanoiError,
+  HistoryDamagedError,
   InvalidArgumentError,
   MissingUserError,
   WriteOutcomeUnknownError,
   type HanoiErrorCode,
 } from './errors';
-export { explainFeature, isFeatureOn, needsLookup, pickVariant, type Explanation } from './evaluate';
+export { pickVariant, type Explanation } from './evaluate';
 export type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, Variant, VariantInput } from './feature';
 export { MemoryBackend } from './memory-backend';
-export { MemoryStore, checkHistoryLimit, type MemoryStoreOptions } from './memory-store';
+export { MemoryStore, type MemoryStoreOptions } from './memory-store';
 export {
   DEFAULT_HISTORY_LIMIT,
   replay,
-  revertWrite,
   type HistoryAction,
   type HistoryChange,
   type HistoryEntry,
@@ -32,7 +31,7 @@ export {
   type ReplayedFeature,
   type WriteMeta,
 } from './history';
-export { processActor, type WriteScope } from './write-scope';
+export type { WriteScope } from './write-scope';
 export type { HistoryOptions } from './feature-admin';
 export type {
   DamagedFeature,
@@ -51,7 +50,7 @@ export { isDamaged } from './store';
 export { DEFAULT_FEATURE, StoreBackend, type StoreBackendOptions } from './store-backend';
 export type { LookupLimits } from './lookup-limiter';
 export { compilePattern, matchesAny, patternSpec, type CompiledPattern, type PatternSpec } from './pattern';
-export { createReporter, type ErrorReporter, type Logger } from './reporter';
+export type { Logger } from './reporter';
 export type { FeatureName, Register } from './register';
 export { Rollout, type RolloutOptions, type UserId } from './rollout';
 export { UserFeatures } from './user-features';
@@ -65,10 +64,3 @@ export {
   normalizeVariants,
 } from './validate';
 export { murmur3, variantPoint } from './variant-hash';
-export {
-  parseAdapterOptions,
-  parseGuardOptions,
-  type AdapterConfig,
-  type AdapterShape,
-  type GuardConfig,
-} from './adapter-options';

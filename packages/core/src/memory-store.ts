@@ -86,17 +86,17 @@ export class MemoryStore implements FeatureStore {
     const [action, before, after] = describeWrite(entry, write);
     if (!entry) {
       const defaults = write.op === 'add' ? write.defaults : write.op === 'restore' ? write.data : undefined;
-      entry = { v: 0, data: clone(defaults!), users: new Set(), patterns: new Map() };
+      entry = { v: 0, data: frozenCopy(defaults!), users: new Set(), patterns: new Map() };
       this.features.set(name, entry);
     }
     const previousV = entry.v;
     switch (write.op) {
       case 'add':
       case 'update':
-        Object.assign(entry.data, clone(write.data));
+        entry.data = frozenCopy({ ...entry.data, ...write.data });
         break;
       case 'toggle':
-        entry.data.enabled = !entry.data.enabled;
+        entry.data = frozenCopy({ ...entry.data, enabled: !entry.data.enabled });
         break;
       case 'addUsers':
         for (const id of write.users) entry.users.add(id);
@@ -114,7 +114,7 @@ export class MemoryStore implements FeatureStore {
         this.features.delete(name);
         break;
       case 'restore':
-        entry.data = clone(write.data);
+        entry.data = frozenCopy(write.data);
         entry.users = new Set(write.users);
         entry.patterns = new Map(write.patterns.map((p) => [`${p.flags}/${p.source}`, { ...p }]));
         break;
@@ -145,7 +145,7 @@ export class MemoryStore implements FeatureStore {
     for (let i = this.entries.length - 1; i >= 0 && found.length < query.limit; i--) {
       const entry = this.entries[i]!;
       if (Number(entry.id) >= below || (query.id !== undefined && entry.id !== query.id)) continue;
-      if (query.feature === undefined || entry.feature === query.feature) found.push(clone(entry));
+      if (query.feature === undefined || entry.feature === query.feature) found.push(entry); // frozen: shared safely
     }
     return { entries: found, dropped: this.dropped };
   }
@@ -176,7 +176,7 @@ export class MemoryStore implements FeatureStore {
 
   private append(entry: Omit<HistoryEntry, 'id'>): string {
     const id = String(++this.lastEntry);
-    this.entries.push({ id, ...entry });
+    this.entries.push(frozenCopy({ id, ...entry }));
     if (this.entries.length > this.historyLimit) {
       const excess = this.entries.length - this.historyLimit;
       this.entries.splice(0, excess);
@@ -193,7 +193,7 @@ export class MemoryStore implements FeatureStore {
     return {
       name,
       v: entry.v,
-      data: clone(entry.data),
+      data: entry.data, // frozen: shared safely
       patterns: [...entry.patterns.values()].map((p) => ({ ...p })),
       userCount: entry.users.size,
       ...(withUsers ? { users: [...entry.users] } : {}),
@@ -201,9 +201,21 @@ export class MemoryStore implements FeatureStore {
   }
 }
 
-/** A deep copy of JSON data: what is stored never shares an object with a caller. */
-function clone<T>(value: T): T {
-  return structuredClone(value);
+/**
+ * A deep, frozen copy of JSON data: what is stored never shares a mutable
+ * object with a caller, so it can be handed out without copying on every
+ * read (a write costs what it changes).
+ */
+function frozenCopy<T>(value: T): T {
+  return deepFreeze(JSON.parse(JSON.stringify(value)) as T);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** A store's `historyLimit`: an integer of at least 1 (default 10,000); anything else is a TypeError. */
@@ -216,7 +228,7 @@ export function checkHistoryLimit(limit: unknown): number {
 }
 
 const whole = (entry: Entry): HistoryChange => ({
-  ...clone(entry.data),
+  ...entry.data, // frozen: shared safely
   users: [...entry.users],
   patterns: [...entry.patterns.values()].map((p) => ({ ...p })),
 });
@@ -229,15 +241,16 @@ function describeWrite(
   const key = (p: PatternSpec) => `${p.flags}/${p.source}`;
   const fieldsBefore = (data: object): HistoryChange => {
     const before: HistoryChange = {};
-    for (const field of Object.keys(data)) if (entry && field in entry.data) before[field] = clone(entry.data[field]);
+    for (const field of Object.keys(data)) if (entry && field in entry.data) before[field] = entry.data[field];
     return before;
   };
   switch (write.op) {
     case 'add':
-      if (!entry) return ['create', null, { ...clone(write.defaults), ...clone(write.data), users: [], patterns: [] }];
-      return ['update', fieldsBefore(write.data), clone(write.data)];
+      if (!entry)
+        return ['create', null, { ...frozenCopy(write.defaults), ...frozenCopy(write.data), users: [], patterns: [] }];
+      return ['update', fieldsBefore(write.data), frozenCopy(write.data)];
     case 'update':
-      return ['update', fieldsBefore(write.data), clone(write.data)];
+      return ['update', fieldsBefore(write.data), frozenCopy(write.data)];
     case 'toggle':
       return ['toggle', { enabled: entry!.data.enabled }, { enabled: !entry!.data.enabled }];
     case 'addUsers':
@@ -254,7 +267,7 @@ function describeWrite(
       return [
         'restore',
         entry ? whole(entry) : null,
-        { ...clone(write.data), users: [...write.users], patterns: write.patterns.map((p) => ({ ...p })) },
+        { ...frozenCopy(write.data), users: [...write.users], patterns: write.patterns.map((p) => ({ ...p })) },
       ];
   }
 }

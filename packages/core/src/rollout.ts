@@ -40,6 +40,13 @@ export interface RolloutOptions {
  * await rollout.isEnabled('cdc_on', '447568110000');
  */
 export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
+  /**
+   * Where this Rollout reports what goes wrong at run time: the `logger` it
+   * was given (`console` by default). Given once here, it reaches the
+   * backend (when the backend takes one, as core's `StoreBackend` does) and
+   * the Express and Koa middleware (unless they are given their own).
+   */
+  readonly logger: Logger;
   private readonly reporter: ErrorReporter;
 
   constructor(backend: Backend = new MemoryBackend(), options: RolloutOptions = {}) {
@@ -49,7 +56,14 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
     if (options.onError !== undefined && typeof options.onError !== 'function') {
       throw new TypeError('new Rollout(backend, { onError }): onError must be a function.');
     }
-    this.reporter = createReporter(options.logger ?? console, options.onError);
+    this.logger = options.logger ?? console;
+    this.reporter = createReporter(this.logger, options.onError);
+    // One logger and onError for everything: a backend that reports its own background work uses them too.
+    if (options.logger !== undefined || options.onError !== undefined) {
+      (
+        backend as { useReporter?: (logger: Logger | undefined, onError?: (error: unknown) => void) => void }
+      ).useReporter?.(options.logger, options.onError);
+    }
     if (options.source !== undefined) this.scope = { ...this.scope, source: checkSource(options.source) };
     if (options.actor !== undefined) this.scope = withScope(this.scope, { actor: options.actor });
   }

@@ -62,6 +62,8 @@ export class StoreBackend implements Backend {
   readonly lookupUser?: (userId: string, names: readonly string[]) => Promise<ReadonlySet<string>>;
   protected readonly cache = new FeatureCache();
   private reporter: ErrorReporter;
+  private logger: Logger;
+  private onError: ((error: unknown) => void) | undefined;
   private readonly reportedDamage = new Set<string>();
   /** The epoch of what is held (undefined before the first reply) and the version of the latest reply in it. */
   private epoch: string | undefined;
@@ -86,7 +88,9 @@ export class StoreBackend implements Backend {
     readonly store: FeatureStore,
     options: StoreBackendOptions = {},
   ) {
-    this.reporter = createReporter(options.logger ?? console, options.onError);
+    this.logger = options.logger ?? console;
+    this.onError = options.onError;
+    this.reporter = createReporter(this.logger, this.onError);
     this.cache.seed((options.bootstrap ?? []).map(stateOf));
     this.readyPromise = new Promise<void>((resolve) => (this.markReady = resolve));
     const readyTimer = setTimeout(() => this.markReady(), options.readyTimeoutMs ?? 5000);
@@ -109,9 +113,14 @@ export class StoreBackend implements Backend {
     this.requestResync('start');
   }
 
-  /** @internal Sends reports to `logger` and `onError` (the Rollout's, given once). */
-  useReporter(logger: Logger, onError?: (error: unknown) => void): void {
-    this.reporter = createReporter(logger, onError);
+  /**
+   * @internal Sends reports to the `logger` and `onError` a Rollout was given
+   * (given once there); either left undefined keeps the backend's own.
+   */
+  useReporter(logger: Logger | undefined, onError?: (error: unknown) => void): void {
+    if (logger) this.logger = logger;
+    if (onError) this.onError = onError;
+    this.reporter = createReporter(this.logger, this.onError);
   }
 
   /** The state this process holds for `name`: never waits, never throws. */

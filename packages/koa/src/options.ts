@@ -1,4 +1,5 @@
-import { parseAdapterOptions, type AdapterConfig, type UserId } from '@hanoi/core';
+import type { UserId } from '@hanoi/core';
+import { parseAdapterOptions, type AdapterConfig } from '@hanoi/core/internal';
 import type { Context } from 'koa';
 import type { FeaturesOptions } from './types';
 

@@ -1,4 +1,5 @@
-import { HanoiError, parseGuardOptions, UserFeatures, type FeatureName } from '@hanoi/core';
+import { HanoiError, UserFeatures, type FeatureName } from '@hanoi/core';
+import { parseGuardOptions } from '@hanoi/core/internal';
 import type { Context, Middleware, Next } from 'koa';
 import { features } from './features';
 import type { DeniedHandler, RequireFeatureOptions } from './types';

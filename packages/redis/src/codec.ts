@@ -52,18 +52,13 @@ export function encodePattern(pattern: PatternSpec): string {
 
 class Unreadable extends Error {}
 
-function decodePattern(member: string): PatternSpec {
-  let parsed: unknown;
+function decodePattern(member: string): PatternSpec | undefined {
   try {
-    parsed = JSON.parse(member);
+    const [source, flags] = JSON.parse(member) as unknown[];
+    return typeof source === 'string' && typeof flags === 'string' ? { source, flags } : undefined;
   } catch {
-    throw new Unreadable(`the pattern ${JSON.stringify(member.slice(0, 40))} is not JSON`);
+    return undefined; // a member written by something else: skipped, as a pattern this engine cannot run is
   }
-  const [source, flags] = Array.isArray(parsed) ? parsed : [];
-  if (typeof source !== 'string' || typeof flags !== 'string') {
-    throw new Unreadable(`the pattern ${JSON.stringify(member.slice(0, 40))} is not [source, flags]`);
-  }
-  return { source, flags };
 }
 
 function json(field: string, text: string): unknown {
@@ -112,7 +107,7 @@ export function decodeFeature(name: string, reply: StateReply, withUsers: boolea
       name,
       v: Number(v),
       data: decodeData(flat),
-      patterns: patterns.map(decodePattern),
+      patterns: patterns.map(decodePattern).filter((p): p is PatternSpec => p !== undefined),
       userCount: Number(scard),
       ...(withUsers ? { users } : {}),
     };
@@ -147,7 +142,10 @@ function decodeChange(text: string): HistoryChange | null {
   const list = (value: unknown) => (Array.isArray(value) ? (value as string[]) : []);
   for (const [field, value] of Object.entries(raw)) {
     if (field === 'users') change.users = list(value);
-    else if (field === 'patterns') change.patterns = list(value).map(decodePattern);
+    else if (field === 'patterns')
+      change.patterns = list(value)
+        .map(decodePattern)
+        .filter((p): p is PatternSpec => p !== undefined);
     else if (field === 'enabled') change.enabled = value !== '0';
     else if (field === 'percentage') change.percentage = Number(value);
     else if (field === 'variants') change.variants = JSON.parse(value as string);

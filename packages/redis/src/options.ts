@@ -1,10 +1,5 @@
-import {
-  assertName,
-  checkHistoryLimit,
-  type FeatureSnapshot,
-  type Logger,
-  type StoreBackendOptions,
-} from '@hanoi/core';
+import { assertName, type FeatureSnapshot, type Logger, type StoreBackendOptions } from '@hanoi/core';
+import { checkHistoryLimit } from '@hanoi/core/internal';
 import { prefixKeys, type KeySpace } from './keys';
 import type { RedisClient } from './scripts';
 

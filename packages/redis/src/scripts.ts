@@ -74,6 +74,19 @@ local exists = redis.call('SISMEMBER', KEYS[1], name) == 1
 if op ~= 'remove' then
   local why = damage(KEYS[4], KEYS[5], KEYS[6])
   if why then return { 'damaged', why } end
+  -- An unreadable value refuses the write too, unless the write replaces it.
+  local setting = {}
+  if op == 'add' or op == 'update' then
+    for i = O + 1, #ARGV do setting[ARGV[i]] = true end
+  end
+  local values = redis.call('HMGET', KEYS[4], 'percentage', 'variants')
+  local pc = values[1]
+  if pc and not setting['percentage'] and (not string.match(pc, '^%d+$') or tonumber(pc) > 100) then
+    return { 'damaged', 'the percentage is not 0..100' }
+  end
+  if values[2] and not setting['variants'] and not pcall(cjson.decode, values[2]) then
+    return { 'damaged', 'the variants are not JSON' }
+  end
 end
 if not exists and op ~= 'add' and op ~= 'restore' then return {'missing'} end
 for _, k in ipairs({ { KEYS[7], 'stream' }, { KEYS[8], 'hash' } }) do

@@ -7,8 +7,10 @@ export {
   type AdapterShape,
   type GuardConfig,
 } from '../adapter-options';
-export { explainFeature, isFeatureOn, needsLookup, pickVariant } from '../evaluate';
+export { explainFeature, isFeatureOn, needsLookup } from '../evaluate';
 export { compilePatterns, FeatureCache } from '../feature-cache';
 export { LookupLimiter } from '../lookup-limiter';
-export { compilePattern, matchesAny } from '../pattern';
 export { createReporter, type ErrorReporter } from '../reporter';
+export { revertWrite } from '../history';
+export { checkHistoryLimit } from '../memory-store';
+export { processActor } from '../write-scope';

@@ -1,0 +1,84 @@
+/**
+ * The Python hanoi's benchmark.py workload, faithfully: one awaited call per
+ * Python call, `addFunc` inside the timing. Add `FOO`; register `USER-0` ...
+ * `USER-9999` with 10,000 single `register` calls; then 20,000 checks
+ * alternating a registered user and `USER-a`. On MemoryBackend,
+ * RedisBackend and RedisHighPerfBackend, each on a fresh prefix of the
+ * bench's own redis-server; medians of BENCH_ROUNDS rounds (default 3).
+ *
+ * The Python side runs benchmark.py from the Python hanoi checkout on the
+ * same machine against a redis-server of the same version (see README.md,
+ * "benchmark.py"); its figures are only compared when measured there.
+ *
+ * Run: pnpm --filter @hanoi/bench python-workload
+ */
+import { machineLine, markdownTable, median } from './lib';
+import { KINDS, secondsSince, startBenchRedis, type Kind } from './redis-setup';
+
+const USERS = 10_000;
+const CHECKS = 20_000;
+const GOALS: Record<Kind, { python: number; speedup: number }> = {
+  MemoryBackend: { python: 0.78, speedup: 50 },
+  RedisBackend: { python: 12.8, speedup: 10 },
+  RedisHighPerfBackend: { python: 5.1, speedup: 3 },
+};
+
+async function main(): Promise<void> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const redis = await startBenchRedis();
+  console.log(`# benchmark.py, faithfully\nmachine: ${machineLine()}\nrounds: ${rounds}\n`);
+  const rows: string[][] = [];
+  try {
+    for (const kind of KINDS) {
+      const totals: number[] = [];
+      const registers: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        const { rollout, close } = await redis.rollout(kind);
+        try {
+          const start = performance.now();
+          await rollout.addFunc('FOO');
+          for (let i = 0; i < USERS; i++) await rollout.register('FOO', `USER-${i}`);
+          registers.push(secondsSince(start));
+          let on = 0;
+          for (let i = 0; i < CHECKS; i++) {
+            if (await rollout.isEnabled('FOO', i % 2 === 0 ? `USER-${(i / 2) % USERS}` : 'USER-a')) on++;
+          }
+          totals.push(secondsSince(start));
+          if (on !== CHECKS / 2) throw new Error(`${kind}: ${on} checks on, expected ${CHECKS / 2}`);
+        } finally {
+          await close();
+        }
+      }
+      const total = median(totals);
+      const goal = GOALS[kind];
+      rows.push([
+        kind,
+        median(registers).toFixed(3),
+        (total - median(registers)).toFixed(3),
+        total.toFixed(3),
+        (goal.python / goal.speedup).toFixed(3),
+        total <= goal.python / goal.speedup ? 'met' : 'not met',
+      ]);
+    }
+  } finally {
+    await redis.stop();
+  }
+  console.log(
+    markdownTable(
+      [
+        { title: 'backend' },
+        { title: 'add + 10,000 registers s', align: 'right' },
+        { title: '20,000 checks s', align: 'right' },
+        { title: 'total s (median)', align: 'right' },
+        { title: 'goal s', align: 'right' },
+        { title: 'verdict' },
+      ],
+      rows,
+    ),
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
