@@ -9,7 +9,9 @@ import type { PatternSpec } from './pattern';
  *
  * Every write on a feature that does not exist rejects with
  * `FeatureNotFoundError` (but `addFunc`, which creates it). Arguments arrive
- * validated by `Rollout`. Every backend passes `test/contract/backend-contract.ts`.
+ * validated by `Rollout`. Every backend passes `describeBackendContract` of
+ * `@hanoi/core/testing`. A new store need not implement this: it implements
+ * `FeatureStore` (store.ts) and runs under core's `StoreBackend`.
  */
 export interface Backend {
   /** The state of `name` as this process knows it now, or `undefined`. Never waits, never throws. */

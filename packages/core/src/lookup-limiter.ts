@@ -98,6 +98,12 @@ export class LookupLimiter {
     });
   }
 
+  /** Lookups may go again at once: the store says it is back (a reconnection), so no pause is needed. */
+  resume(): void {
+    this.failures = 0;
+    this.pausedUntil = 0;
+  }
+
   private failed(): void {
     this.failures++;
     if (this.failures >= this.limits.failuresToPause) this.pausedUntil = Date.now() + this.limits.pauseMs;

@@ -64,6 +64,8 @@ export class StoreBackend implements Backend {
   private reporter: ErrorReporter;
   private logger: Logger;
   private onError: ((error: unknown) => void) | undefined;
+  private readonly ownLogger: boolean;
+  private readonly ownOnError: boolean;
   private readonly reportedDamage = new Set<string>();
   /** The epoch of what is held (undefined before the first reply) and the version of the latest reply in it. */
   private epoch: string | undefined;
@@ -90,19 +92,26 @@ export class StoreBackend implements Backend {
   ) {
     this.logger = options.logger ?? console;
     this.onError = options.onError;
+    this.ownLogger = options.logger !== undefined;
+    this.ownOnError = options.onError !== undefined;
     this.reporter = createReporter(this.logger, this.onError);
     this.cache.seed((options.bootstrap ?? []).map(stateOf));
     this.readyPromise = new Promise<void>((resolve) => (this.markReady = resolve));
     const readyTimer = setTimeout(() => this.markReady(), options.readyTimeoutMs ?? 5000);
     readyTimer.unref?.();
     void this.readyPromise.then(() => clearTimeout(readyTimer));
+    let limiter: LookupLimiter | undefined;
     if (!store.holdsUsers && store.lookup) {
-      const limiter = new LookupLimiter(store.lookup.bind(store), options.lookups);
-      this.lookupUser = (userId, names) => limiter.lookup(userId, names);
+      const lookups = new LookupLimiter(store.lookup.bind(store), options.lookups);
+      this.lookupUser = (userId, names) => lookups.lookup(userId, names);
+      limiter = lookups;
     }
     this.unsubscribe = store.subscribe({
       change: (change) => this.onChange(change),
-      resync: (why) => this.requestResync(why),
+      resync: (why) => {
+        limiter?.resume(); // the store is back: lookups need not wait out a pause
+        this.requestResync(why);
+      },
       error: (err) => this.reporter.failure(err, 'The change feed'),
     });
     const interval = options.resyncIntervalMs ?? 5000;
@@ -115,11 +124,11 @@ export class StoreBackend implements Backend {
 
   /**
    * @internal Sends reports to the `logger` and `onError` a Rollout was given
-   * (given once there); either left undefined keeps the backend's own.
+   * (given once there), unless the backend was given its own.
    */
   useReporter(logger: Logger | undefined, onError?: (error: unknown) => void): void {
-    if (logger) this.logger = logger;
-    if (onError) this.onError = onError;
+    if (logger && !this.ownLogger) this.logger = logger;
+    if (onError && !this.ownOnError) this.onError = onError;
     this.reporter = createReporter(this.logger, this.onError);
   }
 

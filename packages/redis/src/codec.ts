@@ -107,7 +107,11 @@ export function decodeFeature(name: string, reply: StateReply, withUsers: boolea
       name,
       v: Number(v),
       data: decodeData(flat),
-      patterns: patterns.map(decodePattern).filter((p): p is PatternSpec => p !== undefined),
+      // A set comes back in any order: a stable one keeps getFunc and exports deterministic.
+      patterns: patterns
+        .map(decodePattern)
+        .filter((p): p is PatternSpec => p !== undefined)
+        .sort((a, b) => (a.source + a.flags < b.source + b.flags ? -1 : 1)),
       userCount: Number(scard),
       ...(withUsers ? { users } : {}),
     };

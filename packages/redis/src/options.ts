@@ -30,7 +30,8 @@ export interface RedisBackendOptions {
 /** The options, checked and complete. */
 export interface RedisConfig {
   readonly keys: KeySpace;
-  readonly logger: Logger;
+  /** The logger given, if any (the backend then uses it rather than its Rollout's). */
+  readonly logger: Logger | undefined;
   readonly onError: ((error: unknown) => void) | undefined;
   readonly resyncIntervalMs: number;
   readonly readyTimeoutMs: number;
@@ -110,7 +111,7 @@ export function parseOptions(client: RedisClient, options: RedisBackendOptions =
     throw new TypeError('RedisBackend: onError must be a function.');
   return {
     keys: prefixKeys(options.prefix),
-    logger: logger ?? console,
+    logger,
     onError,
     resyncIntervalMs: duration(options, 'resyncIntervalMs', 5000),
     readyTimeoutMs: duration(options, 'readyTimeoutMs', 5000),
