@@ -17,6 +17,7 @@ beforeAll(() => {
 async function removeAll(backend: Backend): Promise<void> {
   for (const name of await backend.listFuncs()) await backend.remove(name);
   await backend.close();
+  await client.del('{hanoi}:history', '{hanoi}:heads'); // each test starts with an empty history too
 }
 
 const external = Boolean(process.env.REDIS_URL);

@@ -24,6 +24,10 @@ export interface CliConfig {
   json: boolean;
   /** Whether a progress bar may be drawn (it is only drawn when stderr is a terminal). */
   progress: boolean;
+  /** Who makes the changes (`--actor`); the Rollout's default, `user@host`, when absent. */
+  actor?: string;
+  /** Why (`--reason`). */
+  reason?: string;
 }
 
 /** The global options as commander hands them over. */
@@ -37,6 +41,8 @@ export interface GlobalOptions {
   timeout?: string;
   json?: boolean;
   progress?: boolean;
+  actor?: string;
+  reason?: string;
 }
 
 /**
@@ -64,6 +70,8 @@ export function parseConfig(options: GlobalOptions, env: NodeJS.ProcessEnv): Cli
     progress: options.progress !== false,
   };
   if (options.prefix !== undefined) config.prefix = options.prefix;
+  if (options.actor !== undefined) config.actor = options.actor;
+  if (options.reason !== undefined) config.reason = options.reason;
   if (options.postgres !== undefined) return withPostgres(config, options);
   if (options.cluster !== undefined) {
     if (options.redis !== undefined) throw new UsageError('Give --redis or --cluster, not both.');

@@ -51,7 +51,8 @@ export async function openRedisSession(config: CliConfig): Promise<Session> {
     if (config.prefix !== undefined) options.prefix = config.prefix;
     backend =
       config.backend === 'highperf' ? new RedisHighPerfBackend(client, options) : new RedisBackend(client, options);
-    rollout = new Rollout(backend);
+    // History records every change the CLI makes as made from the CLI (by --actor: see CommandContext).
+    rollout = new Rollout(backend, { source: 'cli' });
   } catch (err) {
     await dropClient(client);
     // The backend rejects a malformed prefix with a TypeError at construction.

@@ -10,6 +10,7 @@ import { HanoiError } from '@hanoi/core';
  * | 2 | usage or invalid input: nothing was changed |
  * | 3 | the feature does not exist |
  * | 4 | Redis could not be reached in time, or stopped answering mid-way |
+ * | 5 | conflict: a revert found the feature changed after its entry; nothing was written |
  */
 export const ExitCode = {
   OK: 0,
@@ -17,6 +18,7 @@ export const ExitCode = {
   USAGE: 2,
   UNKNOWN_FEATURE: 3,
   UNREACHABLE: 4,
+  CONFLICT: 5,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -63,6 +65,7 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'HANOI_CLI_USAGE' || code === 'HANOI_INVALID_ARGUMENT') return ExitCode.USAGE;
   if (code === 'HANOI_FEATURE_NOT_FOUND') return ExitCode.UNKNOWN_FEATURE;
+  if (code === 'HANOI_CONFLICT') return ExitCode.CONFLICT;
   if (code === 'HANOI_REDIS_ERROR') return ExitCode.UNEXPECTED;
   if (code === 'HANOI_BACKEND_UNAVAILABLE' || code === 'HANOI_WRITE_OUTCOME_UNKNOWN') return ExitCode.UNREACHABLE;
   if (error instanceof Error && CONNECTION_LOST.test(`${error.name} ${error.message}`)) return ExitCode.UNREACHABLE;

@@ -3,10 +3,12 @@ import { addAddCommand } from './commands/add';
 import { addCheckCommand } from './commands/check';
 import { addExportCommand } from './commands/export';
 import { addImportCommand } from './commands/import';
+import { addHistoryCommand } from './commands/history';
 import { addListCommand } from './commands/list';
 import { addMigrateCommand } from './commands/migrate';
 import { addPercentageCommand } from './commands/percentage';
 import { addRemoveCommand } from './commands/remove';
+import { addRevertCommand } from './commands/revert';
 import { addShowCommand } from './commands/show';
 import { addSwitchCommands } from './commands/switch';
 import { addUsersCommands } from './commands/users';
@@ -23,7 +25,8 @@ Exit codes:
   1  unexpected error
   2  usage or invalid input (nothing was changed)
   3  no such feature
-  4  Redis could not be reached in time (see --timeout)`;
+  4  Redis could not be reached in time (see --timeout)
+  5  conflict: the feature changed after the entry to revert (see --force)`;
 
 /**
  * The `hanoi` command tree. Commander prints help and usage errors through
@@ -50,6 +53,8 @@ export function buildProgram(io: CliIo, open: OpenSession): Command {
     )
     .option('--schema <name>', 'with --postgres: the schema your apps use (default: "hanoi")')
     .option('--timeout <ms>', 'give up on Redis after this many milliseconds (exit 4)', '3000')
+    .option('--actor <who>', 'who makes the changes, as history records them (default: user@host)')
+    .option('--reason <why>', 'why, as history records it')
     .option('--json', 'print results as JSON, for scripts')
     .option('--no-progress', 'never draw a progress bar (it is only drawn when stderr is a terminal)')
     .exitOverride()
@@ -70,6 +75,8 @@ export function buildProgram(io: CliIo, open: OpenSession): Command {
   addCheckCommand(program, io, open);
   addExportCommand(program, io, open);
   addImportCommand(program, io, open);
+  addHistoryCommand(program, io, open);
+  addRevertCommand(program, io, open);
   addMigrateCommand(program, io);
   for (const command of program.commands) command.addHelpText('after', EXIT_CODES);
   return program;

@@ -44,9 +44,18 @@ export class CommandContext {
    * const names = await context.withRollout((rollout) => rollout.listFuncs());
    */
   async withRollout<T>(fn: (rollout: Rollout, session: Session) => Promise<T>): Promise<T> {
+    const { actor, reason } = this.config;
     const session = await this.open(this.config);
     try {
-      return await fn(session.rollout, session);
+      // --actor and --reason: what history records for every change of this run (the actor defaults to user@host).
+      const rollout =
+        actor !== undefined || reason !== undefined
+          ? session.rollout.as({
+              ...(actor !== undefined ? { actor } : {}),
+              ...(reason !== undefined ? { reason } : {}),
+            })
+          : session.rollout;
+      return await fn(rollout, session);
     } finally {
       await session.close();
     }

@@ -1,4 +1,5 @@
 import type { FeatureFields, FeatureSnapshot, FeatureState } from './feature';
+import type { HistoryEntry, HistoryPage, HistoryQuery, WriteMeta } from './history';
 import type { PatternSpec } from './pattern';
 
 /**
@@ -30,22 +31,30 @@ export interface Backend {
   getFunc(name: string): Promise<FeatureSnapshot | undefined>;
   /** Every stored feature's name. */
   listFuncs(): Promise<string[]>;
+  /*
+   * Every write takes the `meta` its history entry records (who, why, from
+   * where); the entry is appended atomically with the write.
+   */
   /** Creates `name` with defaults for the fields not given, or updates the given fields. */
-  addFunc(name: string, fields: FeatureFields): Promise<void>;
+  addFunc(name: string, fields: FeatureFields, meta?: WriteMeta): Promise<void>;
   /** Updates fields of an existing feature. */
-  update(name: string, fields: FeatureFields): Promise<void>;
+  update(name: string, fields: FeatureFields, meta?: WriteMeta): Promise<void>;
   /** Flips the master switch; resolves to the new value. */
-  toggle(name: string): Promise<boolean>;
+  toggle(name: string, meta?: WriteMeta): Promise<boolean>;
   /** Registers users (already normalised ids). */
-  registerUsers(name: string, userIds: readonly string[]): Promise<void>;
+  registerUsers(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void>;
   /** Removes users. */
-  unregisterUsers(name: string, userIds: readonly string[]): Promise<void>;
+  unregisterUsers(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void>;
   /** Adds a pattern (already validated). */
-  registerPattern(name: string, pattern: PatternSpec): Promise<void>;
+  registerPattern(name: string, pattern: PatternSpec, meta?: WriteMeta): Promise<void>;
   /** Removes a pattern with the same source and flags. */
-  unregisterPattern(name: string, pattern: PatternSpec): Promise<void>;
+  unregisterPattern(name: string, pattern: PatternSpec, meta?: WriteMeta): Promise<void>;
   /** Deletes the feature, its users and its patterns. */
-  remove(name: string): Promise<void>;
+  remove(name: string, meta?: WriteMeta): Promise<void>;
+  /** Entries of the history, newest first. */
+  history(query: HistoryQuery): Promise<HistoryPage>;
+  /** Writes back the `before` of `entry`, as a new entry; resolves to its id. */
+  revert(entry: HistoryEntry, meta: WriteMeta): Promise<string>;
   /** Releases what the backend opened itself (never a client it was handed). */
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ export type HanoiErrorCode =
   | 'HANOI_BACKEND_UNAVAILABLE'
   | 'HANOI_WRITE_OUTCOME_UNKNOWN'
   | 'HANOI_FEATURES_NOT_MOUNTED'
+  | 'HANOI_HISTORY_DAMAGED'
   | 'HANOI_CLI_USAGE'
   | 'HANOI_REDIS_ERROR';
 
@@ -143,6 +144,30 @@ export class FeatureDamagedError extends HanoiError {
         `Remove it with rollout.remove(${JSON.stringify(feature)}) and add it again.`,
     );
     this.feature = feature;
+  }
+}
+
+/**
+ * A revert found the feature changed after the entry it reverts: reverting
+ * would undo those later changes too. Nothing was written.
+ */
+export class ConflictError extends HanoiError {
+  readonly feature: string;
+
+  constructor(feature: string, entry: string, latest: string) {
+    super(
+      'HANOI_CONFLICT',
+      `Feature ${JSON.stringify(feature)} changed after entry ${entry} (latest: ${latest || 'none'}); nothing was written. ` +
+        `Look at rollout.history({ feature: ${JSON.stringify(feature)} }), or pass { force: true } to revert anyway.`,
+    );
+    this.feature = feature;
+  }
+}
+
+/** The store's history cannot take an entry (a key of the wrong type): the write was refused, nothing changed. */
+export class HistoryDamagedError extends HanoiError {
+  constructor(why: string) {
+    super('HANOI_HISTORY_DAMAGED', `The history cannot be written (${why}); nothing was changed. Delete that key.`);
   }
 }
 

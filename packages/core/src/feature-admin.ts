@@ -1,10 +1,22 @@
 import type { Backend } from './backend';
 import { InvalidArgumentError } from './errors';
+import type { HistoryEntry, HistoryPage, WriteMeta } from './history';
 import type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, VariantInput } from './feature';
 import { MemoryBackend } from './memory-backend';
 import { patternSpec } from './pattern';
 import type { UserId } from './rollout';
 import { assertBoolean, assertName, assertPercentage, normalizeUserId, normalizeVariants } from './validate';
+import { processActor, withScope, type WriteScope } from './write-scope';
+
+/** Which history entries `rollout.history` reads. */
+export interface HistoryOptions {
+  /** Only this feature's entries. */
+  feature?: string;
+  /** At most this many, newest first: 1..10,000, default 100. */
+  limit?: number;
+  /** Only entries older than this entry id: the next page. */
+  before?: string;
+}
 
 /**
  * The management half of a `Rollout`: creating and changing features, and
@@ -19,6 +31,8 @@ import { assertBoolean, assertName, assertPercentage, normalizeUserId, normalize
 export class FeatureAdmin<Name extends string = string> {
   /** The store the features live in. */
   readonly backend: Backend;
+  /** Who this object's writes are made by, as history records them (see `as`). */
+  protected scope: WriteMeta = { actor: processActor(), source: 'api' };
 
   constructor(backend: Backend = new MemoryBackend()) {
     if (typeof backend !== 'object' || backend === null || typeof backend.peek !== 'function') {
@@ -47,7 +61,7 @@ export class FeatureAdmin<Name extends string = string> {
     if (options.percentage !== undefined) fields.percentage = assertPercentage(options.percentage);
     if (options.variants !== undefined) fields.variants = normalizeVariants(options.variants);
     if (options.enabled !== undefined) fields.enabled = assertBoolean(options.enabled, 'enabled');
-    await this.backend.addFunc(name, fields);
+    await this.backend.addFunc(name, fields, this.scope);
   }
 
   /**
@@ -62,8 +76,8 @@ export class FeatureAdmin<Name extends string = string> {
    */
   async register(name: Name, user: UserId | RegExp | readonly UserId[]): Promise<void> {
     assertName(name);
-    if (user instanceof RegExp) return this.backend.registerPattern(name, patternSpec(user));
-    await this.backend.registerUsers(name, userList(user));
+    if (user instanceof RegExp) return this.backend.registerPattern(name, patternSpec(user), this.scope);
+    await this.backend.registerUsers(name, userList(user), this.scope);
   }
 
   /**
@@ -74,8 +88,8 @@ export class FeatureAdmin<Name extends string = string> {
    */
   async unregister(name: Name, user: UserId | RegExp | readonly UserId[]): Promise<void> {
     assertName(name);
-    if (user instanceof RegExp) return this.backend.unregisterPattern(name, patternSpec(user));
-    await this.backend.unregisterUsers(name, userList(user));
+    if (user instanceof RegExp) return this.backend.unregisterPattern(name, patternSpec(user), this.scope);
+    await this.backend.unregisterUsers(name, userList(user), this.scope);
   }
 
   /**
@@ -86,7 +100,7 @@ export class FeatureAdmin<Name extends string = string> {
    */
   async setPercentage(name: Name, percentage: number): Promise<void> {
     assertName(name);
-    await this.backend.update(name, { percentage: assertPercentage(percentage) });
+    await this.backend.update(name, { percentage: assertPercentage(percentage) }, this.scope);
   }
 
   /**
@@ -97,7 +111,7 @@ export class FeatureAdmin<Name extends string = string> {
    */
   async setVariants(name: Name, variants: readonly VariantInput[]): Promise<void> {
     assertName(name);
-    await this.backend.update(name, { variants: normalizeVariants(variants) });
+    await this.backend.update(name, { variants: normalizeVariants(variants) }, this.scope);
   }
 
   /**
@@ -108,7 +122,7 @@ export class FeatureAdmin<Name extends string = string> {
    */
   async enable(name: Name): Promise<void> {
     assertName(name);
-    await this.backend.update(name, { enabled: true });
+    await this.backend.update(name, { enabled: true }, this.scope);
   }
 
   /**
@@ -119,7 +133,7 @@ export class FeatureAdmin<Name extends string = string> {
    */
   async disable(name: Name): Promise<void> {
     assertName(name);
-    await this.backend.update(name, { enabled: false });
+    await this.backend.update(name, { enabled: false }, this.scope);
   }
 
   /**
@@ -130,7 +144,7 @@ export class FeatureAdmin<Name extends string = string> {
    */
   async toggle(name: Name): Promise<boolean> {
     assertName(name);
-    return this.backend.toggle(name);
+    return this.backend.toggle(name, this.scope);
   }
 
   /**
@@ -141,7 +155,7 @@ export class FeatureAdmin<Name extends string = string> {
    */
   async remove(name: Name): Promise<void> {
     assertName(name);
-    await this.backend.remove(name);
+    await this.backend.remove(name, this.scope);
   }
 
   /**
@@ -163,6 +177,77 @@ export class FeatureAdmin<Name extends string = string> {
    */
   async listFuncs(): Promise<Name[]> {
     return (await this.backend.listFuncs()) as Name[];
+  }
+
+  /**
+   * A view of this object whose writes history records as made by `actor`,
+   * for `reason`. Everything else (the backend, checks) is shared.
+   *
+   * @example
+   * await rollout.as({ actor: 'ana@example.com', reason: 'INC-42' }).disable('checkout');
+   */
+  as(scope: WriteScope): this {
+    const view = Object.create(this) as this;
+    view.scope = withScope(this.scope, scope);
+    return view;
+  }
+
+  /**
+   * Entries of the history, newest first: who changed what, when and why,
+   * with the fields before and after. Page with `before: lastEntry.id`.
+   *
+   * @example
+   * const [latest] = await rollout.history({ feature: 'checkout', limit: 1 });
+   */
+  async history(options: HistoryOptions = {}): Promise<HistoryEntry[]> {
+    return (await this.historyPage(options)).entries;
+  }
+
+  /**
+   * `history`, with how many older entries retention (`historyLimit`) has dropped.
+   *
+   * @example
+   * const { entries, dropped } = await rollout.historyPage({ limit: 20 });
+   */
+  async historyPage(options: HistoryOptions = {}): Promise<HistoryPage> {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError('options', options, 'Options are an object: { feature?, limit?, before? }.');
+    }
+    const { feature, limit = 100, before } = options;
+    if (feature !== undefined) assertName(feature);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+      throw new InvalidArgumentError('limit', limit, 'The limit is an integer from 1 to 10,000.');
+    }
+    if (before !== undefined) checkEntryId(before, 'before');
+    return this.backend.history({
+      limit,
+      ...(feature !== undefined ? { feature } : {}),
+      ...(before ? { before } : {}),
+    });
+  }
+
+  /**
+   * Undoes one entry: writes its `before` back, as a new entry (action
+   * `'revert'`). Reverting a removal recreates the feature whole. Refused
+   * with `HANOI_CONFLICT` when the feature changed after that entry, unless
+   * `force`. Resolves to the new entry's id.
+   *
+   * @example
+   * const [mistake] = await rollout.history({ feature: 'checkout', limit: 1 });
+   * await rollout.as({ actor: 'ana', reason: 'wrong percentage' }).revert(mistake.id);
+   */
+  async revert(entryId: string, options: { force?: boolean } = {}): Promise<string> {
+    checkEntryId(entryId, 'entryId');
+    const force = options.force === undefined ? false : assertBoolean(options.force, 'force');
+    const [entry] = (await this.backend.history({ id: entryId, limit: 1 })).entries;
+    if (!entry) {
+      throw new InvalidArgumentError(
+        'entryId',
+        entryId,
+        'No history entry has this id (retention may have dropped it); see rollout.history().',
+      );
+    }
+    return this.backend.revert(entry, { ...this.scope, reverts: entry.id, ...(force ? {} : { expect: entry.id }) });
   }
 
   /**
@@ -188,6 +273,12 @@ export class FeatureAdmin<Name extends string = string> {
   /** @internal The state the process holds for `name`; for guards and adapters. */
   peek(name: string): FeatureState | undefined {
     return this.backend.peek(name);
+  }
+}
+
+function checkEntryId(id: unknown, field: string): void {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 64) {
+    throw new InvalidArgumentError(field, id, 'An entry id is a string, as rollout.history() returns it.');
   }
 }
 

@@ -4,11 +4,13 @@ export { bucket, crc32 } from './bucket';
 export type { Guard, UserLocator } from './check';
 export {
   BackendUnavailableError,
+  ConflictError,
   FeatureDamagedError,
   FeatureDisabledError,
   FeatureNotFoundError,
   FeaturesNotMountedError,
   HanoiError,
+  HistoryDamagedError,
   InvalidArgumentError,
   MissingUserError,
   WriteOutcomeUnknownError,
@@ -17,7 +19,21 @@ export {
 export { pickVariant, type Explanation } from './evaluate';
 export type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, Variant, VariantInput } from './feature';
 export { MemoryBackend } from './memory-backend';
-export { MemoryStore } from './memory-store';
+export { MemoryStore, type MemoryStoreOptions } from './memory-store';
+export {
+  DEFAULT_HISTORY_LIMIT,
+  replay,
+  type HistoryAction,
+  type HistoryChange,
+  type HistoryEntry,
+  type HistoryPage,
+  type HistoryQuery,
+  type HistorySource,
+  type ReplayedFeature,
+  type WriteMeta,
+} from './history';
+export type { WriteScope } from './write-scope';
+export type { HistoryOptions } from './feature-admin';
 export type {
   DamagedFeature,
   FeatureData,

@@ -1,4 +1,4 @@
-import { MemoryStore } from './memory-store';
+import { MemoryStore, type MemoryStoreOptions } from './memory-store';
 import { StoreBackend } from './store-backend';
 
 /**
@@ -11,7 +11,8 @@ import { StoreBackend } from './store-backend';
  * const rollout = new Rollout(new MemoryBackend());
  */
 export class MemoryBackend extends StoreBackend {
-  constructor() {
-    super(new MemoryStore(), { resyncIntervalMs: false });
+  /** @param options `historyLimit`: how many history entries are kept (default 10,000). */
+  constructor(options: MemoryStoreOptions = {}) {
+    super(new MemoryStore(options), { resyncIntervalMs: false });
   }
 }

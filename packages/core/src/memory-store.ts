@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { FeatureNotFoundError } from './errors';
+import { ConflictError, FeatureNotFoundError } from './errors';
+import {
+  DEFAULT_HISTORY_LIMIT,
+  type HistoryAction,
+  type HistoryChange,
+  type HistoryEntry,
+  type HistoryPage,
+  type HistoryQuery,
+} from './history';
 import type { PatternSpec } from './pattern';
 import type {
   FeatureData,
@@ -12,6 +20,12 @@ import type {
   StoreWrite,
   StoreWriteResult,
 } from './store';
+
+/** Options of a `MemoryStore`. */
+export interface MemoryStoreOptions {
+  /** How many history entries are kept (all features together); default 10,000. */
+  historyLimit?: number;
+}
 
 interface Entry {
   v: number;
@@ -37,6 +51,16 @@ export class MemoryStore implements FeatureStore {
   private readonly listeners = new Set<StoreListener>();
   private epoch = randomBytes(8).toString('hex');
   private version = 0;
+  private readonly historyLimit: number;
+  private entries: HistoryEntry[] = [];
+  private dropped = 0;
+  private lastEntry = 0;
+  /** The id of each feature's latest entry (removed features included: a revert of a removal checks it). */
+  private readonly latest = new Map<string, string>();
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.historyLimit = checkHistoryLimit(options.historyLimit);
+  }
 
   async snapshot(): Promise<StoreSnapshot> {
     const features = [...this.features].map(([name, entry]) => this.stored(name, entry, true));
@@ -54,9 +78,15 @@ export class MemoryStore implements FeatureStore {
 
   async write(name: string, write: StoreWrite): Promise<StoreWriteResult> {
     let entry = this.features.get(name);
+    if (!entry && write.op !== 'add' && write.op !== 'restore') throw new FeatureNotFoundError(name);
+    const meta = write.meta ?? { actor: 'unknown', source: 'api' };
+    if (meta.expect !== undefined && (this.latest.get(name) ?? '') !== meta.expect) {
+      throw new ConflictError(name, meta.expect, this.latest.get(name) ?? '');
+    }
+    const [action, before, after] = describeWrite(entry, write);
     if (!entry) {
-      if (write.op !== 'add') throw new FeatureNotFoundError(name);
-      entry = { v: 0, data: frozenCopy(write.defaults), users: new Set(), patterns: new Map() };
+      const defaults = write.op === 'add' ? write.defaults : write.op === 'restore' ? write.data : undefined;
+      entry = { v: 0, data: frozenCopy(defaults!), users: new Set(), patterns: new Map() };
       this.features.set(name, entry);
     }
     const previousV = entry.v;
@@ -83,13 +113,41 @@ export class MemoryStore implements FeatureStore {
       case 'remove':
         this.features.delete(name);
         break;
+      case 'restore':
+        entry.data = frozenCopy(write.data);
+        entry.users = new Set(write.users);
+        entry.patterns = new Map(write.patterns.map((p) => [`${p.flags}/${p.source}`, { ...p }]));
+        break;
     }
+    const id = this.append({
+      at: Date.now(),
+      feature: name,
+      action: meta.reverts !== undefined ? 'revert' : action,
+      actor: meta.actor,
+      ...(meta.reason !== undefined ? { reason: meta.reason } : {}),
+      source: meta.source,
+      ...(meta.reverts !== undefined ? { reverts: meta.reverts } : {}),
+      before,
+      after,
+    });
+    this.latest.set(name, id);
     const version = ++this.version;
     entry.v = version;
     const change = { epoch: this.epoch, version, name };
     queueMicrotask(() => this.listeners.forEach((listener) => listener.change(change)));
     const feature = write.op === 'remove' ? undefined : this.stored(name, entry, false);
-    return { ...this.now(), name, previousV, feature };
+    return { ...this.now(), name, entry: id, previousV, feature };
+  }
+
+  async history(query: HistoryQuery): Promise<HistoryPage> {
+    const found: HistoryEntry[] = [];
+    const below = query.before === undefined ? Infinity : Number(query.before);
+    for (let i = this.entries.length - 1; i >= 0 && found.length < query.limit; i--) {
+      const entry = this.entries[i]!;
+      if (Number(entry.id) >= below || (query.id !== undefined && entry.id !== query.id)) continue;
+      if (query.feature === undefined || entry.feature === query.feature) found.push(entry); // frozen: shared safely
+    }
+    return { entries: found, dropped: this.dropped };
   }
 
   async listNames(): Promise<string[]> {
@@ -110,8 +168,21 @@ export class MemoryStore implements FeatureStore {
   /** @internal For tests of resets: forgets everything, as a flushed store would, and starts a new epoch. */
   reset(): void {
     this.features.clear();
+    this.entries = [];
+    this.latest.clear();
     this.epoch = randomBytes(8).toString('hex');
     this.version = 0;
+  }
+
+  private append(entry: Omit<HistoryEntry, 'id'>): string {
+    const id = String(++this.lastEntry);
+    this.entries.push(frozenCopy({ id, ...entry }));
+    if (this.entries.length > this.historyLimit) {
+      const excess = this.entries.length - this.historyLimit;
+      this.entries.splice(0, excess);
+      this.dropped += excess;
+    }
+    return id;
   }
 
   private now(): StoreHead {
@@ -145,4 +216,58 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** A store's `historyLimit`: an integer of at least 1 (default 10,000); anything else is a TypeError. */
+export function checkHistoryLimit(limit: unknown): number {
+  if (limit === undefined) return DEFAULT_HISTORY_LIMIT;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 10_000_000) {
+    throw new TypeError(`historyLimit must be an integer from 1 to 10,000,000; got ${String(limit)}.`);
+  }
+  return limit;
+}
+
+const whole = (entry: Entry): HistoryChange => ({
+  ...entry.data, // frozen: shared safely
+  users: [...entry.users],
+  patterns: [...entry.patterns.values()].map((p) => ({ ...p })),
+});
+
+/** What a write will change, worked out before it is applied: its action, `before` and `after` (see history.ts). */
+function describeWrite(
+  entry: Entry | undefined,
+  write: StoreWrite,
+): [HistoryAction, HistoryChange | null, HistoryChange | null] {
+  const key = (p: PatternSpec) => `${p.flags}/${p.source}`;
+  const fieldsBefore = (data: object): HistoryChange => {
+    const before: HistoryChange = {};
+    for (const field of Object.keys(data)) if (entry && field in entry.data) before[field] = entry.data[field];
+    return before;
+  };
+  switch (write.op) {
+    case 'add':
+      if (!entry)
+        return ['create', null, { ...frozenCopy(write.defaults), ...frozenCopy(write.data), users: [], patterns: [] }];
+      return ['update', fieldsBefore(write.data), frozenCopy(write.data)];
+    case 'update':
+      return ['update', fieldsBefore(write.data), frozenCopy(write.data)];
+    case 'toggle':
+      return ['toggle', { enabled: entry!.data.enabled }, { enabled: !entry!.data.enabled }];
+    case 'addUsers':
+      return ['register', {}, { users: [...new Set(write.users)].filter((id) => !entry!.users.has(id)) }];
+    case 'removeUsers':
+      return ['unregister', { users: [...new Set(write.users)].filter((id) => entry!.users.has(id)) }, {}];
+    case 'addPattern':
+      return ['register', {}, { patterns: entry!.patterns.has(key(write.pattern)) ? [] : [{ ...write.pattern }] }];
+    case 'removePattern':
+      return ['unregister', { patterns: entry!.patterns.has(key(write.pattern)) ? [{ ...write.pattern }] : [] }, {}];
+    case 'remove':
+      return ['remove', whole(entry!), null];
+    case 'restore':
+      return [
+        'restore',
+        entry ? whole(entry) : null,
+        { ...frozenCopy(write.data), users: [...write.users], patterns: write.patterns.map((p) => ({ ...p })) },
+      ];
+  }
 }

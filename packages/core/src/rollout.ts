@@ -6,6 +6,8 @@ import { currentUser, enterAsUser, runAsUser } from './context';
 import { InvalidArgumentError } from './errors';
 import { explainFeature, isFeatureOn, needsLookup, pickVariant, type Explanation } from './evaluate';
 import { FeatureAdmin } from './feature-admin';
+import type { HistorySource } from './history';
+import { checkSource, withScope } from './write-scope';
 import { MemoryBackend } from './memory-backend';
 import { createReporter, type ErrorReporter, type Logger } from './reporter';
 import { UserFeatures } from './user-features';
@@ -20,6 +22,10 @@ export interface RolloutOptions {
   logger?: Logger;
   /** Called once per store outage with the error. */
   onError?: (error: unknown) => void;
+  /** Who this Rollout's writes are made by, as history records them; default `user@host` of the process. */
+  actor?: string;
+  /** Where its writes come from, as history records them: 'api' (default), 'cli' or 'admin'. */
+  source?: HistorySource;
 }
 
 /**
@@ -59,6 +65,8 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
         backend as { useReporter?: (logger: Logger | undefined, onError?: (error: unknown) => void) => void }
       ).useReporter?.(options.logger, options.onError);
     }
+    if (options.source !== undefined) this.scope = { ...this.scope, source: checkSource(options.source) };
+    if (options.actor !== undefined) this.scope = withScope(this.scope, { actor: options.actor });
   }
 
   // ---- checks -----------------------------------------------------------

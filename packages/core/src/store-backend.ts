@@ -1,6 +1,7 @@
 import { debuglog } from 'node:util';
 import type { Backend } from './backend';
 import { FeatureDamagedError, FeatureNotFoundError } from './errors';
+import { revertWrite, type HistoryEntry, type HistoryPage, type HistoryQuery, type WriteMeta } from './history';
 import { compilePatterns, FeatureCache } from './feature-cache';
 import type { FeatureFields, FeatureSnapshot, FeatureState } from './feature';
 import { LookupLimiter, type LookupLimits } from './lookup-limiter';
@@ -172,36 +173,46 @@ export class StoreBackend implements Backend {
     return this.request(() => this.store.userCount(name));
   }
 
-  async addFunc(name: string, fields: FeatureFields): Promise<void> {
-    await this.write(name, { op: 'add', data: { ...fields }, defaults: DEFAULT_FEATURE });
+  async addFunc(name: string, fields: FeatureFields, meta?: WriteMeta): Promise<void> {
+    await this.write(name, { op: 'add', data: { ...fields }, defaults: DEFAULT_FEATURE, meta });
   }
 
-  async update(name: string, fields: FeatureFields): Promise<void> {
-    await this.write(name, { op: 'update', data: { ...fields } });
+  async update(name: string, fields: FeatureFields, meta?: WriteMeta): Promise<void> {
+    await this.write(name, { op: 'update', data: { ...fields }, meta });
   }
 
-  async toggle(name: string): Promise<boolean> {
-    return (await this.write(name, { op: 'toggle' })).feature!.data.enabled;
+  async toggle(name: string, meta?: WriteMeta): Promise<boolean> {
+    return (await this.write(name, { op: 'toggle', meta })).feature!.data.enabled;
   }
 
-  async registerUsers(name: string, userIds: readonly string[]): Promise<void> {
-    await this.write(name, { op: 'addUsers', users: userIds });
+  async registerUsers(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void> {
+    await this.write(name, { op: 'addUsers', users: userIds, meta });
   }
 
-  async unregisterUsers(name: string, userIds: readonly string[]): Promise<void> {
-    await this.write(name, { op: 'removeUsers', users: userIds });
+  async unregisterUsers(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void> {
+    await this.write(name, { op: 'removeUsers', users: userIds, meta });
   }
 
-  async registerPattern(name: string, pattern: PatternSpec): Promise<void> {
-    await this.write(name, { op: 'addPattern', pattern });
+  async registerPattern(name: string, pattern: PatternSpec, meta?: WriteMeta): Promise<void> {
+    await this.write(name, { op: 'addPattern', pattern, meta });
   }
 
-  async unregisterPattern(name: string, pattern: PatternSpec): Promise<void> {
-    await this.write(name, { op: 'removePattern', pattern });
+  async unregisterPattern(name: string, pattern: PatternSpec, meta?: WriteMeta): Promise<void> {
+    await this.write(name, { op: 'removePattern', pattern, meta });
   }
 
-  async remove(name: string): Promise<void> {
-    await this.write(name, { op: 'remove' });
+  async remove(name: string, meta?: WriteMeta): Promise<void> {
+    await this.write(name, { op: 'remove', meta });
+  }
+
+  /** Entries of the store's history, newest first. */
+  history(query: HistoryQuery): Promise<HistoryPage> {
+    return this.request(() => this.store.history(query));
+  }
+
+  /** Writes back the `before` of `entry` as a new entry; `meta.expect` makes it conditional. Resolves to the new entry's id. */
+  async revert(entry: HistoryEntry, meta: WriteMeta): Promise<string> {
+    return (await this.write(entry.feature, { ...revertWrite(entry), meta })).entry;
   }
 
   /** Stops syncing and closes what the store opened itself. */
@@ -258,9 +269,10 @@ export class StoreBackend implements Backend {
       if (!exact && feature.userCount > 0) users = new Set(users); // a guess for now; the reload below replaces it
       if (change.op === 'addUsers') for (const id of change.users) users.add(id);
       if (change.op === 'removeUsers') for (const id of change.users) users.delete(id);
+      if (change.op === 'restore') users = new Set(change.users);
     }
     const state = this.build(feature, users, held);
-    if (exact || !this.store.holdsUsers || feature.userCount === 0) {
+    if (exact || change.op === 'restore' || !this.store.holdsUsers || feature.userCount === 0) {
       this.cache.apply(name, feature.v, state);
       return;
     }

@@ -1,4 +1,5 @@
 import type { Variant } from './feature';
+import type { HistoryPage, HistoryQuery, WriteMeta } from './history';
 import type { PatternSpec } from './pattern';
 
 /*
@@ -66,16 +67,28 @@ export interface StoreRead extends StoreHead {
   readonly feature: StoredFeature | DamagedFeature | undefined;
 }
 
-/** A change a write makes, applied by the store atomically. */
-export type StoreWrite =
-  /** Creates the feature with `defaults`, or not; then sets `data`. */
-  | { readonly op: 'add'; readonly data: Partial<FeatureData>; readonly defaults: FeatureData }
-  /** Sets fields of an existing feature. */
+/**
+ * A change a write makes, applied by the store atomically, with one history
+ * entry recording it (see history.ts): `meta` says who made it and why; the
+ * store adds the time from its own clock.
+ */
+export type StoreWrite = (
+  | /** Creates the feature with `defaults`, or not; then sets `data`. */
+    { readonly op: 'add'; readonly data: Partial<FeatureData>; readonly defaults: FeatureData }
+    /** Sets fields of an existing feature. */
   | { readonly op: 'update'; readonly data: Partial<FeatureData> }
   | { readonly op: 'toggle' }
   | { readonly op: 'addUsers' | 'removeUsers'; readonly users: readonly string[] }
   | { readonly op: 'addPattern' | 'removePattern'; readonly pattern: PatternSpec }
-  | { readonly op: 'remove' };
+  | { readonly op: 'remove' }
+  /** Makes the feature exactly this, creating it if need be (what reverting a removal writes). */
+  | {
+      readonly op: 'restore';
+      readonly data: FeatureData;
+      readonly users: readonly string[];
+      readonly patterns: readonly PatternSpec[];
+    }
+) & { readonly meta?: WriteMeta };
 
 /**
  * What a write did. `feature` is the feature after it, without its users
@@ -86,6 +99,8 @@ export type StoreWrite =
  */
 export interface StoreWriteResult extends StoreHead {
   readonly name: string;
+  /** The id of the history entry the write appended. */
+  readonly entry: string;
   readonly previousV: number;
   readonly feature: StoredFeature | undefined;
 }
@@ -126,6 +141,8 @@ export interface FeatureStore {
   head(): Promise<StoreHead>;
   /** Applies one write atomically and announces it on the feed. */
   write(name: string, write: StoreWrite): Promise<StoreWriteResult>;
+  /** Entries of the history, newest first (see history.ts). */
+  history(query: HistoryQuery): Promise<HistoryPage>;
   /** Which of `names` list `userId` (stores whose users processes do not hold). */
   lookup?(userId: string, names: readonly string[]): Promise<ReadonlySet<string>>;
   /** Every stored feature's name. */

@@ -1,4 +1,14 @@
-import type { DamagedFeature, FeatureData, PatternSpec, StoredFeature, Variant } from '@hanoi/core';
+import type {
+  DamagedFeature,
+  FeatureData,
+  HistoryAction,
+  HistoryChange,
+  HistoryEntry,
+  HistorySource,
+  PatternSpec,
+  StoredFeature,
+  Variant,
+} from '@hanoi/core';
 
 /** A feature as a script replies it: { v, HGETALL of its hash, scard, patterns, users }, or {'damaged', why}. */
 export type StateReply = [number, string[], number, string[], string[]] | ['damaged', string];
@@ -125,4 +135,51 @@ export function parseChange(text: string): { epoch: string; version: number; nam
   const version = Number(text.slice(first + 1, second));
   const name = text.slice(second + 1);
   return Number.isInteger(version) && name.length > 0 ? { epoch: text.slice(0, first), version, name } : undefined;
+}
+
+/** One side of a history entry as the write script stored it (JSON of raw hash values), decoded. */
+function decodeChange(text: string): HistoryChange | null {
+  const raw = JSON.parse(text) as Record<string, unknown> | null;
+  if (raw === null) return null;
+  const change: HistoryChange = {};
+  // cjson writes an empty Lua table as {}: an empty list here.
+  const list = (value: unknown) => (Array.isArray(value) ? (value as string[]) : []);
+  for (const [field, value] of Object.entries(raw)) {
+    if (field === 'users') change.users = list(value);
+    else if (field === 'patterns')
+      change.patterns = list(value)
+        .map(decodePattern)
+        .filter((p): p is PatternSpec => p !== undefined);
+    else if (field === 'enabled') change.enabled = value !== '0';
+    else if (field === 'percentage') change.percentage = Number(value);
+    else if (field === 'variants') change.variants = JSON.parse(value as string);
+    else if (field.startsWith(EXTRA)) change[field.slice(EXTRA.length)] = JSON.parse(value as string);
+    else change[field] = value;
+  }
+  return change;
+}
+
+/**
+ * A history entry from a stream entry (`[id, [field, value, ...]]`) the write script added.
+ *
+ * @example
+ * decodeEntry(['1764490000000-0', ['f', 'beta', 'a', 'toggle', ...]]);
+ */
+export function decodeEntry([id, flat]: [string, string[]]): HistoryEntry {
+  const f = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i]!, flat[i + 1]!);
+  const reason = f.get('r') ?? '';
+  const reverts = f.get('x') ?? '';
+  return {
+    id,
+    at: Number(f.get('t')),
+    feature: f.get('f') ?? '',
+    action: (f.get('a') ?? 'update') as HistoryAction,
+    actor: f.get('w') ?? '',
+    ...(reason ? { reason } : {}),
+    source: (f.get('s') ?? 'api') as HistorySource,
+    ...(reverts ? { reverts } : {}),
+    before: decodeChange(f.get('b') ?? 'null'),
+    after: decodeChange(f.get('n') ?? 'null'),
+  };
 }

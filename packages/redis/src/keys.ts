@@ -10,6 +10,8 @@
  * - `{p}:version`  integer, INCR on every write
  * - `{p}:epoch`    HASH id (the counter's current history), hw (the highest version in it)
  * - `{p}:changes`  pub/sub channel: `<epoch> <version> <name>` per write
+ * - `{p}:history`  STREAM of history entries, one per write, trimmed to historyLimit
+ * - `{p}:heads`    HASH feature name -> id of its latest history entry (what a revert checks)
  * - `{p}:f:<name>` HASH enabled ('1'/'0'), percentage, variants (JSON), `x:<field>` (JSON) for
  *                  any other field, v (version of its last write) and e (the epoch of v)
  * - `{p}:u:<name>` SET of user ids
@@ -34,6 +36,8 @@ export interface KeySpace {
   readonly version: string;
   readonly epoch: string;
   readonly channel: string;
+  readonly history: string;
+  readonly heads: string;
   /** A key of one feature: `{p}:<kind>:<name>`. */
   feature(kind: FeatureKeyKind, name: string): string;
 }
@@ -60,6 +64,8 @@ export function prefixKeys(prefix: unknown = DEFAULT_PREFIX): KeySpace {
     version: `${base}version`,
     epoch: `${base}epoch`,
     channel: `${base}changes`,
+    history: `${base}history`,
+    heads: `${base}heads`,
     feature: (kind, name) => `${base}${kind}:${name}`,
   };
 }

@@ -1,4 +1,5 @@
 import { assertName, type FeatureSnapshot, type Logger, type StoreBackendOptions } from '@hanoi/core';
+import { checkHistoryLimit } from '@hanoi/core/internal';
 import { prefixKeys, type KeySpace } from './keys';
 import type { RedisClient } from './scripts';
 
@@ -22,6 +23,8 @@ export interface RedisBackendOptions {
   maxPendingLookups?: number;
   /** Features to answer from before the first load from Redis. */
   bootstrap?: readonly FeatureSnapshot[];
+  /** History entries kept under the prefix, all features together (the newest); default 10,000. */
+  historyLimit?: number;
 }
 
 /** The options, checked and complete. */
@@ -36,6 +39,7 @@ export interface RedisConfig {
   readonly lookupTimeoutMs: number;
   readonly maxPendingLookups: number;
   readonly bootstrap: readonly FeatureSnapshot[];
+  readonly historyLimit: number;
 }
 
 function duration(options: RedisBackendOptions, field: keyof RedisBackendOptions, fallback: number): number {
@@ -75,6 +79,14 @@ function checkBootstrap(bootstrap: unknown): readonly FeatureSnapshot[] {
   return bootstrap as FeatureSnapshot[];
 }
 
+function redisHistoryLimit(limit: unknown): number {
+  try {
+    return checkHistoryLimit(limit);
+  } catch (err) {
+    throw new TypeError(`RedisBackend: ${(err as Error).message}`);
+  }
+}
+
 /**
  * Checks the options once, at construction, and fills in the defaults.
  *
@@ -108,6 +120,7 @@ export function parseOptions(client: RedisClient, options: RedisBackendOptions =
     lookupTimeoutMs: duration(options, 'lookupTimeoutMs', 250),
     maxPendingLookups: duration(options, 'maxPendingLookups', 256),
     bootstrap: checkBootstrap(options.bootstrap),
+    historyLimit: redisHistoryLimit(options.historyLimit),
   };
 }
 

@@ -1,10 +1,15 @@
 import {
   BackendUnavailableError,
+  ConflictError,
   FeatureDamagedError,
+  HistoryDamagedError,
   FeatureNotFoundError,
   isHanoiError,
   WriteOutcomeUnknownError,
   type FeatureStore,
+  type HistoryPage,
+  type HistoryQuery,
+  type WriteMeta,
   type StoreHead,
   type StoreListener,
   type StoreRead,
@@ -14,7 +19,7 @@ import {
 } from '@hanoi/core';
 import { ReplyError } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { decodeFeature, encodeData, encodePattern, parseChange, type StateReply } from './codec';
+import { decodeEntry, decodeFeature, encodeData, encodePattern, parseChange, type StateReply } from './codec';
 import { waitForConnection } from './connection';
 import { parseOptions, type RedisBackendOptions, type RedisConfig } from './options';
 import { defineScripts, runScript, type RedisClient } from './scripts';
@@ -24,7 +29,12 @@ import { writeUserBatches } from './user-batches';
 
 /** A write script's reply. */
 export type WriteReply =
-  ['expired'] | ['missing'] | ['damaged', string] | ['ok', string, number, number, StateReply | 0];
+  | ['expired']
+  | ['missing']
+  | ['damaged', string]
+  | ['history', string]
+  | ['conflict', string]
+  | ['ok', string, number, number, StateReply | 0, string];
 
 type HeadReply = [string, number, [string, string]];
 
@@ -118,25 +128,62 @@ export class RedisStore implements FeatureStore {
   }
 
   async write(name: string, write: StoreWrite): Promise<StoreWriteResult> {
+    const meta = write.meta;
     switch (write.op) {
       case 'add': {
         const defaults = encodeData(write.defaults);
-        return this.writeOne(name, 'add', [String(defaults.length), ...defaults, ...encodeData(write.data)]);
+        return this.writeOne(name, 'add', [String(defaults.length), ...defaults, ...encodeData(write.data)], meta);
       }
       case 'update':
-        return this.writeOne(name, 'update', encodeData(write.data));
+        return this.writeOne(name, 'update', encodeData(write.data), meta);
       case 'toggle':
-        return this.writeOne(name, 'toggle', []);
+        return this.writeOne(name, 'toggle', [], meta);
       case 'addPattern':
-        return this.writeOne(name, 'padd', [encodePattern(write.pattern)]);
+        return this.writeOne(name, 'padd', [encodePattern(write.pattern)], meta);
       case 'removePattern':
-        return this.writeOne(name, 'prem', [encodePattern(write.pattern)]);
+        return this.writeOne(name, 'prem', [encodePattern(write.pattern)], meta);
       case 'remove':
-        return this.writeOne(name, 'remove', []);
+        return this.writeOne(name, 'remove', [], meta);
+      case 'restore': {
+        const data = encodeData(write.data);
+        const args = [String(data.length), ...data, String(write.users.length), ...write.users];
+        return this.writeOne(name, 'restore', [...args, ...write.patterns.map(encodePattern)], meta);
+      }
       case 'addUsers':
       case 'removeUsers':
-        return writeUserBatches(this, name, write.op === 'addUsers' ? 'sadd' : 'srem', write.users);
+        return writeUserBatches(this, name, write.op === 'addUsers' ? 'sadd' : 'srem', write.users, meta);
     }
+  }
+
+  /**
+   * Entries of the history stream, newest first: XREVRANGE from `before`
+   * (exclusive), in pages when only one feature's entries are wanted
+   * (the stream holds every feature's, historyLimit at most).
+   */
+  async history(query: HistoryQuery): Promise<HistoryPage> {
+    const key = this.config.keys.history;
+    const client = this.client as import('ioredis').Redis;
+    return this.call('Reading the history', async () => {
+      if (query.id !== undefined) {
+        if (!/^\d+-\d+$/.test(query.id)) return { entries: [], dropped: 0 };
+        const found = (await client.xrange(key, query.id, query.id)) as [string, string[]][];
+        return { entries: found.map(decodeEntry), dropped: 0 };
+      }
+      const entries = [];
+      const page = query.feature === undefined ? query.limit : Math.max(query.limit, 500);
+      let end = query.before === undefined ? '+' : `(${query.before}`;
+      while (entries.length < query.limit) {
+        const found = (await client.xrevrange(key, end, '-', 'COUNT', page)) as [string, string[]][];
+        for (const raw of found) {
+          const entry = decodeEntry(raw);
+          if (query.feature === undefined || entry.feature === query.feature) entries.push(entry);
+          if (entries.length === query.limit) break;
+        }
+        if (found.length < page) break;
+        end = `(${found[found.length - 1]![0]}`;
+      }
+      return { entries, dropped: Number(await runScript(client, 'dropped', [key], [])) };
+    });
   }
 
   /** Which of `names` list `userId`: one script call. Fails at once when not connected; the cache times it out. */
@@ -211,12 +258,29 @@ export class RedisStore implements FeatureStore {
       keys.feature('f', name),
       keys.feature('u', name),
       keys.feature('p', name),
+      keys.history,
+      keys.heads,
     ];
   }
 
-  /** @internal The script arguments of a write, deadline included. */
-  writeArgs(name: string, op: string, deadline: number, args: readonly string[]): string[] {
-    return [this.config.keys.channel, name, String(deadline), randomBytes(8).toString('hex'), op, ...args];
+  /** @internal The script arguments of a write: deadline, who and why, the op and its arguments. */
+  writeArgs(name: string, op: string, deadline: number, args: readonly string[], meta?: WriteMeta): string[] {
+    const { actor = 'unknown', reason = '', source = 'api', reverts = '', expect } = meta ?? {};
+    return [
+      this.config.keys.channel,
+      name,
+      String(deadline),
+      randomBytes(8).toString('hex'),
+      actor,
+      reason,
+      source,
+      reverts,
+      expect === undefined ? '0' : '1',
+      expect ?? '',
+      String(this.config.historyLimit),
+      op,
+      ...args,
+    ];
   }
 
   /**
@@ -254,27 +318,41 @@ export class RedisStore implements FeatureStore {
   writeResult(name: string, what: string, reply: unknown): StoreWriteResult {
     const [status] = reply as WriteReply;
     if (status === 'missing') throw new FeatureNotFoundError(name);
+    if (status === 'history') throw new HistoryDamagedError((reply as ['history', string])[1]);
+    if (status === 'conflict') {
+      throw new ConflictError(name, String((reply as string[])[2] ?? ''), (reply as ['conflict', string])[1]);
+    }
     if (status === 'damaged') throw new FeatureDamagedError(name, (reply as ['damaged', string])[1]);
     if (status === 'expired') {
       throw new BackendUnavailableError(
         `${what}: Redis answered after the write's deadline, so it refused it; nothing was applied.`,
       );
     }
-    const [, epoch, version, previousV, state] = reply as ['ok', string, number, number, StateReply | 0];
+    const [, epoch, version, previousV, state, entry] = reply as ['ok', string, number, number, StateReply | 0, string];
     let feature;
     if (state !== 0) {
       feature = decodeFeature(name, state, false);
       if ('damaged' in feature) throw new FeatureDamagedError(name, feature.damaged);
     }
-    return { epoch, version: Number(version), name, previousV: Number(previousV), feature };
+    return { epoch, version: Number(version), name, entry: String(entry), previousV: Number(previousV), feature };
   }
 
   /** Sends one write script; see the class comment for what a rejection means. */
-  private async writeOne(name: string, op: string, args: readonly string[]): Promise<StoreWriteResult> {
+  private async writeOne(
+    name: string,
+    op: string,
+    args: readonly string[],
+    meta: WriteMeta | undefined,
+  ): Promise<StoreWriteResult> {
     const what = `${op} on feature ${JSON.stringify(name)}`;
     const until = Date.now() + this.config.writeTimeoutMs;
     const deadline = await this.writeDeadline(what, until);
-    const sent = runScript(this.client, 'write', this.featureKeys(name), this.writeArgs(name, op, deadline, args));
+    const sent = runScript(
+      this.client,
+      'write',
+      this.featureKeys(name),
+      this.writeArgs(name, op, deadline, args, meta),
+    );
     return this.writeResult(name, what, await this.awaitWrite(what, sent, until));
   }
 

@@ -50,17 +50,26 @@ local function state(f, u, p, withUsers, epoch)
 end
 `;
 
-// KEYS: index, version, epoch, f, u, p. ARGV: channel, name, deadline (server ms, 0 = none),
-// proposed epoch id, op, args... ('add': the number of default values, the defaults, then the
-// fields; 'update': the fields, as HSET pairs). Replies {'expired'} (deadline passed: nothing
-// applied), {'missing'} (unknown feature: nothing created), {'damaged', why} (nothing applied),
-// or {'ok', epoch, version, previous v, state or 0 when removed}.
+// KEYS: index, version, epoch, f, u, p, history, heads. ARGV: channel, name, deadline (server ms,
+// 0 = none), proposed epoch id, actor, reason, source, reverts ('' = none), '1' when the write
+// expects ARGV[10] to be the feature's latest entry id, that id, historyLimit, op, args... ('add':
+// the number of default values, the defaults, then the fields; 'update': the fields, as HSET pairs;
+// 'restore': the number of HSET values, them, the number of users, them, then the patterns).
+// Replies {'expired'} (deadline passed: nothing applied), {'missing'} (unknown feature: nothing
+// created), {'damaged', why}, {'history', why}, {'conflict', latest id} (nothing applied), or
+// {'ok', epoch, version, previous v, state or 0 when removed, entry id}.
+//
+// The history entry is a stream entry under the same hash tag, added in this script: before any
+// change, after every check, so a write that is refused leaves neither the change nor the entry.
+// Its before/after are JSON objects of raw hash values ('x:field', 'enabled' as '1'/'0'...), plus
+// 'users'/'patterns' arrays; the codec decodes them.
 const WRITE = `${STATE}
 if tonumber(ARGV[3]) > 0 then
   local t = redis.call('TIME')
   if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[3]) then return {'expired'} end
 end
-local name, op = ARGV[2], ARGV[5]
+local name, O = ARGV[2], 12
+local op = ARGV[O]
 local exists = redis.call('SISMEMBER', KEYS[1], name) == 1
 if op ~= 'remove' then
   local why = damage(KEYS[4], KEYS[5], KEYS[6])
@@ -68,7 +77,7 @@ if op ~= 'remove' then
   -- An unreadable value refuses the write too, unless the write replaces it.
   local setting = {}
   if op == 'add' or op == 'update' then
-    for i = 6, #ARGV do setting[ARGV[i]] = true end
+    for i = O + 1, #ARGV do setting[ARGV[i]] = true end
   end
   local values = redis.call('HMGET', KEYS[4], 'percentage', 'variants')
   local pc = values[1]
@@ -79,7 +88,84 @@ if op ~= 'remove' then
     return { 'damaged', 'the variants are not JSON' }
   end
 end
-if not exists and op ~= 'add' then return {'missing'} end
+if not exists and op ~= 'add' and op ~= 'restore' then return {'missing'} end
+for _, k in ipairs({ { KEYS[7], 'stream' }, { KEYS[8], 'hash' } }) do
+  local t = redis.call('TYPE', k[1])['ok']
+  if t ~= 'none' and t ~= k[2] then return { 'history', k[1] .. ' is a ' .. t .. ', not a ' .. k[2] } end
+end
+local latest = redis.call('HGET', KEYS[8], name) or ''
+if ARGV[9] == '1' and latest ~= ARGV[10] then return { 'conflict', latest, ARGV[10] } end
+
+-- What the write changes, read before it changes anything.
+local function whole()
+  local t, h = {}, redis.call('HGETALL', KEYS[4])
+  for i = 1, #h, 2 do if h[i] ~= 'v' and h[i] ~= 'e' then t[h[i]] = h[i + 1] end end
+  t['users'] = redis.call('SMEMBERS', KEYS[5])
+  t['patterns'] = redis.call('SMEMBERS', KEYS[6])
+  return t
+end
+local function fieldsBefore(from)
+  local t = {}
+  for i = from, #ARGV, 2 do
+    local old = redis.call('HGET', KEYS[4], ARGV[i])
+    if old then t[ARGV[i]] = old end
+  end
+  return t
+end
+local function pairsFrom(from, to, t)
+  for i = from, to, 2 do t[ARGV[i]] = ARGV[i + 1] end
+  return t
+end
+local function slice(from, to)
+  local t = {}
+  for i = from, to do t[#t + 1] = ARGV[i] end
+  return t
+end
+local function changed(key, from, present)
+  local ids, seen = {}, {}
+  for i = from, #ARGV do
+    if not seen[ARGV[i]] and (redis.call('SISMEMBER', key, ARGV[i]) == 1) == present then ids[#ids + 1] = ARGV[i] end
+    seen[ARGV[i]] = true
+  end
+  return ids
+end
+local action, before, after = op, {}, {}
+if op == 'add' and not exists then
+  local n = tonumber(ARGV[O + 1])
+  action, before = 'create', false
+  after = pairsFrom(O + 2 + n, #ARGV, pairsFrom(O + 2, O + 1 + n, {}))
+  after['users'], after['patterns'] = {}, {}
+elseif op == 'add' then
+  action, before = 'update', fieldsBefore(O + 2 + tonumber(ARGV[O + 1]))
+  after = pairsFrom(O + 2 + tonumber(ARGV[O + 1]), #ARGV, {})
+elseif op == 'update' then
+  before, after = fieldsBefore(O + 1), pairsFrom(O + 1, #ARGV, {})
+elseif op == 'toggle' then
+  local old = redis.call('HGET', KEYS[4], 'enabled') or '1'
+  before, after = { enabled = old }, { enabled = old == '0' and '1' or '0' }
+elseif op == 'sadd' then action, after = 'register', { users = changed(KEYS[5], O + 1, false) }
+elseif op == 'srem' then action, before = 'unregister', { users = changed(KEYS[5], O + 1, true) }
+elseif op == 'padd' then action, after = 'register', { patterns = changed(KEYS[6], O + 1, false) }
+elseif op == 'prem' then action, before = 'unregister', { patterns = changed(KEYS[6], O + 1, true) }
+elseif op == 'remove' then
+  local why = damage(KEYS[4], KEYS[5], KEYS[6])
+  before, after = why and { damaged = why } or whole(), false
+elseif op == 'restore' then
+  before = exists and whole()
+  local n = tonumber(ARGV[O + 1])
+  local m = tonumber(ARGV[O + 2 + n])
+  after = pairsFrom(O + 2, O + 1 + n, {})
+  after['users'] = slice(O + 3 + n, O + 2 + n + m)
+  after['patterns'] = slice(O + 3 + n + m, #ARGV)
+else return redis.error_reply('hanoi: unknown operation ' .. op) end
+if ARGV[8] ~= '' then action = 'revert' end
+local function json(t) if not t then return 'null' end return cjson.encode(t) end
+local clock = redis.call('TIME')
+local entry = redis.call('XADD', KEYS[7], 'MAXLEN', ARGV[11], '*', 'f', name, 'a', action, 'w', ARGV[5],
+  'r', ARGV[6], 's', ARGV[7], 'x', ARGV[8], 't', tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000),
+  'b', json(before), 'n', json(after))
+redis.call('HSET', KEYS[8], name, entry)
+
 local v = redis.call('INCR', KEYS[2])
 local e = redis.call('HMGET', KEYS[3], 'id', 'hw')
 local epoch = e[1]
@@ -90,31 +176,42 @@ if exists and redis.call('TYPE', KEYS[4])['ok'] == 'hash' then
   local h = redis.call('HMGET', KEYS[4], 'v', 'e')
   if h[2] == epoch then previous = tonumber(h[1] or '0') end
 end
-local first = 6
+local function sadd(key, from, to)
+  for i = from, to, 1000 do redis.call('SADD', key, unpack(ARGV, i, math.min(i + 999, to))) end
+end
+local first = O + 1
 if op == 'add' then
-  local n = tonumber(ARGV[6])
+  local n = tonumber(ARGV[O + 1])
   if not exists then
     redis.call('SADD', KEYS[1], name)
-    for i = 7, 6 + n, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
+    for i = O + 2, O + 1 + n, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
   end
-  first = 7 + n
+  first = O + 2 + n
 end
 if op == 'add' or op == 'update' then
   for i = first, #ARGV, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
 elseif op == 'toggle' then
-  redis.call('HSET', KEYS[4], 'enabled', redis.call('HGET', KEYS[4], 'enabled') == '0' and '1' or '0')
-elseif op == 'sadd' then redis.call('SADD', KEYS[5], unpack(ARGV, 6))
-elseif op == 'srem' then redis.call('SREM', KEYS[5], unpack(ARGV, 6))
-elseif op == 'padd' then redis.call('SADD', KEYS[6], ARGV[6])
-elseif op == 'prem' then redis.call('SREM', KEYS[6], ARGV[6])
+  redis.call('HSET', KEYS[4], 'enabled', after['enabled'])
+elseif op == 'sadd' then redis.call('SADD', KEYS[5], unpack(ARGV, O + 1))
+elseif op == 'srem' then redis.call('SREM', KEYS[5], unpack(ARGV, O + 1))
+elseif op == 'padd' then redis.call('SADD', KEYS[6], ARGV[O + 1])
+elseif op == 'prem' then redis.call('SREM', KEYS[6], ARGV[O + 1])
 elseif op == 'remove' then
   redis.call('SREM', KEYS[1], name)
   redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])
-else return redis.error_reply('hanoi: unknown operation ' .. op) end
+elseif op == 'restore' then
+  local n = tonumber(ARGV[O + 1])
+  local m = tonumber(ARGV[O + 2 + n])
+  redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])
+  redis.call('SADD', KEYS[1], name)
+  for i = O + 2, O + 1 + n, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
+  if m > 0 then sadd(KEYS[5], O + 3 + n, O + 2 + n + m) end
+  if #ARGV >= O + 3 + n + m then sadd(KEYS[6], O + 3 + n + m, #ARGV) end
+end
 redis.call('PUBLISH', ARGV[1], epoch .. ' ' .. v .. ' ' .. name)
-if op == 'remove' then return { 'ok', epoch, v, previous, 0 } end
+if op == 'remove' then return { 'ok', epoch, v, previous, 0, entry } end
 redis.call('HSET', KEYS[4], 'v', v, 'e', epoch)
-return { 'ok', epoch, v, previous, state(KEYS[4], KEYS[5], KEYS[6], '0', epoch) }
+return { 'ok', epoch, v, previous, state(KEYS[4], KEYS[5], KEYS[6], '0', epoch), entry }
 `;
 
 // KEYS: index, version, epoch. ARGV: base, withUsers. Replies {epoch, version, TIME, {{name, state}...}}: one atomic view.
@@ -152,7 +249,20 @@ local version = tonumber(redis.call('GET', KEYS[1]) or '0')
 return { epochNow(version, KEYS[2]), version, redis.call('TIME') }
 `;
 
-const SOURCES = { write: WRITE, snapshot: SNAPSHOT, load: LOAD, lookup: LOOKUP, head: HEAD };
+// KEYS: history. Replies how many entries retention dropped: what was ever added less what is kept (Redis 7's XINFO).
+const DROPPED = `
+if redis.call('TYPE', KEYS[1])['ok'] ~= 'stream' then return 0 end
+local info = redis.call('XINFO', 'STREAM', KEYS[1])
+local added, length = nil, 0
+for i = 1, #info, 2 do
+  if info[i] == 'entries-added' then added = info[i + 1] end
+  if info[i] == 'length' then length = info[i + 1] end
+end
+if not added then return 0 end
+return math.max(added - length, 0)
+`;
+
+const SOURCES = { dropped: DROPPED, write: WRITE, snapshot: SNAPSHOT, load: LOAD, lookup: LOOKUP, head: HEAD };
 
 /** The scripts, by the name the backend calls them. */
 export type ScriptName = keyof typeof SOURCES;

@@ -1,4 +1,4 @@
-import { WriteOutcomeUnknownError, type StoreWriteResult } from '@hanoi/core';
+import { WriteOutcomeUnknownError, type StoreWriteResult, type WriteMeta } from '@hanoi/core';
 import type { RedisStore } from './redis-store';
 import { runScript } from './scripts';
 
@@ -11,7 +11,7 @@ export const BATCHES_PER_PIPELINE = 20;
  * Registers (`sadd`) or unregisters (`srem`) users: batches of 1,000 ids,
  * each one atomic write script, sent 20 at a time in one pipeline (one
  * round trip), so a million ids take fifty round trips. Each batch is
- * atomic; the whole call is not: if a later pipeline fails after an earlier
+ * atomic with its own history entry (the ids it changed); the whole call is not: if a later pipeline fails after an earlier
  * one succeeded, the call rejects with HANOI_WRITE_OUTCOME_UNKNOWN
  * (repeating it is safe: registering twice changes nothing). No reply
  * carries the user set: the result says what changed, and `previousV` is
@@ -26,6 +26,7 @@ export async function writeUserBatches(
   name: string,
   op: 'sadd' | 'srem',
   ids: readonly string[],
+  meta?: WriteMeta,
 ): Promise<StoreWriteResult> {
   const { client, config } = store;
   const what = `${op === 'sadd' ? 'Registering' : 'Unregistering'} ${ids.length} user(s) on feature ${JSON.stringify(name)}`;
@@ -42,7 +43,7 @@ export async function writeUserBatches(
       const deadline = await store.writeDeadline(what, until);
       const pipeline = client.pipeline();
       for (const batch of group) {
-        void runScript(pipeline, 'write', store.featureKeys(name), store.writeArgs(name, op, deadline, batch));
+        void runScript(pipeline, 'write', store.featureKeys(name), store.writeArgs(name, op, deadline, batch, meta));
       }
       results = (await store.awaitWrite(what, pipeline.exec(), until)) ?? [];
     } catch (err) {

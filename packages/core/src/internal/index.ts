@@ -12,3 +12,6 @@ export { compilePatterns, FeatureCache } from '../feature-cache';
 export { LookupLimiter } from '../lookup-limiter';
 export { createReporter, type ErrorReporter } from '../reporter';
 export { rememberedNotFound, rememberNotFound } from '../not-found';
+export { revertWrite } from '../history';
+export { checkHistoryLimit } from '../memory-store';
+export { processActor } from '../write-scope';

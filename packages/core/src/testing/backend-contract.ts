@@ -2,6 +2,7 @@
 import type { Backend } from '../index';
 import { describeBackendInterface } from './contract-backend-interface';
 import { describeEvaluation } from './contract-evaluation';
+import { describeHistory } from './contract-history';
 import { describeInvalidInput } from './contract-invalid-input';
 import { describeManagement } from './contract-management';
 import { describeNamesAndIds } from './contract-names-and-ids';
@@ -63,5 +64,6 @@ export function describeBackendContract(
     describeVariants(use);
     describeInvalidInput(use);
     describeBackendInterface(use);
+    describeHistory(use);
   });
 }

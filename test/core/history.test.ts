@@ -1,0 +1,54 @@
+import { MemoryBackend, MemoryStore, Rollout, StoreBackend } from '@hanoi/core';
+import { checkReplay } from '../support/history-commands';
+
+// History on MemoryBackend beyond the contract: atomicity when a write fails
+// half way, retention, scopes and options, and replay over random sequences.
+
+test('a write that fails half way (its data cannot be stored) leaves neither the change nor the entry', async () => {
+  const rollout = new Rollout(new MemoryBackend());
+  await rollout.addFunc('beta', { percentage: 10 });
+  const before = await rollout.getFunc('beta');
+  // A BigInt is not JSON: copying it into the store throws, mid-write.
+  await expect(rollout.backend.update('beta', { percentage: 20, rules: [10n] } as never)).rejects.toThrow();
+  expect(await rollout.getFunc('beta')).toEqual(before);
+  expect(await rollout.history()).toHaveLength(1);
+});
+
+test('historyLimit keeps the newest entries and counts the dropped ones', async () => {
+  const rollout = new Rollout(new MemoryBackend({ historyLimit: 3 }));
+  await rollout.addFunc('beta');
+  for (let p = 1; p <= 5; p++) await rollout.setPercentage('beta', p);
+  const { entries, dropped } = await rollout.historyPage();
+  expect(entries.map((e) => e.after?.percentage)).toEqual([5, 4, 3]);
+  expect(dropped).toBe(3);
+  expect(() => new MemoryStore({ historyLimit: 0 })).toThrow(TypeError);
+  expect(() => new MemoryStore({ historyLimit: 1.5 })).toThrow(TypeError);
+});
+
+test('the actor: the Rollout option, a scope, or user@host; never empty', async () => {
+  const backend = new MemoryBackend();
+  const rollout = new Rollout(backend, { actor: 'deploy-bot', source: 'admin' });
+  await rollout.addFunc('beta');
+  await rollout.as({ reason: 'INC-7' }).enable('beta');
+  await rollout.as({ actor: 'ana' }).disable('beta');
+  await new Rollout(backend).toggle('beta');
+  const [toggle, disable, enable, create] = await rollout.history();
+  expect(create).toMatchObject({ actor: 'deploy-bot', source: 'admin' });
+  expect(enable).toMatchObject({ actor: 'deploy-bot', reason: 'INC-7' });
+  expect(disable).toMatchObject({ actor: 'ana', source: 'admin' });
+  expect(disable!.reason).toBeUndefined();
+  expect(toggle!.actor).toMatch(/^.+@.+$/);
+  expect(toggle!.source).toBe('api');
+  for (const actor of ['', '   ', 'a\nb', 'x'.repeat(257), 42]) {
+    expect(() => rollout.as({ actor: actor as string })).toThrow(
+      expect.objectContaining({ code: 'HANOI_INVALID_ARGUMENT' }),
+    );
+  }
+  expect(() => new Rollout(backend, { source: 'web' as never })).toThrow(TypeError);
+  await expect(rollout.history({ limit: 0 })).rejects.toMatchObject({ code: 'HANOI_INVALID_ARGUMENT' });
+});
+
+test('replaying a feature from its creation gives its state, for random write sequences (fast-check)', async () => {
+  const rollout = new Rollout(new StoreBackend(new MemoryStore(), { resyncIntervalMs: false }));
+  await checkReplay(rollout, 200);
+});
