@@ -7,7 +7,9 @@ import { describeNamesAndIds } from './contract-names-and-ids';
 import { describePatternsAndUsers } from './contract-patterns-and-users';
 import { quietRollout, type ContractSubject } from './contract-subject';
 import { describeUnknownFeature } from './contract-unknown-feature';
+import { describeVariantValues } from './contract-variant-values';
 import { describeVariants } from './contract-variants';
+import { describeWatch } from './contract-watch';
 
 /** Options of `describeBackendContract`. */
 export interface BackendContractOptions {
@@ -60,6 +62,8 @@ export function describeBackendContract(
     describeNamesAndIds(use);
     describeEvaluation(use);
     describeVariants(use);
+    describeVariantValues(use);
+    describeWatch(use);
     describeInvalidInput(use);
     describeBackendInterface(use);
   });

@@ -1,4 +1,5 @@
 export type { Backend } from './backend';
+export { BackendListeners, type BackendListener } from './backend-events';
 export { bucket, crc32 } from './bucket';
 export type { Guard, UserLocator } from './check';
 export {
@@ -10,7 +11,15 @@ export {
   MissingUserError,
 } from './errors';
 export { explainFeature, isFeatureOn, needsLookup, pickVariant, type Explanation } from './evaluate';
-export type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, Variant, VariantInput } from './feature';
+export type {
+  FeatureFields,
+  FeatureOptions,
+  FeatureSnapshot,
+  FeatureState,
+  JsonValue,
+  Variant,
+  VariantInput,
+} from './feature';
 export { MemoryBackend } from './memory-backend';
 export { compilePattern, matchesAny, patternSpec, type CompiledPattern, type PatternSpec } from './pattern';
 export { createReporter, type ErrorReporter, type Logger } from './reporter';
@@ -27,6 +36,7 @@ export {
   normalizeVariants,
 } from './validate';
 export { murmur3, variantPoint } from './variant-hash';
+export { cloneJson, MAX_VARIANT_VALUE_BYTES, MAX_VARIANT_VALUE_DEPTH, normalizeVariantValue } from './variant-value';
 export {
   parseAdapterOptions,
   parseGuardOptions,

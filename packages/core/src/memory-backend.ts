@@ -1,7 +1,9 @@
 import type { Backend } from './backend';
+import { BackendListeners, type BackendListener } from './backend-events';
 import { FeatureNotFoundError } from './errors';
 import type { FeatureFields, FeatureSnapshot, FeatureState, Variant } from './feature';
 import { compilePattern, type CompiledPattern, type PatternSpec } from './pattern';
+import { cloneJson } from './variant-value';
 
 interface Stored {
   enabled: boolean;
@@ -23,6 +25,7 @@ interface Stored {
 export class MemoryBackend implements Backend {
   // A Map, not an object: '__proto__' and 'constructor' are ordinary names here.
   private readonly features = new Map<string, Stored>();
+  private readonly listeners = new BackendListeners();
 
   peek(name: string): FeatureState | undefined {
     return this.features.get(name)?.state;
@@ -36,6 +39,16 @@ export class MemoryBackend implements Backend {
     return Promise.resolve();
   }
 
+  /**
+   * Tells `listener` of every write, once it is applied. Memory never goes away.
+   *
+   * @example
+   * backend.watch({ changed: (names) => console.log(names) });
+   */
+  watch(listener: BackendListener): () => void {
+    return this.listeners.add(listener);
+  }
+
   async getFunc(name: string): Promise<FeatureSnapshot | undefined> {
     const stored = this.features.get(name);
     if (!stored) return undefined;
@@ -45,7 +58,9 @@ export class MemoryBackend implements Backend {
       percentage: stored.percentage,
       users: [...stored.users],
       patterns: stored.patterns.map(({ source, flags }) => ({ source, flags })),
-      variants: stored.variants.map(({ name: variant, weight }) => ({ name: variant, weight })),
+      variants: stored.variants.map(({ name: variant, weight, value }) =>
+        value === undefined ? { name: variant, weight } : { name: variant, weight, value: cloneJson(value) },
+      ),
     };
   }
 
@@ -101,6 +116,7 @@ export class MemoryBackend implements Backend {
   async remove(name: string): Promise<void> {
     this.get(name);
     this.features.delete(name);
+    this.listeners.changed([name]);
   }
 
   async close(): Promise<void> {}
@@ -124,5 +140,6 @@ export class MemoryBackend implements Backend {
       users: stored.users,
       hasUsers: stored.users.size > 0,
     };
+    this.listeners.changed([name]);
   }
 }

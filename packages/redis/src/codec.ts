@@ -1,4 +1,5 @@
 import {
+  cloneJson,
   compilePattern,
   type FeatureFields,
   type FeatureSnapshot,
@@ -27,8 +28,7 @@ export function encodeFields(fields: FeatureFields): string[] {
   const pairs: string[] = [];
   if (fields.enabled !== undefined) pairs.push('enabled', fields.enabled ? '1' : '0');
   if (fields.percentage !== undefined) pairs.push('percentage', String(fields.percentage));
-  if (fields.variants !== undefined)
-    pairs.push('variants', JSON.stringify(fields.variants.map(({ name, weight }) => ({ name, weight }))));
+  if (fields.variants !== undefined) pairs.push('variants', JSON.stringify(fields.variants.map(copyVariant)));
   return pairs;
 }
 
@@ -51,11 +51,18 @@ function decodePattern(member: string): PatternSpec | undefined {
   }
 }
 
+/** A variant with only its own fields; `value` (JSON, already checked) only when it has one. */
+function copyVariant({ name, weight, value }: Variant): Variant {
+  return value === undefined ? { name, weight } : { name, weight, value };
+}
+
 function decodeVariants(json: string): Variant[] {
   try {
     const parsed = JSON.parse(json) as unknown;
     if (!Array.isArray(parsed)) return [];
-    return parsed.filter((v): v is Variant => typeof v?.name === 'string' && typeof v?.weight === 'number');
+    return parsed
+      .filter((v): v is Variant => typeof v?.name === 'string' && typeof v?.weight === 'number')
+      .map(copyVariant);
   } catch {
     return [];
   }
@@ -122,7 +129,7 @@ export function fromSnapshot(snapshot: FeatureSnapshot): FeatureState {
     name: snapshot.name,
     enabled: snapshot.enabled,
     percentage: snapshot.percentage,
-    variants: snapshot.variants.map(({ name, weight }) => ({ name, weight })),
+    variants: snapshot.variants.map((variant) => copyVariant({ ...variant, value: cloneJson(variant.value) })),
     patterns: snapshot.patterns.map(compilePattern),
     users: new Set(snapshot.users),
     hasUsers: snapshot.users.length > 0,

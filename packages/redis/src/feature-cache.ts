@@ -14,6 +14,8 @@ export class FeatureCache {
   private readonly versions = new Map<string, number>();
   /** True once a full snapshot from the store was applied. */
   loaded = false;
+  /** Called with the names whose state changed, after each apply or snapshot that changed any. */
+  onChange: (names: readonly string[]) => void = () => {};
 
   /**
    * Starts with `bootstrap` (unversioned, so anything from the store replaces it).
@@ -53,6 +55,7 @@ export class FeatureCache {
     this.versions.set(name, v);
     if (state) this.states.set(name, state);
     else this.states.delete(name);
+    this.onChange([name]);
     return true;
   }
 
@@ -65,6 +68,8 @@ export class FeatureCache {
    */
   replaceAll(version: number, features: ReadonlyMap<string, Versioned>): void {
     const gone = [...this.states.keys()].filter((name) => !features.has(name));
+    // Changed: what is gone, what is new, and what was written since (its version moved).
+    const changed = [...gone, ...[...features].filter(([name, { v }]) => this.versionOf(name) !== v).map(([n]) => n)];
     this.states.clear();
     this.versions.clear();
     for (const name of gone) this.versions.set(name, version);
@@ -73,5 +78,6 @@ export class FeatureCache {
       this.versions.set(name, v);
     }
     this.loaded = true;
+    this.onChange(changed);
   }
 }

@@ -3,6 +3,7 @@ import {
   FeatureNotFoundError,
   HanoiError,
   type Backend,
+  type BackendListener,
   type FeatureFields,
   type FeatureSnapshot,
   type FeatureState,
@@ -91,6 +92,19 @@ export abstract class RedisStore implements Backend {
    */
   ready(): Promise<void> {
     return this.sync.ready();
+  }
+
+  /**
+   * Tells `listener` of every change this process takes in (its own writes,
+   * and other processes' as their messages or a resync bring them), of Redis
+   * going away (the connection closed, a load failed) and of its coming back
+   * (a full snapshot applied again).
+   *
+   * @example
+   * backend.watch({ changed: (names) => console.log(names), unavailable: () => console.warn('stale') });
+   */
+  watch(listener: BackendListener): () => void {
+    return this.sync.listeners.add(listener);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { BackendUnavailableError, createReporter, type ErrorReporter } from '@hanoi/core';
+import { BackendListeners, BackendUnavailableError, createReporter, type ErrorReporter } from '@hanoi/core';
 import { debuglog } from 'node:util';
 import { decodeState, parseChange, type StateReply, type Versioned } from './codec';
 import { FeatureCache } from './feature-cache';
@@ -20,12 +20,15 @@ type LoadReply = [number, StateReply | 0];
  *   Redis's version differs from the one held;
  * - for each `<version> <name>` message, a reload of that feature only.
  * It never throws into a check: failures are reported once per outage and
- * the cache keeps answering with what it has.
+ * the cache keeps answering with what it has. `listeners` hear every change
+ * the cache takes in, the store going away (the connection closed, a load
+ * failed) and coming back (a snapshot applied again).
  */
 export class Synchronizer {
   readonly cache: FeatureCache;
   readonly clock = new ServerClock();
   readonly reporter: ErrorReporter;
+  readonly listeners = new BackendListeners();
   /** The global version the cache is complete up to (-1: needs a snapshot). */
   private version = -1;
   private resyncing: Promise<void> | undefined;
@@ -40,6 +43,8 @@ export class Synchronizer {
   private markReady!: () => void;
   private closed = false;
   private readonly onClientReady = () => this.requestResync('client ready');
+  private readonly onClientClose = () =>
+    this.listeners.unavailable(new BackendUnavailableError('The connection to Redis closed.'));
 
   /**
    * Starts syncing: subscribes, loads, and checks every `resyncIntervalMs`.
@@ -55,16 +60,18 @@ export class Synchronizer {
     private readonly scriptBase: string,
   ) {
     this.cache = cache;
+    cache.onChange = (names) => this.listeners.changed(names);
     this.reporter = createReporter(config.logger, config.onError);
     this.readyPromise = new Promise<void>((resolve) => (this.markReady = resolve));
     const readyTimer = setTimeout(() => this.markReady(), config.readyTimeoutMs);
     readyTimer.unref?.();
     void this.readyPromise.then(() => clearTimeout(readyTimer));
     client.on('ready', this.onClientReady);
+    client.on('close', this.onClientClose);
     this.subscription = new Subscription(client, config.keys.channel, {
       message: (text) => this.onMessage(text),
       subscribed: () => this.requestResync('subscribed'),
-      error: (err) => this.reporter.failure(err, 'The Redis subscription'),
+      error: (err) => this.failed(err, 'The Redis subscription'),
     });
     this.timer = setInterval(() => void this.check(), config.resyncIntervalMs);
     this.timer.unref?.();
@@ -96,6 +103,7 @@ export class Synchronizer {
     this.closed = true;
     clearInterval(this.timer);
     this.client.off('ready', this.onClientReady);
+    this.client.off('close', this.onClientClose);
     this.subscription.close();
     this.markReady();
   }
@@ -136,10 +144,11 @@ export class Synchronizer {
       this.version = Math.max(version, this.seenDuringResync);
       debug('snapshot at version %d: %d features', version, features.length);
       this.reporter.recovered('Loading features from Redis');
+      this.listeners.available();
       this.markReady();
     } catch (err) {
       this.version = -1;
-      this.reporter.failure(err, 'Loading features from Redis');
+      this.failed(err, 'Loading features from Redis');
     }
   }
 
@@ -207,7 +216,7 @@ export class Synchronizer {
       }
     } catch (err) {
       this.version = -1;
-      this.reporter.failure(err, 'Reloading a feature from Redis');
+      this.failed(err, 'Reloading a feature from Redis');
       // Not left for the periodic check: a reload that timed out on a busy
       // server is retried as a snapshot now (which waits for 'ready' if Redis is gone).
       this.requestResync('a reload failed');
@@ -235,8 +244,14 @@ export class Synchronizer {
         grace.unref?.();
       }
     } catch (err) {
-      this.reporter.failure(err, 'Checking the features version in Redis');
+      this.failed(err, 'Checking the features version in Redis');
     }
+  }
+
+  /** Reports a failure once per outage and tells the listeners the store is away. */
+  private failed(err: unknown, what: string): void {
+    this.reporter.failure(err, what);
+    if (!this.closed) this.listeners.unavailable(err);
   }
 
   /** Measures the clock offset now (before the first write, when no check has run yet). */
