@@ -8,7 +8,7 @@ module.exports = {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
   },
   moduleNameMapper: {
-    '^@hanoi/(core|redis|express|koa|cli)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@hanoi/(core|redis|express|koa|cli|openfeature)$': '<rootDir>/packages/$1/src/index.ts',
   },
   maxWorkers: 2,
   testTimeout: 30000,

@@ -65,6 +65,7 @@ const EXPECTED_EXPORTS: Record<string, string[]> = {
   '@hanoi/redis': ['RedisBackend', 'RedisHighPerfBackend'],
   '@hanoi/express': ['features', 'requireFeature'],
   '@hanoi/koa': ['features', 'requireFeature'],
+  '@hanoi/openfeature': ['HanoiProvider', 'toHanoiUser', 'reasonOf', 'metadataOf', 'flagValue'],
 };
 
 const fixtures = join(root, 'test/fixtures');
