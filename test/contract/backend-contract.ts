@@ -1,6 +1,7 @@
 import type { Backend } from '@hanoi/core';
 import { describeBackendInterface } from './contract-backend-interface';
 import { describeEvaluation } from './contract-evaluation';
+import { describeExplainNow } from './contract-explain-now';
 import { describeInvalidInput } from './contract-invalid-input';
 import { describeManagement } from './contract-management';
 import { describeNamesAndIds } from './contract-names-and-ids';
@@ -64,6 +65,7 @@ export function describeBackendContract(
     describeVariants(use);
     describeVariantValues(use);
     describeWatch(use);
+    describeExplainNow(use);
     describeInvalidInput(use);
     describeBackendInterface(use);
   });

@@ -77,30 +77,40 @@ it('onClose stops the events and leaves the Rollout and its store open', async (
 });
 
 it('evaluation never throws: a Rollout that fails is a GENERAL error with the default value', async () => {
-  class FailingRollout extends Rollout {
+  // Two faults: the synchronous path throws, or it defers and the store's answer rejects.
+  class Throwing extends Rollout {
+    override explainNow(): Explanation | undefined {
+      throw new Error('the store fell over');
+    }
+  }
+  class Rejecting extends Rollout {
+    override explainNow(): Explanation | undefined {
+      return undefined;
+    }
     override explain(_name: string, _user?: UserId): Promise<Explanation> {
       return Promise.reject(new Error('the store fell over'));
     }
   }
-  const rollout = new FailingRollout(new MemoryBackend());
-  const domain = freshDomain('failing');
-  await OpenFeature.setProviderAndWait(domain, new HanoiProvider(rollout));
-  const client = OpenFeature.getClient(domain);
-  const errors: unknown[] = [];
-  const hook = { error: (_context: unknown, err: unknown) => void errors.push(err) };
-  for (const details of [
-    await client.getBooleanDetails('beta', true, {}, { hooks: [hook] }),
-    await client.getStringDetails('beta', 'd', {}, { hooks: [hook] }),
-    await client.getNumberDetails('beta', 7, {}, { hooks: [hook] }),
-    await client.getObjectDetails('beta', { d: 1 }, {}, { hooks: [hook] }),
-  ]) {
-    expect(details).toMatchObject({
-      reason: 'ERROR',
-      errorCode: ErrorCode.GENERAL,
-      errorMessage: 'the store fell over',
-    });
+  for (const rollout of [new Throwing(new MemoryBackend()), new Rejecting(new MemoryBackend())]) {
+    const domain = freshDomain('failing');
+    await OpenFeature.setProviderAndWait(domain, new HanoiProvider(rollout));
+    const client = OpenFeature.getClient(domain);
+    const errors: unknown[] = [];
+    const hook = { error: (_context: unknown, err: unknown) => void errors.push(err) };
+    for (const details of [
+      await client.getBooleanDetails('beta', true, {}, { hooks: [hook] }),
+      await client.getStringDetails('beta', 'd', {}, { hooks: [hook] }),
+      await client.getNumberDetails('beta', 7, {}, { hooks: [hook] }),
+      await client.getObjectDetails('beta', { d: 1 }, {}, { hooks: [hook] }),
+    ]) {
+      expect(details).toMatchObject({
+        reason: 'ERROR',
+        errorCode: ErrorCode.GENERAL,
+        errorMessage: 'the store fell over',
+      });
+    }
+    expect(errors).toHaveLength(4);
   }
-  expect(errors).toHaveLength(4);
 });
 
 it('refuses, at construction, something that is not a Rollout', () => {

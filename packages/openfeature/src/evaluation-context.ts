@@ -24,8 +24,10 @@ export interface HanoiUserContext {
  */
 export function toHanoiUser(context: EvaluationContext): HanoiUserContext {
   const user: HanoiUserContext = {};
-  for (const [name, value] of Object.entries(context)) {
-    if (value === undefined) continue;
+  // for...in, not Object.keys: this runs on every evaluation. Contexts are plain objects.
+  for (const name in context) {
+    const value = context[name];
+    if (value === undefined || !Object.hasOwn(context, name)) continue;
     if (name === 'targetingKey') {
       try {
         user.id = normalizeUserId(value, 'targetingKey');

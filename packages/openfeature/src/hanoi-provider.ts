@@ -100,28 +100,60 @@ export class HanoiProvider implements Provider {
     return this.resolve(flagKey, defaultValue, context, 'object');
   }
 
-  private async resolve<T>(
+  private resolve<T>(
     flagKey: string,
     defaultValue: T,
     context: EvaluationContext,
     type: 'boolean' | VariantFlagType,
   ): Promise<ResolutionDetails<T>> {
     if (!this.loaded) {
-      return failure(defaultValue, ErrorCode.PROVIDER_NOT_READY, 'The Hanoi provider is not initialised yet.');
+      return Promise.resolve(
+        failure(defaultValue, ErrorCode.PROVIDER_NOT_READY, 'The Hanoi provider is not initialised yet.'),
+      );
     }
     try {
       const user = this.userOf(context);
-      const explanation = await this.rollout.explain(flagKey, user);
-      if (explanation.reason === 'unknown') {
-        return failure(defaultValue, ErrorCode.FLAG_NOT_FOUND, `Feature ${JSON.stringify(flagKey)} does not exist.`);
+      // Unknown, a boolean, or off: answered now, without a round trip and with no promise but the one returned.
+      // (An unknown feature is never enabled.)
+      const explanation = this.rollout.explainNow(flagKey, user);
+      if (explanation && (type === 'boolean' || !explanation.enabled)) {
+        return Promise.resolve(this.settle(flagKey, explanation, defaultValue, type));
       }
-      if (type === 'boolean') return this.answer(explanation.enabled as T, explanation);
-      if (!explanation.enabled) return this.answer(defaultValue, explanation);
-      return await this.fromVariant(flagKey, defaultValue, user, type, explanation);
+      return this.resolveAsync(flagKey, defaultValue, user, type, explanation).catch((err: unknown) =>
+        this.failed(err, defaultValue),
+      );
     } catch (err) {
-      const code = err instanceof InvalidContextError ? ErrorCode.INVALID_CONTEXT : ErrorCode.GENERAL;
-      return failure(defaultValue, code, messageOf(err));
+      return Promise.resolve(this.failed(err, defaultValue));
     }
+  }
+
+  private async resolveAsync<T>(
+    flagKey: string,
+    defaultValue: T,
+    user: UserId | undefined,
+    type: 'boolean' | VariantFlagType,
+    known: Explanation | undefined,
+  ): Promise<ResolutionDetails<T>> {
+    const explanation = known ?? (await this.rollout.explain(flagKey, user));
+    if (type === 'boolean' || !explanation.enabled) {
+      return this.settle(flagKey, explanation, defaultValue, type);
+    }
+    return this.fromVariant(flagKey, defaultValue, user, type, explanation);
+  }
+
+  /** The resolution of a flag that needs no variant: unknown, a boolean, or off for the user. */
+  private settle<T>(flagKey: string, explanation: Explanation, defaultValue: T, type: string): ResolutionDetails<T> {
+    if (explanation.reason === 'unknown') {
+      const message = `Feature ${JSON.stringify(flagKey)} does not exist. Add it with rollout.addFunc.`;
+      return failure(defaultValue, ErrorCode.FLAG_NOT_FOUND, message);
+    }
+    const value = type === 'boolean' ? (explanation.enabled as T) : defaultValue;
+    return { value, reason: reasonOf(explanation), flagMetadata: metadataOf(explanation) };
+  }
+
+  private failed<T>(err: unknown, defaultValue: T): ResolutionDetails<T> {
+    const code = err instanceof InvalidContextError ? ErrorCode.INVALID_CONTEXT : ErrorCode.GENERAL;
+    return failure(defaultValue, code, messageOf(err));
   }
 
   /**

@@ -52,12 +52,39 @@ export function reasonOf(explanation: Explanation): ResolutionReason {
  * metadataOf({ enabled: false, reason: 'bucket', bucket: 88, percentage: 10 }); // { reason: 'bucket', bucket: 88, percentage: 10 }
  */
 export function metadataOf(explanation: Explanation): FlagMetadata {
+  // The known steps are written out: this runs on every evaluation.
+  switch (explanation.reason) {
+    case 'bucket':
+      return { reason: 'bucket', bucket: explanation.bucket, percentage: explanation.percentage };
+    case 'no-user':
+      return { reason: 'no-user', percentage: explanation.percentage };
+    case 'pattern':
+      return { reason: 'pattern', pattern: `/${explanation.pattern.source}/${explanation.pattern.flags}` };
+    case 'unknown':
+    case 'disabled':
+    case 'everyone':
+    case 'listed':
+      return FIXED[explanation.reason];
+    default:
+      return flatten(explanation as Record<string, unknown>);
+  }
+}
+
+// The explanations that carry nothing but their step share one frozen object each.
+const FIXED = {
+  unknown: Object.freeze({ reason: 'unknown' }),
+  disabled: Object.freeze({ reason: 'disabled' }),
+  everyone: Object.freeze({ reason: 'everyone' }),
+  listed: Object.freeze({ reason: 'listed' }),
+};
+
+/** Any other explanation (steps core adds later): primitives as they are, the rest as JSON. */
+function flatten(explanation: Record<string, unknown>): FlagMetadata {
   const metadata: FlagMetadata = {};
   for (const [key, value] of Object.entries(explanation)) {
     if (key === 'enabled' || value === undefined) continue;
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') metadata[key] = value;
-    else if (key === 'pattern') metadata[key] = `/${value.source}/${value.flags}`;
-    else metadata[key] = JSON.stringify(value);
+    const primitive = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+    metadata[key] = primitive ? value : JSON.stringify(value);
   }
   return metadata;
 }
