@@ -9,7 +9,10 @@ const run = promisify(execFile);
 const root = join(__dirname, '../..');
 // Inside the repo, so the snippets import the built packages as a user's code would.
 const scratch = join(root, '.tmp', `readme-${process.pid}`);
-const readmes = ['README.md', ...['core', 'redis', 'express', 'koa', 'cli', 'openfeature'].map((p) => `packages/${p}/README.md`)];
+const readmes = [
+  'README.md',
+  ...['core', 'redis', 'express', 'koa', 'cli', 'openfeature'].map((p) => `packages/${p}/README.md`),
+];
 
 let redis: RedisServer;
 
