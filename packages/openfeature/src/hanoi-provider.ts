@@ -1,7 +1,6 @@
 import type { Explanation, Rollout, UserId } from '@hanoi/core';
 import {
   ErrorCode,
-  InvalidContextError,
   OpenFeatureEventEmitter,
   ProviderEvents,
   type EvaluationContext,
@@ -152,7 +151,9 @@ export class HanoiProvider implements Provider {
   }
 
   private failed<T>(err: unknown, defaultValue: T): ResolutionDetails<T> {
-    const code = err instanceof InvalidContextError ? ErrorCode.INVALID_CONTEXT : ErrorCode.GENERAL;
+    // By code, not instanceof: an app may load the SDK's ESM and CJS builds side by side.
+    const invalid = (err as { code?: unknown } | null)?.code === ErrorCode.INVALID_CONTEXT;
+    const code = invalid ? ErrorCode.INVALID_CONTEXT : ErrorCode.GENERAL;
     return failure(defaultValue, code, messageOf(err));
   }
 
