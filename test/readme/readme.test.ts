@@ -11,7 +11,7 @@ const root = join(__dirname, '../..');
 const scratch = join(root, '.tmp', `readme-${process.pid}`);
 const readmes = [
   'README.md',
-  ...['core', 'redis', 'express', 'koa', 'cli', 'admin'].map((p) => `packages/${p}/README.md`),
+  ...['core', 'redis', 'express', 'koa', 'cli', 'admin', 'openfeature'].map((p) => `packages/${p}/README.md`),
 ];
 
 let redis: RedisServer;

@@ -1,4 +1,5 @@
 export type { Backend } from './backend';
+export { BackendListeners, type BackendListener } from './backend-events';
 export { isHanoiError, isUserFeatures } from './brand';
 export { bucket, crc32 } from './bucket';
 export type { Guard, UserLocator } from './check';
@@ -15,7 +16,15 @@ export {
   type HanoiErrorCode,
 } from './errors';
 export { pickVariant, type Explanation } from './evaluate';
-export type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, Variant, VariantInput } from './feature';
+export type {
+  FeatureFields,
+  FeatureOptions,
+  FeatureSnapshot,
+  FeatureState,
+  JsonValue,
+  Variant,
+  VariantInput,
+} from './feature';
 export { MemoryBackend } from './memory-backend';
 export { MemoryStore } from './memory-store';
 export type {
@@ -49,3 +58,4 @@ export {
   normalizeVariants,
 } from './validate';
 export { murmur3, variantPoint } from './variant-hash';
+export { cloneJson, MAX_VARIANT_VALUE_BYTES, MAX_VARIANT_VALUE_DEPTH, normalizeVariantValue } from './variant-value';
