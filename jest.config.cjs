@@ -15,7 +15,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@hanoi/core/(testing|internal)$': '<rootDir>/packages/core/src/$1/index.ts',
-    '^@hanoi/(core|redis|postgres|express|koa|cli|admin)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@hanoi/(core|redis|postgres|express|koa|cli|admin|openfeature)$': '<rootDir>/packages/$1/src/index.ts',
     ...ioredis6,
   },
   maxWorkers: 2,

@@ -38,6 +38,14 @@ describe('examples/express', () => {
     await request(app).get('/search').expect(200, { engine: 'classic' });
   });
 
+  it('GET /openfeature/search reads the same 30% rollout through OpenFeature, for the request user', async () => {
+    for (const id of ['alice', 'bob', '443301', '444401', 'u-1', 'u-2']) {
+      const res = await request(app).get('/openfeature/search').set('x-user-id', id).expect(200);
+      expect([id, res.body.engine]).toEqual([id, independentBucket(id) < 30 ? 'new' : 'classic']);
+    }
+    await request(app).get('/openfeature/search').expect(200, { engine: 'classic' });
+  });
+
   it('GET /dashboard is there for listed users and, for others, answers as an unknown path', async () => {
     await request(app).get('/dashboard').set('x-user-id', 'bob').expect(200, { dashboard: 'beta', user: 'bob' });
     const denied = await request(app).get('/dashboard').set('x-user-id', 'carol');

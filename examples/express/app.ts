@@ -1,4 +1,6 @@
 import { adminPage, features, requireFeature } from '@hanoi/express';
+import { HanoiProvider } from '@hanoi/openfeature';
+import { OpenFeature } from '@openfeature/server-sdk';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { createCatalog } from './catalog';
 import { createRollout } from './rollout';
@@ -71,6 +73,13 @@ export async function createApp(): Promise<Express> {
   // An experiment: each user always sees the same variant.
   app.get('/checkout', (req, res) => {
     res.json({ button: req.features.variant('checkout') ?? 'grey' });
+  });
+
+  // The same features through OpenFeature: with no targetingKey, the request's user.
+  await OpenFeature.setProviderAndWait(new HanoiProvider(rollout));
+  app.get('/openfeature/search', async (_req, res) => {
+    const flags = OpenFeature.getClient();
+    res.json({ engine: (await flags.getBooleanValue('new_search', false)) ? 'new' : 'classic' });
   });
 
   // A service that reads the current user from the context, not from req.

@@ -147,6 +147,33 @@ test('an empty list of features imports nothing and exits 0', async () => {
   expect(await withRollout(prefix, everything)).toEqual(before);
 });
 
+test('variant values survive export and import; a bad value in the file exits 2 naming the field', async () => {
+  const from = uniquePrefix('values-from');
+  const to = uniquePrefix('values-to');
+  const variants = [
+    { name: 'control', weight: 9, value: { color: 'grey', sizes: [1, 2] } },
+    { name: 'new', weight: 1, value: 'ünïcödé 🎉' },
+    { name: 'plain', weight: 1 },
+  ];
+  await withRollout(from, (rollout) => rollout.addFunc('banner', { percentage: 30, variants }));
+  const exported = ok(await connectedHanoi(redis.url, from)('export'));
+  const path = join(dir, 'values.json');
+  writeFileSync(path, exported);
+  expect((JSON.parse(exported) as { features: FeatureSnapshot[] }).features[0]!.variants).toEqual(variants);
+  ok(await connectedHanoi(redis.url, to)('import', path));
+  expect((await withRollout(to, (rollout) => rollout.getFunc('banner')))!.variants).toEqual(variants);
+
+  const bad = join(dir, 'bad-value.json');
+  writeFileSync(
+    bad,
+    JSON.stringify({ hanoi: 1, features: [{ name: 'banner', variants: [{ name: 'a', value: 'x'.repeat(20_000) }] }] }),
+  );
+  const run = await connectedHanoi(redis.url, to)('import', bad);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/variant value/);
+  expect((await withRollout(to, (rollout) => rollout.getFunc('banner')))!.variants).toEqual(variants);
+});
+
 test('a bad import file exits 2 and nothing is written', async () => {
   const prefix = uniquePrefix('import-bad');
   const cli = connectedHanoi(redis.url, prefix);

@@ -70,6 +70,7 @@ const EXPECTED_EXPORTS: Record<string, string[]> = {
   '@hanoi/express': ['features', 'requireFeature', 'adminPage'],
   '@hanoi/koa': ['features', 'requireFeature', 'adminPage'],
   '@hanoi/admin': ['createAdminHandler', 'CsrfTokens', 'sameOrigin', 'readForm', 'mountBase', 'html', 'escapeHtml'],
+  '@hanoi/openfeature': ['HanoiProvider', 'toHanoiUser', 'reasonOf', 'metadataOf', 'flagValue'],
 };
 
 const fixtures = join(root, 'test/fixtures');

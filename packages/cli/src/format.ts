@@ -45,7 +45,9 @@ export function summarize(feature: FeatureState | FeatureSnapshot): FeatureSumma
     enabled: feature.enabled,
     percentage: feature.percentage,
     patterns: feature.patterns.map(({ source, flags }) => ({ source, flags })),
-    variants: feature.variants.map(({ name, weight }) => ({ name, weight })),
+    variants: feature.variants.map(({ name, weight, value }) =>
+      value === undefined ? { name, weight } : { name, weight, value },
+    ),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { BackendListener } from './backend-events';
 import type { FeatureFields, FeatureSnapshot, FeatureState } from './feature';
 import type { HistoryEntry, HistoryPage, HistoryQuery, WriteMeta } from './history';
 import type { PatternSpec } from './pattern';
@@ -26,6 +27,13 @@ export interface Backend {
   lookupUser?(userId: string, names: readonly string[]): Promise<ReadonlySet<string>>;
   /** Settles once the first state is loaded (at once for in-memory backends). */
   ready(): Promise<void>;
+  /**
+   * Tells `listener` of every change to the definitions this process holds,
+   * from any process, and of the store going away and coming back; returns
+   * the function that stops it. Optional: `rollout.watch` on a backend
+   * without it hears nothing.
+   */
+  watch?(listener: BackendListener): () => void;
 
   /** A plain copy of the stored feature, users included, read from the store. */
   getFunc(name: string): Promise<FeatureSnapshot | undefined>;

@@ -1,4 +1,5 @@
 import type { Backend } from './backend';
+import type { BackendListener } from './backend-events';
 import { InvalidArgumentError } from './errors';
 import type { HistoryEntry, HistoryPage, WriteMeta } from './history';
 import type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, VariantInput } from './feature';
@@ -258,6 +259,28 @@ export class FeatureAdmin<Name extends string = string> {
    */
   ready(): Promise<void> {
     return this.backend.ready();
+  }
+
+  /**
+   * Calls `listener.changed(names)` whenever the definitions this process
+   * holds change (a write from this process or, on a shared store, any
+   * other), `listener.unavailable(error)` when the store stops answering and
+   * `listener.available()` when it is back. Returns the function that stops
+   * listening. A backend that cannot tell (one without `watch`) never calls it.
+   *
+   * @example
+   * const stop = rollout.watch({ changed: (names) => console.log('changed', names) });
+   * stop();
+   */
+  watch(listener: BackendListener): () => void {
+    if (typeof listener !== 'object' || listener === null) {
+      throw new InvalidArgumentError(
+        'listener',
+        listener,
+        'A listener is an object: { changed?, unavailable?, available? }.',
+      );
+    }
+    return this.backend.watch ? this.backend.watch(listener) : () => {};
   }
 
   /**

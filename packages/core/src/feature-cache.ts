@@ -14,6 +14,8 @@ export class FeatureCache {
   private readonly versions = new Map<string, number>();
   private readonly tombstones = new Map<string, number>();
   private readonly damagedNames = new Map<string, string>();
+  /** Called with the names whose held state changed, after each apply, damage or snapshot that changed any. */
+  onChange: (names: readonly string[]) => void = () => {};
 
   /** The state of `name`, or undefined (unknown, removed or damaged). */
   get(name: string): FeatureState | undefined {
@@ -46,6 +48,7 @@ export class FeatureCache {
    */
   apply(name: string, v: number, state: FeatureState | undefined): boolean {
     if (v <= this.versionOf(name)) return false;
+    const held = this.states.has(name);
     this.damagedNames.delete(name);
     if (state) {
       this.states.set(name, state);
@@ -56,14 +59,17 @@ export class FeatureCache {
       this.versions.delete(name);
       this.tombstones.set(name, v);
     }
+    if (state || held) this.onChange([name]);
     return true;
   }
 
   /** Marks `name` damaged: it answers as unknown until a write or a reload repairs it. */
   markDamaged(name: string, why: string): void {
+    const held = this.states.has(name);
     this.states.delete(name);
     this.versions.delete(name);
     this.damagedNames.set(name, why);
+    if (held) this.onChange([name]);
   }
 
   /** Forgets tombstones: called when no request sent before them can still answer. */
@@ -90,6 +96,11 @@ export class FeatureCache {
     build: (feature: StoredFeature, previous: FeatureState | undefined) => FeatureState,
   ): void {
     const previous = new Map(this.states);
+    // Changed: what is gone (or now damaged), what is new, and what was written since (its version moved).
+    const changed = new Set<string>();
+    const incoming = new Set(features.map((feature) => feature.name));
+    for (const name of previous.keys()) if (!incoming.has(name)) changed.add(name);
+    for (const feature of features) if (this.versionOf(feature.name) !== feature.v) changed.add(feature.name);
     this.states.clear();
     this.versions.clear();
     this.tombstones.clear();
@@ -99,6 +110,7 @@ export class FeatureCache {
       this.versions.set(feature.name, feature.v);
     }
     for (const [name, why] of damaged) this.damagedNames.set(name, why);
+    if (changed.size > 0) this.onChange([...changed]);
   }
 
   /** Seeds bootstrap definitions (unversioned: anything from the store replaces them). */

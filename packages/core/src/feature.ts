@@ -1,13 +1,21 @@
 import type { CompiledPattern, PatternSpec } from './pattern';
 
-/** One variant of an experiment and its share; weights are relative. */
+/** A JSON value: what a variant may carry, and what survives every store unchanged. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * One variant of an experiment and its share; weights are relative. `value`,
+ * when present, is what the variant hands out (a string, a number, a JSON
+ * object: what OpenFeature reads for string, number and object flags).
+ */
 export interface Variant {
   name: string;
   weight: number;
+  value?: JsonValue;
 }
 
-/** A variant as callers give it: a name (weight 1) or `{ name, weight }`. */
-export type VariantInput = string | { name: string; weight?: number };
+/** A variant as callers give it: a name (weight 1) or `{ name, weight?, value? }`. */
+export type VariantInput = string | { name: string; weight?: number; value?: JsonValue };
 
 /** The fields `addFunc` takes; fields left out keep their stored value (or default). */
 export interface FeatureOptions {

@@ -1,4 +1,5 @@
 export type { Backend } from './backend';
+export { BackendListeners, type BackendListener } from './backend-events';
 export { isHanoiError, isUserFeatures } from './brand';
 export { bucket, crc32 } from './bucket';
 export type { Guard, UserLocator } from './check';
@@ -17,7 +18,15 @@ export {
   type HanoiErrorCode,
 } from './errors';
 export { pickVariant, type Explanation } from './evaluate';
-export type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, Variant, VariantInput } from './feature';
+export type {
+  FeatureFields,
+  FeatureOptions,
+  FeatureSnapshot,
+  FeatureState,
+  JsonValue,
+  Variant,
+  VariantInput,
+} from './feature';
 export { MemoryBackend } from './memory-backend';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store';
 export {
@@ -65,3 +74,4 @@ export {
   normalizeVariants,
 } from './validate';
 export { murmur3, variantPoint } from './variant-hash';
+export { cloneJson, MAX_VARIANT_VALUE_BYTES, MAX_VARIANT_VALUE_DEPTH, normalizeVariantValue } from './variant-value';

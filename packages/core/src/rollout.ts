@@ -6,6 +6,7 @@ import { currentUser, enterAsUser, runAsUser } from './context';
 import { InvalidArgumentError } from './errors';
 import { explainFeature, isFeatureOn, needsLookup, pickVariant, type Explanation } from './evaluate';
 import { FeatureAdmin } from './feature-admin';
+import type { FeatureState } from './feature';
 import type { HistorySource } from './history';
 import { checkSource, withScope } from './write-scope';
 import { MemoryBackend } from './memory-backend';
@@ -129,17 +130,25 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
     if (view) return view.explain(name);
     const id = this.resolveUser(user);
     const state = this.backend.peek(name);
-    // Unlike a check, an explanation asks the store even when the bucket or a pattern
-    // already answers, so a listed user reads as listed on every backend.
-    const asks =
-      id !== undefined &&
-      state !== undefined &&
-      !state.users &&
-      state.hasUsers &&
-      state.enabled &&
-      state.percentage < 100;
-    const listed = asks ? await this.lookup(id, name) : undefined;
+    const listed = id !== undefined && explainAsks(state) ? await this.lookup(id, name) : undefined;
     return explainFeature(state, id, listed);
+  }
+
+  /**
+   * `explain` without the wait when there is nothing to wait for: the
+   * explanation, synchronously, or `undefined` when it needs a round trip to
+   * the store (then call `explain`). In-memory definitions never need one.
+   * For per-evaluation callers such as the OpenFeature provider.
+   *
+   * @example
+   * const why = rollout.explainNow('cdc_on', '44488') ?? (await rollout.explain('cdc_on', '44488'));
+   */
+  explainNow(name: Name, user?: UserId): Explanation | undefined {
+    const view = this.contextView(user);
+    if (view) return view.explain(name);
+    const id = this.resolveUser(user);
+    const state = this.backend.peek(name);
+    return id !== undefined && explainAsks(state) ? undefined : explainFeature(state, id);
   }
 
   /**
@@ -274,4 +283,13 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
       return new Set();
     }
   }
+}
+
+/**
+ * Whether explaining `state` for a user asks the store if the user is listed.
+ * Unlike a check, an explanation asks even when the bucket or a pattern
+ * already answers, so a listed user reads as listed on every backend.
+ */
+function explainAsks(state: FeatureState | undefined): boolean {
+  return state !== undefined && !state.users && state.hasUsers && state.enabled && state.percentage < 100;
 }

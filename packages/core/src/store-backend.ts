@@ -1,12 +1,14 @@
 import { debuglog } from 'node:util';
 import type { Backend } from './backend';
+import { BackendListeners, type BackendListener } from './backend-events';
 import { FeatureDamagedError, FeatureNotFoundError } from './errors';
 import { revertWrite, type HistoryEntry, type HistoryPage, type HistoryQuery, type WriteMeta } from './history';
 import { compilePatterns, FeatureCache } from './feature-cache';
-import type { FeatureFields, FeatureSnapshot, FeatureState } from './feature';
+import type { FeatureFields, FeatureSnapshot, FeatureState, Variant } from './feature';
 import { LookupLimiter, type LookupLimits } from './lookup-limiter';
 import type { PatternSpec } from './pattern';
 import { createReporter, type ErrorReporter, type Logger } from './reporter';
+import { cloneJson } from './variant-value';
 import {
   isDamaged,
   type DamagedFeature,
@@ -52,7 +54,9 @@ export interface StoreBackendOptions {
  *   its own, so a process converges even when no message comes.
  * A write resolves once its result is held (read your writes), whatever the
  * store's counter did. Background failures are reported once per outage; a
- * damaged feature once, with its name.
+ * damaged feature once, with its name. `watch` listeners hear every change
+ * the cache applies (own writes, feed messages, snapshot differences), the
+ * store or its feed failing, and a full snapshot held again after that.
  *
  * @example
  * class MyBackend extends StoreBackend { constructor() { super(new MyStore()); } }
@@ -61,6 +65,7 @@ export class StoreBackend implements Backend {
   /** Which of `names` list `userId`; present when the store keeps users (processes do not hold them). */
   readonly lookupUser?: (userId: string, names: readonly string[]) => Promise<ReadonlySet<string>>;
   protected readonly cache = new FeatureCache();
+  private readonly listeners = new BackendListeners();
   private reporter: ErrorReporter;
   private logger: Logger;
   private onError: ((error: unknown) => void) | undefined;
@@ -95,6 +100,7 @@ export class StoreBackend implements Backend {
     this.ownLogger = options.logger !== undefined;
     this.ownOnError = options.onError !== undefined;
     this.reporter = createReporter(this.logger, this.onError);
+    this.cache.onChange = (names) => this.listeners.changed(names);
     this.cache.seed((options.bootstrap ?? []).map(stateOf));
     this.readyPromise = new Promise<void>((resolve) => (this.markReady = resolve));
     const readyTimer = setTimeout(() => this.markReady(), options.readyTimeoutMs ?? 5000);
@@ -112,7 +118,7 @@ export class StoreBackend implements Backend {
         limiter?.resume(); // the store is back: lookups need not wait out a pause
         this.requestResync(why);
       },
-      error: (err) => this.reporter.failure(err, 'The change feed'),
+      error: (err) => this.failed(err, 'The change feed'),
     });
     const interval = options.resyncIntervalMs ?? 5000;
     if (interval !== false) {
@@ -144,6 +150,19 @@ export class StoreBackend implements Backend {
   /** @internal How many entries the cache holds (a removed feature leaves none). */
   get cacheSize(): number {
     return this.cache.size;
+  }
+
+  /**
+   * Tells `listener` of every change to what this process holds (its own
+   * writes, other processes' as the feed or a snapshot brings them), of the
+   * store or its feed failing, and of a full snapshot held again after that;
+   * returns the function that stops it.
+   *
+   * @example
+   * backend.watch({ changed: (names) => console.log(names), unavailable: () => console.warn('stale') });
+   */
+  watch(listener: BackendListener): () => void {
+    return this.listeners.add(listener);
   }
 
   /** Resolves once the first snapshot is held, or after `readyTimeoutMs`; never rejects. */
@@ -370,10 +389,11 @@ export class StoreBackend implements Backend {
       else if (seen) this.again = true;
       debug('snapshot %s@%d: %d features', snapshot.epoch, snapshot.version, features.length);
       this.reporter.recovered('Loading features');
+      this.listeners.available();
       this.markReady();
     } catch (err) {
       this.complete = -1;
-      this.reporter.failure(err, 'Loading features');
+      this.failed(err, 'Loading features');
     }
   }
 
@@ -404,7 +424,7 @@ export class StoreBackend implements Backend {
       }
     } catch (err) {
       this.complete = -1;
-      this.reporter.failure(err, 'Reloading a feature');
+      this.failed(err, 'Reloading a feature');
       this.requestResync('a reload failed');
     } finally {
       const again = this.loading.get(name);
@@ -426,8 +446,14 @@ export class StoreBackend implements Backend {
       }, 200);
       grace.unref?.();
     } catch (err) {
-      this.reporter.failure(err, 'Checking the store version');
+      this.failed(err, 'Checking the store version');
     }
+  }
+
+  /** Reports a background failure once per outage and tells the listeners the store is away. */
+  private failed(err: unknown, what: string): void {
+    this.reporter.failure(err, what);
+    if (!this.closed) this.listeners.unavailable(err);
   }
 
   /** Counts a store request in flight; once none is, tombstones can go (nothing older can answer). */
@@ -474,7 +500,7 @@ function snapshotOf(feature: StoredFeature): FeatureSnapshot {
   return {
     name: feature.name,
     ...feature.data,
-    variants: feature.data.variants.map(({ name, weight }) => ({ name, weight })),
+    variants: feature.data.variants.map(copyVariant),
     users: [...(feature.users ?? [])],
     patterns: feature.patterns.map(({ source, flags }) => ({ source, flags })),
   };
@@ -486,9 +512,14 @@ function stateOf(snapshot: FeatureSnapshot): FeatureState {
   return {
     ...data,
     name,
-    variants: snapshot.variants.map(({ name: variant, weight }) => ({ name: variant, weight })),
+    variants: snapshot.variants.map(copyVariant),
     patterns: compilePatterns(patterns),
     users: new Set(users),
     hasUsers: users.length > 0,
   };
+}
+
+/** A fresh copy of a variant with only its own fields; `value` only when it has one. */
+function copyVariant({ name, weight, value }: Variant): Variant {
+  return value === undefined ? { name, weight } : { name, weight, value: cloneJson(value) };
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from './errors';
 import type { Variant, VariantInput } from './feature';
+import { normalizeVariantValue } from './variant-value';
 
 /** The longest feature or variant name, in Unicode code points. */
 export const MAX_NAME_LENGTH = 128;
@@ -97,17 +98,18 @@ export function assertBoolean(value: unknown, field: string): boolean {
 
 /**
  * Normalises a variant list: names become `{ name, weight: 1 }`; names are
- * distinct and valid, weights finite and above zero.
+ * distinct and valid, weights finite and above zero; a `value` is plain
+ * JSON (see `normalizeVariantValue`) and is kept as a frozen copy.
  *
  * @example
- * normalizeVariants(['a', { name: 'b', weight: 3 }]); // [{ name: 'a', weight: 1 }, { name: 'b', weight: 3 }]
+ * normalizeVariants(['a', { name: 'b', weight: 3, value: 'blue' }]); // [{ name: 'a', weight: 1 }, { name: 'b', weight: 3, value: 'blue' }]
  */
 export function normalizeVariants(variants: unknown): Variant[] {
   if (!Array.isArray(variants) || variants.length > MAX_VARIANTS) {
     throw new InvalidArgumentError(
       'variants',
       variants,
-      `Variants are an array of at most ${MAX_VARIANTS} names or { name, weight } objects.`,
+      `Variants are an array of at most ${MAX_VARIANTS} names or { name, weight, value } objects.`,
     );
   }
   const seen = new Set<string>();
@@ -126,6 +128,7 @@ export function normalizeVariants(variants: unknown): Variant[] {
       throw new InvalidArgumentError('variants', name, 'Variant names are distinct: this one is listed twice.');
     }
     seen.add(name);
-    return { name, weight };
+    if (!isObject || input.value === undefined) return { name, weight };
+    return { name, weight, value: normalizeVariantValue(input.value, name) };
   });
 }

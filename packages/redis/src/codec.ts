@@ -33,8 +33,7 @@ export function encodeData(data: Partial<FeatureData>): string[] {
     if (value === undefined) continue;
     if (field === 'enabled') pairs.push('enabled', value ? '1' : '0');
     else if (field === 'percentage') pairs.push('percentage', String(value as number));
-    else if (field === 'variants')
-      pairs.push('variants', JSON.stringify((value as Variant[]).map(({ name, weight }) => ({ name, weight }))));
+    else if (field === 'variants') pairs.push('variants', JSON.stringify((value as Variant[]).map(copyVariant)));
     else pairs.push(EXTRA + field, JSON.stringify(value));
   }
   return pairs;
@@ -51,6 +50,11 @@ export function encodePattern(pattern: PatternSpec): string {
 }
 
 class Unreadable extends Error {}
+
+/** A variant with only its own fields; `value` (JSON, already checked) only when it has one. */
+function copyVariant({ name, weight, value }: Variant): Variant {
+  return value === undefined ? { name, weight } : { name, weight, value };
+}
 
 function decodePattern(member: string): PatternSpec | undefined {
   try {
@@ -81,9 +85,13 @@ function decodeData(flat: readonly string[]): FeatureData {
     !Array.isArray(variants) ||
     !variants.every((v) => typeof v?.name === 'string' && typeof v?.weight === 'number')
   ) {
-    throw new Unreadable('the variants are not a list of { name, weight }');
+    throw new Unreadable('the variants are not a list of { name, weight, value? }');
   }
-  const data: FeatureData = { enabled: hash.get('enabled') !== '0', percentage, variants: variants as Variant[] };
+  const data: FeatureData = {
+    enabled: hash.get('enabled') !== '0',
+    percentage,
+    variants: (variants as Variant[]).map(copyVariant),
+  };
   for (const [field, text] of hash) {
     if (field.startsWith(EXTRA)) data[field.slice(EXTRA.length)] = json(field, text);
     else if (!BOOKKEEPING.has(field) && !(field in data)) data[field] = text; // written by something else: kept as is

@@ -2,6 +2,7 @@
 import type { Backend } from '../index';
 import { describeBackendInterface } from './contract-backend-interface';
 import { describeEvaluation } from './contract-evaluation';
+import { describeExplainNow } from './contract-explain-now';
 import { describeHistory } from './contract-history';
 import { describeInvalidInput } from './contract-invalid-input';
 import { describeManagement } from './contract-management';
@@ -9,7 +10,9 @@ import { describeNamesAndIds } from './contract-names-and-ids';
 import { describePatternsAndUsers } from './contract-patterns-and-users';
 import { quietRollout, type ContractSubject } from './contract-subject';
 import { describeUnknownFeature } from './contract-unknown-feature';
+import { describeVariantValues } from './contract-variant-values';
 import { describeVariants } from './contract-variants';
+import { describeWatch } from './contract-watch';
 
 /** Options of `describeBackendContract`. */
 export interface BackendContractOptions {
@@ -62,6 +65,9 @@ export function describeBackendContract(
     describeNamesAndIds(use);
     describeEvaluation(use);
     describeVariants(use);
+    describeVariantValues(use);
+    describeWatch(use);
+    describeExplainNow(use);
     describeInvalidInput(use);
     describeBackendInterface(use);
     describeHistory(use);

@@ -66,6 +66,7 @@ export function describeStoreContract(
       opened.push({ store, backend });
       return { backend, rollout: new Rollout(backend, { logger: recordingLogger() }) };
     };
+    const storeOf = (side: { backend: StoreBackend }) => side.backend.store;
     const pair = async () => {
       const first = await makeStore();
       const second = options.second ? await options.second(first) : first;
@@ -124,6 +125,22 @@ export function describeStoreContract(
       await eventually(() => a.backend.peek('beta')?.hasUsers === true, propagation);
       expect(await a.rollout.isEnabled('beta', 'alice')).toBe(true);
       expect(await a.rollout.isEnabled('beta', 'bob')).toBe(await b.rollout.isEnabled('beta', 'bob'));
+    });
+
+    it('variant values reach the other process unchanged, and its watch hears the write', async () => {
+      const { a, b } = await pair();
+      const heard: string[] = [];
+      b.rollout.watch({ changed: (names) => void heard.push(...names) });
+      const variants = [
+        { name: 'x', weight: 2, value: { color: 'green', sizes: [1, 2.5], on: true, none: null } },
+        { name: 'y', weight: 1, value: 'ünïcödé 🎉' },
+        { name: 'z', weight: 1 },
+      ];
+      await a.rollout.addFunc('beta', { percentage: 100, variants });
+      await eventually(() => b.backend.peek('beta') !== undefined && heard.includes('beta'), propagation);
+      expect(b.backend.peek('beta')!.variants).toEqual(variants);
+      expect((await b.rollout.getFunc('beta'))!.variants).toEqual(variants);
+      expect((await storeOf(a).read('beta', false)).feature).toMatchObject({ data: { variants } });
     });
 
     it('a removed feature leaves nothing behind in either process', async () => {
