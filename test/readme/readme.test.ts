@@ -12,7 +12,9 @@ const root = join(__dirname, '../..');
 const scratch = join(root, '.tmp', `readme-${process.pid}`);
 const readmes = [
   'README.md',
-  ...['core', 'redis', 'postgres', 'express', 'koa', 'cli', 'admin', 'openfeature'].map((p) => `packages/${p}/README.md`),
+  ...['core', 'redis', 'postgres', 'express', 'koa', 'cli', 'admin', 'openfeature'].map(
+    (p) => `packages/${p}/README.md`,
+  ),
 ];
 
 let redis: RedisServer;
