@@ -80,6 +80,36 @@ export class BackendUnavailableError extends HanoiError {
   }
 }
 
+/** A write would break what other data relies on (a segment a rule uses, a feature another requires); nothing was changed. */
+export class ConflictError extends HanoiError {
+  constructor(message: string) {
+    super('HANOI_CONFLICT', message);
+  }
+}
+
+/** The backend does not store what the call needs (rules, segments, deny lists, prerequisites); nothing was changed. */
+export class UnsupportedError extends HanoiError {
+  constructor(what: string, backend: string) {
+    super(
+      'HANOI_UNSUPPORTED',
+      `${backend} does not store ${what} yet. Use a MemoryBackend for features with ${what}, or leave them out.`,
+    );
+  }
+}
+
+/** A segment call named a segment that does not exist. */
+export class SegmentNotFoundError extends HanoiError {
+  readonly segment: string;
+
+  constructor(segment: string) {
+    super(
+      'HANOI_SEGMENT_NOT_FOUND',
+      `Segment ${JSON.stringify(segment)} does not exist. Call rollout.defineSegment(${JSON.stringify(segment)}) first.`,
+    );
+    this.segment = segment;
+  }
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') {
     return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);

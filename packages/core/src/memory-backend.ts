@@ -2,6 +2,9 @@ import type { Backend } from './backend';
 import { FeatureNotFoundError } from './errors';
 import type { FeatureFields, FeatureSnapshot, FeatureState, Variant } from './feature';
 import { compilePattern, type CompiledPattern, type PatternSpec } from './pattern';
+import type { Prerequisite } from './prerequisites';
+import type { Rule } from './rules';
+import { MemorySegments } from './memory-segments';
 
 interface Stored {
   enabled: boolean;
@@ -9,6 +12,10 @@ interface Stored {
   users: Set<string>;
   patterns: CompiledPattern[];
   variants: Variant[];
+  by: string;
+  rules: Rule[];
+  denied: Set<string>;
+  requires: Prerequisite[];
   state: FeatureState;
 }
 
@@ -20,7 +27,7 @@ interface Stored {
  * @example
  * const rollout = new Rollout(new MemoryBackend());
  */
-export class MemoryBackend implements Backend {
+export class MemoryBackend extends MemorySegments implements Backend {
   // A Map, not an object: '__proto__' and 'constructor' are ordinary names here.
   private readonly features = new Map<string, Stored>();
 
@@ -46,6 +53,10 @@ export class MemoryBackend implements Backend {
       users: [...stored.users],
       patterns: stored.patterns.map(({ source, flags }) => ({ source, flags })),
       variants: stored.variants.map(({ name: variant, weight }) => ({ name: variant, weight })),
+      ...(stored.by !== 'id' ? { by: stored.by } : {}),
+      ...(stored.rules.length > 0 ? { rules: structuredClone(stored.rules) } : {}),
+      ...(stored.denied.size > 0 ? { deny: [...stored.denied] } : {}),
+      ...(stored.requires.length > 0 ? { requires: structuredClone(stored.requires) } : {}),
     };
   }
 
@@ -56,7 +67,17 @@ export class MemoryBackend implements Backend {
   async addFunc(name: string, fields: FeatureFields): Promise<void> {
     let stored = this.features.get(name);
     if (!stored) {
-      stored = { enabled: true, percentage: 0, users: new Set(), patterns: [], variants: [] } as unknown as Stored;
+      stored = {
+        enabled: true,
+        percentage: 0,
+        users: new Set(),
+        patterns: [],
+        variants: [],
+        by: 'id',
+        rules: [],
+        denied: new Set(),
+        requires: [],
+      } as unknown as Stored;
       this.features.set(name, stored);
     }
     this.apply(name, stored, fields);
@@ -98,6 +119,18 @@ export class MemoryBackend implements Backend {
     this.apply(name, stored, {});
   }
 
+  async denyUsers(name: string, userIds: readonly string[]): Promise<void> {
+    const stored = this.get(name);
+    for (const id of userIds) stored.denied.add(id);
+    this.apply(name, stored, {});
+  }
+
+  async undenyUsers(name: string, userIds: readonly string[]): Promise<void> {
+    const stored = this.get(name);
+    for (const id of userIds) stored.denied.delete(id);
+    this.apply(name, stored, {});
+  }
+
   async remove(name: string): Promise<void> {
     this.get(name);
     this.features.delete(name);
@@ -115,6 +148,11 @@ export class MemoryBackend implements Backend {
     if (fields.enabled !== undefined) stored.enabled = fields.enabled;
     if (fields.percentage !== undefined) stored.percentage = fields.percentage;
     if (fields.variants !== undefined) stored.variants = fields.variants.map((v) => ({ ...v }));
+    if (fields.by !== undefined) stored.by = fields.by;
+    if (fields.rules !== undefined) stored.rules = structuredClone(fields.rules);
+    if (fields.requires !== undefined) stored.requires = structuredClone(fields.requires);
+    const targeted =
+      stored.by !== 'id' || stored.rules.length > 0 || stored.denied.size > 0 || stored.requires.length > 0;
     stored.state = {
       name,
       enabled: stored.enabled,
@@ -123,6 +161,9 @@ export class MemoryBackend implements Backend {
       variants: stored.variants,
       users: stored.users,
       hasUsers: stored.users.size > 0,
+      ...(targeted
+        ? { targeting: { by: stored.by, rules: stored.rules, denied: stored.denied, requires: stored.requires } }
+        : {}),
     };
   }
 }

@@ -1,3 +1,3 @@
 export { features } from './features';
 export { requireFeature } from './require-feature';
-export type { DeniedHandler, FeaturesOptions, RequireFeatureOptions, UserResolver } from './types';
+export type { DeniedHandler, FeaturesOptions, RequireFeatureOptions, ResolvedUser, UserResolver } from './types';
