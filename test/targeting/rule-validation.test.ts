@@ -1,5 +1,6 @@
 import { InvalidArgumentError, MemoryBackend, Rollout } from '@hanoi/core';
 import { everything } from '../contract/contract-subject';
+import { refusal } from './refused';
 
 async function setup() {
   const rollout = new Rollout(new MemoryBackend());
@@ -141,14 +142,9 @@ describe('written rules are validated: an InvalidArgumentError naming the field,
       () => rollout.setRules('f', rules as never),
       () => rollout.addFunc('g', { rules: rules as never }),
     ]) {
-      let error: unknown;
-      try {
-        await write();
-      } catch (err) {
-        error = err;
-      }
+      const error = await refusal(write);
       expect(error).toBeInstanceOf(InvalidArgumentError);
-      expect((error as InvalidArgumentError).field).toBe(field);
+      expect(error.field).toBe(field);
     }
     expect(await everything(rollout)).toEqual(before);
   });

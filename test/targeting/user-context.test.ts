@@ -7,6 +7,7 @@ import {
   type UserContext,
 } from '@hanoi/core';
 import { everything } from '../contract/contract-subject';
+import { refusal } from './refused';
 import { idInBucket } from '../contract/independent-bucket';
 
 /** A feature decided by a rule on `country`, and one with no targeting at all. */
@@ -149,14 +150,9 @@ describe('invalid contexts through the API are an InvalidArgumentError naming th
       () => rollout.setCurrentId(bad),
       () => rollout.check('dutch', 1)(async (_user: unknown) => 1)(bad),
     ]) {
-      let error: unknown;
-      try {
-        await call();
-      } catch (err) {
-        error = err;
-      }
+      const error = await refusal(call);
       expect(error).toBeInstanceOf(InvalidArgumentError);
-      expect((error as InvalidArgumentError).field).toBe(field);
+      expect(error.field).toBe(field);
     }
     expect(rollout.getCurrentId()).toBeUndefined();
     expect(await everything(rollout)).toEqual(before);

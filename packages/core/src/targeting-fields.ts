@@ -12,7 +12,8 @@ export type TargetingBackend = Required<Backend>;
 /** The backend, when it stores targeting; otherwise `HANOI_UNSUPPORTED` naming `what`. */
 export function targetingBackend(backend: Backend, what: string): TargetingBackend {
   if (typeof backend.peekSegment !== 'function' || typeof backend.denyUsers !== 'function') {
-    throw new UnsupportedError(what, backend.constructor?.name ?? 'This backend');
+    const kind = backend.constructor?.name;
+    throw new UnsupportedError(what, kind && kind !== 'Object' ? kind : 'This backend');
   }
   return backend as TargetingBackend;
 }
