@@ -56,6 +56,16 @@ describe('written rules are validated: an InvalidArgumentError naming the field,
       'rules[0].constraints[0].value',
     ],
     [
+      'a DATE_ value that is not a calendar date',
+      rule({ attribute: 'a', operator: 'DATE_AFTER', value: '2024-02-30' }),
+      'rules[0].constraints[0].value',
+    ],
+    [
+      'a DATE_ value at hour 24',
+      rule({ attribute: 'a', operator: 'DATE_BEFORE', value: '2024-01-01T24:00:00Z' }),
+      'rules[0].constraints[0].value',
+    ],
+    [
       'a DATE_ value that is an invalid Date',
       rule({ attribute: 'a', operator: 'DATE_AFTER', value: new Date('x') }),
       'rules[0].constraints[0].value',

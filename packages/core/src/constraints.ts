@@ -90,10 +90,25 @@ export function parseDate(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string') return undefined;
   const match = ISO_DATE.exec(value);
-  if (!match) return undefined;
-  const hasTime = value.length > 10;
-  const time = Date.parse(hasTime && !match[1] ? `${value.replace(' ', 'T')}Z` : value.replace(' ', 'T'));
+  if (!match || !isCalendarDate(value)) return undefined;
+  const text = value.replace(' ', 'T');
+  const time = Date.parse(value.length > 10 && !match[1] ? `${text}Z` : text);
   return Number.isNaN(time) ? undefined : time;
+}
+
+// Date.parse rolls 2024-02-30 over to March 1st and reads 24:00 as midnight:
+// a date a person could not have meant is not a date.
+function isCalendarDate(value: string): boolean {
+  const [year, month, day] = [0, 5, 8].map((at) => Number(value.slice(at, at + (at === 0 ? 4 : 2)))) as [
+    number,
+    number,
+    number,
+  ];
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return false;
+  if (value.length <= 10) return true;
+  const [hour, minute] = [11, 14].map((at) => Number(value.slice(at, at + 2))) as [number, number];
+  const second = value.length >= 19 ? Number(value.slice(17, 19)) : 0;
+  return hour <= 23 && minute <= 59 && second <= 59;
 }
 
 /** A SemVer 2.0.0 version (no leading `v` or `=`), or `undefined`. */
