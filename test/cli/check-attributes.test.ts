@@ -1,0 +1,74 @@
+import { PassThrough } from 'node:stream';
+import { MemoryBackend, Rollout } from '@hanoi/core';
+import { ExitCode, run } from '@hanoi/cli';
+
+// `hanoi check <name> <user> --attr name=value ...`, embedded on an injected
+// in-memory rollout (the one backend that stores rules today).
+
+async function setup() {
+  const rollout = new Rollout(new MemoryBackend());
+  await rollout.defineSegment('testers', { users: ['u7'] });
+  await rollout.addFunc('beta', {
+    rules: [
+      {
+        name: 'Dutch pros',
+        constraints: [
+          { attribute: 'country', operator: 'IN', values: ['NL'] },
+          { attribute: 'plan', operator: 'IN', values: ['pro'] },
+        ],
+      },
+      { constraints: [{ operator: 'IN_SEGMENT', values: ['testers'] }] },
+    ],
+  });
+  await rollout.deny('beta', 'u13');
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const cli = async (...args: string[]) => {
+    out = '';
+    err = '';
+    const code = await run(['--redis', 'redis://unused.invalid:1', ...args], {
+      io: { stdout, stderr, env: {} },
+      openSession: async () => ({ rollout, close: async () => undefined }),
+    });
+    return { code, out, err };
+  };
+  return cli;
+}
+
+test('check with --attr explains the rule that holds, or how each rule failed (bucket of u1: 22)', async () => {
+  const cli = await setup();
+  expect(await cli('check', 'beta', 'u1', '--attr', 'country=NL', '--attr', 'plan=pro')).toEqual({
+    code: ExitCode.OK,
+    out: 'on: rule #0 (Dutch pros) holds\n',
+    err: '',
+  });
+  expect((await cli('check', 'beta', 'u1', '--attr', 'country=NL')).out).toBe(
+    'off: bucket 22 is not under 0%; no rule holds (#0 (Dutch pros): constraint 1, #1: constraint 0)\n',
+  );
+  expect((await cli('check', 'beta', 'u7')).out).toBe('on: rule #1 holds\n');
+  expect((await cli('check', 'beta', 'u13', '--attr', 'country=NL', '--attr', 'plan=pro')).out).toBe(
+    'off: on the deny list\n',
+  );
+  const json = JSON.parse(
+    (await cli('--json', 'check', 'beta', 'u1', '--attr', 'country=NL', '--attr', 'plan=pro')).out,
+  );
+  expect(json).toMatchObject({
+    feature: 'beta',
+    user: 'u1',
+    enabled: true,
+    reason: 'rule',
+    rule: { index: 0, name: 'Dutch pros' },
+  });
+});
+
+test('an --attr without = , or naming id, is a usage error (exit 2)', async () => {
+  const cli = await setup();
+  const run = await cli('check', 'beta', 'u1', '--attr', 'country');
+  expect(run.code).toBe(ExitCode.USAGE);
+  expect(run.err).toContain('--attr name=value');
+  expect((await cli('check', 'beta', 'u1', '--attr', 'id=u2')).code).toBe(ExitCode.USAGE);
+});
