@@ -1,6 +1,6 @@
-import { PassThrough } from 'node:stream';
 import { MemoryBackend, Rollout } from '@hanoi/core';
 import { ExitCode, run } from '@hanoi/cli';
+import { capture } from './capture';
 
 // `hanoi check <name> <user> --attr name=value ...`, embedded on an injected
 // in-memory rollout (the one backend that stores rules today).
@@ -21,20 +21,14 @@ async function setup() {
     ],
   });
   await rollout.deny('beta', 'u13');
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const { io, output, clear } = capture();
   const cli = async (...args: string[]) => {
-    out = '';
-    err = '';
+    clear();
     const code = await run(['--redis', 'redis://unused.invalid:1', ...args], {
-      io: { stdout, stderr, env: {} },
+      io,
       openSession: async () => ({ rollout, close: async () => undefined }),
     });
-    return { code, out, err };
+    return { code, ...output() };
   };
   return cli;
 }
