@@ -53,6 +53,15 @@ export async function untypedNames(): Promise<void> {
   await rollout.variant(anyName);
   rollout.check(anyName, 2);
   (await rollout.forUser()).isEnabled('anything');
+  // An app's own interface is a context when no attributes are declared.
+  interface Account {
+    id: string;
+    country: string;
+    seats: number;
+  }
+  const account: Account = { id: 'u1', country: 'NL', seats: 3 };
+  await rollout.isEnabled('whatever', account);
+  rollout.withCurrentId(account, () => undefined);
   const names: string[] = await rollout.listFuncs();
   void names;
 }

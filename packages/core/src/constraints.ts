@@ -114,8 +114,19 @@ function isCalendarDate(value: string): boolean {
 /** A SemVer 2.0.0 version (no leading `v` or `=`), or `undefined`. */
 export function parseVersion(value: unknown): semver.SemVer | undefined {
   if (typeof value !== 'string' || !/^\d/.test(value)) return undefined;
-  return semver.parse(value) ?? undefined;
+  // Parsing costs a microsecond and an app has few versions: each is parsed
+  // once (bounded: the memory is emptied when it is full).
+  let parsed = versions.get(value);
+  if (parsed === undefined) {
+    parsed = semver.parse(value);
+    if (versions.size >= MAX_VERSIONS) versions.clear();
+    versions.set(value, parsed);
+  }
+  return parsed ?? undefined;
 }
+
+const versions = new Map<string, semver.SemVer | null>();
+const MAX_VERSIONS = 4096;
 
 /** An address range: an IPv4 or IPv6 CIDR, or a single address; `undefined` when it does not parse. */
 export function parseRange(value: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined {
@@ -277,6 +288,7 @@ function texts(value: AttributeValue | undefined): readonly string[] | undefined
 
 function anyText(test: (text: string) => boolean): (value: AttributeValue | undefined) => boolean {
   return (value) => {
+    if (typeof value === 'string') return test(value); // the common case, without a list
     const list = texts(value);
     return list !== undefined && list.some(test);
   };
@@ -304,17 +316,22 @@ function versionTest(operator: Operator, target: semver.SemVer): (v: semver.SemV
   return (v) => sign.includes(v.compare(target));
 }
 
-/** The attribute read as one item or, for a list, each element; `undefined` when missing. */
-function each<T>(value: AttributeValue | undefined, parse: (item: unknown) => T | undefined): T[] | undefined {
-  if (value === undefined) return undefined;
-  const items = Array.isArray(value) ? (value.length === 0 ? undefined : value) : [value];
-  if (!items) return undefined;
-  const parsed: T[] = [];
-  for (const item of items) {
-    const p = parse(item);
-    if (p !== undefined) parsed.push(p);
+/** Whether `holds` is true of the attribute read by `parse` (of any element, for a list); false when missing. */
+function anyParsed<T>(
+  value: AttributeValue | undefined,
+  parse: (item: unknown) => T | undefined,
+  holds: (item: T) => boolean,
+): boolean {
+  if (value === undefined) return false;
+  if (!Array.isArray(value)) {
+    const parsed = parse(value);
+    return parsed !== undefined && holds(parsed);
   }
-  return parsed;
+  for (const item of value) {
+    const parsed = parse(item);
+    if (parsed !== undefined && holds(parsed)) return true;
+  }
+  return false;
 }
 
 /**
@@ -378,12 +395,9 @@ function compileBare(constraint: Constraint): ConstraintTest {
     case 'IN_CIDR': {
       const ranges = values.map(parseRange).filter((r) => r !== undefined);
       return on((value) => {
-        const addresses = each(value, (item) => (typeof item === 'string' ? parseAddress(item, true) : undefined));
-        return (
-          addresses !== undefined &&
-          addresses.some((address) =>
-            ranges.some(([base, bits]) => address.kind() === base.kind() && address.match(base, bits)),
-          )
+        const address = (item: unknown) => (typeof item === 'string' ? parseAddress(item, true) : undefined);
+        return anyParsed(value, address, (a) =>
+          ranges.some(([base, bits]) => a.kind() === base.kind() && a.match(base, bits)),
         );
       });
     }
@@ -394,16 +408,16 @@ function compileBare(constraint: Constraint): ConstraintTest {
   }
   if (operator.startsWith('NUM_')) {
     const holds = numberTest(operator, parseNumber(constraint.value)!);
-    return on((value) => each(value, parseNumber)?.some(holds) ?? false);
+    return on((value) => anyParsed(value, parseNumber, holds));
   }
   if (operator.startsWith('DATE_')) {
     const target = parseDate(constraint.value)!;
     const holds = operator === 'DATE_AFTER' ? (t: number) => t > target : (t: number) => t < target;
-    return on((value) => each(value, parseDate)?.some(holds) ?? false);
+    return on((value) => anyParsed(value, parseDate, holds));
   }
   if (operator.startsWith('SEMVER_')) {
     const holds = versionTest(operator, parseVersion(constraint.value)!);
-    return on((value) => each(value, parseVersion)?.some(holds) ?? false);
+    return on((value) => anyParsed(value, parseVersion, holds));
   }
   throw new Error(`unknown operator ${operator}`);
 }

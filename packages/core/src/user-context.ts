@@ -7,8 +7,14 @@ export type UserId = string | number;
 /** What an attribute of a user may be: a string, a finite number, a boolean, a `Date`, or a list of strings. */
 export type AttributeValue = string | number | boolean | Date | readonly string[];
 
-/** Attributes when the application declares none: any name, any attribute value. */
-export type AnyAttributes = { [attribute: string]: AttributeValue };
+/**
+ * Attributes when the application declares none: any name. The values are
+ * checked when a context is given (an `InvalidArgumentError` names a bad
+ * one); typed as `any` here because TypeScript lets an interface (an app's
+ * `interface Account { id: string; country: string }`) be passed where
+ * `{ [name: string]: any }` is expected, and nowhere else.
+ */
+export type AnyAttributes = { [attribute: string]: any };
 
 /**
  * A user with attributes: `{ id: 'u1', country: 'NL', plan: 'pro' }`. The id
