@@ -121,14 +121,14 @@ export class Rollout<Name extends string = string, Attributes extends object = A
       if (view) return Promise.resolve(view.variant(name));
       const state = this.backend.peek(name);
       const context = this.targetedContext(state, user);
-      if (!state || state.variants.length === 0) return Promise.resolve(undefined);
       if (context) {
+        if (!state || state.variants.length === 0) return Promise.resolve(undefined);
         return this.decideFor(name, state, context, false).then((answer) =>
           answer.enabled ? variantOf(name, state, context) : undefined,
         );
       }
       const id = this.resolveUser(user as UserId | undefined);
-      if (id === undefined) return Promise.resolve(undefined);
+      if (id === undefined || !state || state.variants.length === 0) return Promise.resolve(undefined);
       const pick = (on: boolean) => (on ? pickVariant(name, state.variants, id) : undefined);
       if (needsLookup(state, id)) return this.lookup(id, name).then((listed) => pick(isFeatureOn(state, id, listed)));
       return Promise.resolve(pick(isFeatureOn(state, id)));
