@@ -66,3 +66,45 @@ test('an --attr without = , or naming id, is a usage error (exit 2)', async () =
   expect(run.err).toContain('--attr name=value');
   expect((await cli('check', 'beta', 'u1', '--attr', 'id=u2')).code).toBe(ExitCode.USAGE);
 });
+
+test('rules, deny, undeny and segment commands manage targeting on a backend that stores it', async () => {
+  const cli = await setup();
+  const rules = JSON.stringify([
+    { name: 'Belgians', constraints: [{ attribute: 'country', operator: 'IN', values: ['BE'] }] },
+  ]);
+  expect((await cli('rules', 'beta', rules)).code).toBe(ExitCode.OK);
+  expect((await cli('check', 'beta', 'u1', '--attr', 'country=BE')).out).toBe('on: rule #0 (Belgians) holds\n');
+  expect((await cli('check', 'beta', 'u1', '--attr', 'country=NL', '--attr', 'plan=pro')).out).toMatch(/^off: /);
+  expect((await cli('deny', 'beta', 'u1')).code).toBe(ExitCode.OK);
+  expect((await cli('check', 'beta', 'u1', '--attr', 'country=BE')).out).toBe('off: on the deny list\n');
+  expect((await cli('undeny', 'beta', 'u1')).code).toBe(ExitCode.OK);
+  expect((await cli('check', 'beta', 'u1', '--attr', 'country=BE')).out).toBe('on: rule #0 (Belgians) holds\n');
+
+  expect((await cli('segment', 'define', 'pros', '--users', 'u5,u6')).out).toBe('pros: 2 users, 0 constraints\n');
+  expect((await cli('segment', 'register', 'pros', 'u9')).out).toBe('pros: 3 users, 0 constraints\n');
+  expect((await cli('segment', 'unregister', 'pros', 'u5')).out).toBe('pros: 2 users, 0 constraints\n');
+  const constraints = JSON.stringify([{ attribute: 'plan', operator: 'IN', values: ['pro'] }]);
+  expect((await cli('segment', 'define', 'pros', '--constraints', constraints)).out).toBe(
+    'pros: 2 users, 1 constraints\n',
+  );
+  expect(
+    (await cli('rules', 'beta', JSON.stringify([{ constraints: [{ operator: 'IN_SEGMENT', values: ['pros'] }] }])))
+      .code,
+  ).toBe(ExitCode.OK);
+  expect((await cli('check', 'beta', 'u9')).out).toBe('on: rule #0 holds\n');
+  expect((await cli('check', 'beta', 'u2', '--attr', 'plan=pro')).out).toBe('on: rule #0 holds\n');
+  expect((await cli('segment', 'list')).out).toBe('pros\ntesters\n');
+  const refused = await cli('segment', 'remove', 'pros');
+  expect(refused.code).toBe(ExitCode.UNEXPECTED);
+  expect(refused.err).toContain('used by the rules of "beta"');
+  expect((await cli('rules', 'beta', '--clear')).code).toBe(ExitCode.OK);
+  expect((await cli('segment', 'remove', 'pros')).out).toBe('removed segment pros\n');
+  const invalid = await cli(
+    'rules',
+    'beta',
+    JSON.stringify([{ constraints: [{ attribute: 'a', operator: 'EQUALS', values: ['x'] }] }]),
+  );
+  expect(invalid.code).toBe(ExitCode.USAGE);
+  expect(invalid.err).toContain('rules[0].constraints[0].operator');
+  expect((await cli('rules', 'beta', 'not json')).code).toBe(ExitCode.USAGE);
+});
