@@ -11,9 +11,10 @@ import {
   type Variant,
 } from '@hanoi/core';
 import { UsageError } from './exit-codes';
+import { checkSegments, checkTargeting, type ImportedSegment, type ImportedTargeting } from './import-targeting';
 
 /** One feature of an export file, checked and ready to write. */
-export interface ImportedFeature {
+export interface ImportedFeature extends ImportedTargeting {
   name: string;
   enabled: boolean;
   percentage: number;
@@ -64,6 +65,23 @@ export async function readImportFile(path: string): Promise<ImportedFeature[]> {
   });
 }
 
+/**
+ * The segments of an export file (`"segments": [...]`, written when the
+ * rollout has any), checked; a fault is a `UsageError`.
+ *
+ * @example
+ * const segments = await readImportSegments('features.json');
+ */
+export async function readImportSegments(path: string): Promise<ImportedSegment[]> {
+  const parsed = JSON.parse(await readFile(path, 'utf8')) as { segments?: unknown } | unknown[];
+  try {
+    return Array.isArray(parsed) ? [] : checkSegments(parsed.segments);
+  } catch (err) {
+    if (err instanceof HanoiError) throw new UsageError(`${path}: segments: ${err.message}`);
+    throw err;
+  }
+}
+
 function checkFeature(entry: unknown): ImportedFeature {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
     throw new InvalidArgumentError('feature', entry, 'Each feature is an object such as hanoi export writes.');
@@ -78,6 +96,7 @@ function checkFeature(entry: unknown): ImportedFeature {
     variants: normalizeVariants(raw.variants ?? []),
     users: arrayOf(raw.users, 'users').map((id) => normalizeUserId(id)),
     patterns: arrayOf(raw.patterns, 'patterns').map(checkPattern),
+    ...checkTargeting(raw),
   };
 }
 

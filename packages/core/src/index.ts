@@ -23,9 +23,15 @@ export type {
   VariantInput,
 } from './feature';
 export { OPERATORS, type AttributeName, type Constraint, type Operator } from './constraints';
-export type { Rule } from './rules';
-export type { SegmentDefinition, SegmentFields, SegmentSnapshot, SegmentState } from './segments';
-export type { Prerequisite } from './prerequisites';
+export { normalizeRules, type Rule } from './rules';
+export {
+  normalizeSegmentConstraints,
+  type SegmentDefinition,
+  type SegmentFields,
+  type SegmentSnapshot,
+  type SegmentState,
+} from './segments';
+export { normalizePrerequisites, type Prerequisite } from './prerequisites';
 export { decide, explainFor, isOnFor, type Targeting, type TargetingEnv } from './targeting';
 export {
   normalizeContext,
