@@ -1,8 +1,7 @@
-import ipaddr from 'ipaddr.js';
-import semver from 'semver';
+import { parseDate, parseNumber, parseRange, parseVersion } from './attribute-values';
 import { InvalidArgumentError } from './errors';
 import { compilePattern } from './pattern';
-import type { AnyAttributes, AttributeValue, Context } from './user-context';
+import type { AnyAttributes, Context } from './user-context';
 
 /** The operators a constraint may use: Unleash's, with their meaning. */
 export const OPERATORS = [
@@ -72,82 +71,6 @@ const LIST_OPERATORS = new Set<string>(OPERATORS.slice(0, OPERATORS.indexOf('NUM
 const KNOWN = new Set<string>(OPERATORS);
 /** The most values one constraint may list. */
 export const MAX_CONSTRAINT_VALUES = 10_000;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-// ISO 8601 calendar dates, with an optional time and zone; a time without a zone is UTC.
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
-
-/** A number from a numeric attribute or string; `undefined` for anything else (an empty string included). */
-export function parseNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value !== 'string' || !NUMBER.test(value)) return undefined;
-  const number = Number(value);
-  return Number.isFinite(number) ? number : undefined;
-}
-
-/** Epoch milliseconds from a Date, epoch milliseconds, or an ISO 8601 string (no zone: UTC). */
-export function parseDate(value: unknown): number | undefined {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value !== 'string') return undefined;
-  const match = ISO_DATE.exec(value);
-  if (!match || !isCalendarDate(value)) return undefined;
-  const text = value.replace(' ', 'T');
-  const time = Date.parse(value.length > 10 && !match[1] ? `${text}Z` : text);
-  return Number.isNaN(time) ? undefined : time;
-}
-
-// Date.parse rolls 2024-02-30 over to March 1st and reads 24:00 as midnight:
-// a date a person could not have meant is not a date.
-function isCalendarDate(value: string): boolean {
-  const [year, month, day] = [0, 5, 8].map((at) => Number(value.slice(at, at + (at === 0 ? 4 : 2)))) as [
-    number,
-    number,
-    number,
-  ];
-  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return false;
-  if (value.length <= 10) return true;
-  const [hour, minute] = [11, 14].map((at) => Number(value.slice(at, at + 2))) as [number, number];
-  const second = value.length >= 19 ? Number(value.slice(17, 19)) : 0;
-  return hour <= 23 && minute <= 59 && second <= 59;
-}
-
-/** A SemVer 2.0.0 version (no leading `v` or `=`), or `undefined`. */
-export function parseVersion(value: unknown): semver.SemVer | undefined {
-  if (typeof value !== 'string' || !/^\d/.test(value)) return undefined;
-  // Parsing costs a microsecond and an app has few versions: each is parsed
-  // once (bounded: the memory is emptied when it is full).
-  let parsed = versions.get(value);
-  if (parsed === undefined) {
-    parsed = semver.parse(value);
-    if (versions.size >= MAX_VERSIONS) versions.clear();
-    versions.set(value, parsed);
-  }
-  return parsed ?? undefined;
-}
-
-const versions = new Map<string, semver.SemVer | null>();
-const MAX_VERSIONS = 4096;
-
-/** An address range: an IPv4 or IPv6 CIDR, or a single address; `undefined` when it does not parse. */
-export function parseRange(value: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined {
-  const slash = value.indexOf('/');
-  const address = parseAddress(slash < 0 ? value : value.slice(0, slash), false);
-  if (!address) return undefined;
-  const max = address.kind() === 'ipv4' ? 32 : 128;
-  if (slash < 0) return [address, max];
-  const bits = value.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(bits) || Number(bits) > max) return undefined;
-  return [address, Number(bits)];
-}
-
-/** An IPv4 address in four decimal parts or an IPv6 address; an IPv4-mapped IPv6 address as IPv4 when `unmap`. */
-function parseAddress(value: string, unmap: boolean): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
-  if (ipaddr.IPv4.isValidFourPartDecimal(value)) return ipaddr.IPv4.parse(value);
-  if (!ipaddr.IPv6.isValid(value)) return undefined;
-  const address = ipaddr.IPv6.parse(value);
-  return unmap && address.isIPv4MappedAddress() ? address.toIPv4Address() : address;
-}
-
 function fail(field: string, value: unknown, requirement: string): never {
   throw new InvalidArgumentError(field, value, requirement);
 }
@@ -261,7 +184,7 @@ function regexFlags(constraint: Constraint): string {
   return [...flags].sort().join('');
 }
 
-function compileRegexes(constraint: Constraint, field: string): Array<(text: string) => boolean> {
+export function compileRegexes(constraint: Constraint, field: string): Array<(text: string) => boolean> {
   const flags = regexFlags(constraint);
   return constraint.values!.map((source, i) => {
     try {
@@ -276,148 +199,4 @@ function compileRegexes(constraint: Constraint, field: string): Array<(text: str
       fail(`${field}.values[${i}]`, source, (err as Error).message);
     }
   });
-}
-
-/** The attribute as strings to test: one, several for a list, none when missing (a Date as its ISO string). */
-function texts(value: AttributeValue | undefined): readonly string[] | undefined {
-  if (value === undefined) return undefined;
-  if (Array.isArray(value)) return value.length === 0 ? undefined : (value as readonly string[]);
-  if (value instanceof Date) return [value.toISOString()];
-  return [String(value)];
-}
-
-function anyText(test: (text: string) => boolean): (value: AttributeValue | undefined) => boolean {
-  return (value) => {
-    if (typeof value === 'string') return test(value); // the common case, without a list
-    const list = texts(value);
-    return list !== undefined && list.some(test);
-  };
-}
-
-function numberTest(operator: Operator, target: number): (n: number) => boolean {
-  switch (operator) {
-    case 'NUM_EQ':
-      return (n) => n === target;
-    case 'NUM_GT':
-      return (n) => n > target;
-    case 'NUM_GTE':
-      return (n) => n >= target;
-    case 'NUM_LT':
-      return (n) => n < target;
-    default:
-      return (n) => n <= target;
-  }
-}
-
-function versionTest(operator: Operator, target: semver.SemVer): (v: semver.SemVer) => boolean {
-  const sign = { SEMVER_EQ: [0], SEMVER_GT: [1], SEMVER_GTE: [0, 1], SEMVER_LT: [-1], SEMVER_LTE: [-1, 0] }[
-    operator as 'SEMVER_EQ'
-  ];
-  return (v) => sign.includes(v.compare(target));
-}
-
-/** Whether `holds` is true of the attribute read by `parse` (of any element, for a list); false when missing. */
-function anyParsed<T>(
-  value: AttributeValue | undefined,
-  parse: (item: unknown) => T | undefined,
-  holds: (item: T) => boolean,
-): boolean {
-  if (value === undefined) return false;
-  if (!Array.isArray(value)) {
-    const parsed = parse(value);
-    return parsed !== undefined && holds(parsed);
-  }
-  for (const item of value) {
-    const parsed = parse(item);
-    if (parsed !== undefined && holds(parsed)) return true;
-  }
-  return false;
-}
-
-/**
- * Compiles a stored constraint into a test of a context. The test is true
- * when the constraint holds (after `inverted`). A constraint that no longer
- * compiles (damaged store data) never holds: a guard that cannot decide denies.
- *
- * @example
- * compileConstraint({ attribute: 'plan', operator: 'IN', values: ['pro'] })({ plan: 'pro' }, env); // true
- */
-export function compileConstraint(constraint: Constraint): ConstraintTest {
-  let test: ConstraintTest;
-  try {
-    test = compileBare(constraint);
-  } catch {
-    return () => false;
-  }
-  if (!constraint.inverted) return test;
-  return (context, env) => !test(context, env);
-}
-
-function compileBare(constraint: Constraint): ConstraintTest {
-  const { operator, attribute = '' } = constraint;
-  const values = constraint.values ?? [];
-  const read = (context: Context, env: ConstraintEnv): AttributeValue | undefined =>
-    attribute === 'currentTime' && context.currentTime === undefined ? env.now() : context[attribute];
-  const on =
-    (holds: (value: AttributeValue | undefined) => boolean): ConstraintTest =>
-    (context, env) =>
-      holds(read(context, env));
-  const fold = (text: string) => (constraint.caseInsensitive ? text.toLowerCase() : text);
-  switch (operator) {
-    case 'IN': {
-      const set = new Set(values);
-      return on(anyText((text) => set.has(text)));
-    }
-    case 'NOT_IN': {
-      const set = new Set(values);
-      return on((value) => {
-        const list = texts(value);
-        return list === undefined || list.some((text) => !set.has(text));
-      });
-    }
-    case 'STR_CONTAINS':
-    case 'STR_STARTS_WITH':
-    case 'STR_ENDS_WITH': {
-      const wanted = values.map(fold);
-      const method =
-        operator === 'STR_CONTAINS' ? 'includes' : operator === 'STR_STARTS_WITH' ? 'startsWith' : 'endsWith';
-      return on(
-        anyText((text) => {
-          const folded = fold(text);
-          return wanted.some((w) => folded[method](w));
-        }),
-      );
-    }
-    case 'REGEX': {
-      const tests = compileRegexes(constraint, 'constraint');
-      return on(anyText((text) => tests.some((t) => t(text))));
-    }
-    case 'IN_CIDR': {
-      const ranges = values.map(parseRange).filter((r) => r !== undefined);
-      return on((value) => {
-        const address = (item: unknown) => (typeof item === 'string' ? parseAddress(item, true) : undefined);
-        return anyParsed(value, address, (a) =>
-          ranges.some(([base, bits]) => a.kind() === base.kind() && a.match(base, bits)),
-        );
-      });
-    }
-    case 'IN_SEGMENT':
-      return (_context, env) => values.some((name) => env.inSegment(name));
-    default:
-      break;
-  }
-  if (operator.startsWith('NUM_')) {
-    const holds = numberTest(operator, parseNumber(constraint.value)!);
-    return on((value) => anyParsed(value, parseNumber, holds));
-  }
-  if (operator.startsWith('DATE_')) {
-    const target = parseDate(constraint.value)!;
-    const holds = operator === 'DATE_AFTER' ? (t: number) => t > target : (t: number) => t < target;
-    return on((value) => anyParsed(value, parseDate, holds));
-  }
-  if (operator.startsWith('SEMVER_')) {
-    const holds = versionTest(operator, parseVersion(constraint.value)!);
-    return on((value) => anyParsed(value, parseVersion, holds));
-  }
-  throw new Error(`unknown operator ${operator}`);
 }

@@ -1,10 +1,5 @@
-import {
-  compileConstraint,
-  normalizeConstraint,
-  type Constraint,
-  type ConstraintEnv,
-  type ConstraintTest,
-} from './constraints';
+import { compileConstraint } from './constraint-compile';
+import { normalizeConstraint, type Constraint, type ConstraintEnv, type ConstraintTest } from './constraints';
 import { InvalidArgumentError } from './errors';
 import type { AnyAttributes, Context } from './user-context';
 import { assertPercentage, MAX_NAME_LENGTH } from './validate';
