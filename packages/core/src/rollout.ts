@@ -9,6 +9,7 @@ import { MemoryBackend } from './memory-backend';
 import { createReporter, type ErrorReporter, type Logger } from './reporter';
 import { TargetingAdmin } from './targeting-admin';
 import { explainFor, featureUnit, isOnFor, variantOf, type TargetingEnv } from './targeting';
+import { contextFor, subjectOf } from './current-subject';
 import { isContextObject, normalizeContext, type AnyAttributes, type Context, type User } from './user-context';
 import { UserFeatures } from './user-features';
 import { assertName, normalizeUserId } from './validate';
@@ -95,7 +96,7 @@ export class Rollout<Name extends string = string, Attributes extends object = A
       const view = this.contextView(user);
       if (view) return Promise.resolve(view.isEnabled(name));
       const state = this.backend.peek(name);
-      const context = this.targetedContext(state, user);
+      const context = contextFor(state, user);
       if (context) return this.decideFor(name, state, context, false).then((answer) => answer.enabled);
       const id = this.resolveUser(user as UserId | undefined);
       if (id !== undefined && needsLookup(state, id)) {
@@ -120,7 +121,7 @@ export class Rollout<Name extends string = string, Attributes extends object = A
       const view = this.contextView(user);
       if (view) return Promise.resolve(view.variant(name));
       const state = this.backend.peek(name);
-      const context = this.targetedContext(state, user);
+      const context = contextFor(state, user);
       if (context) {
         if (!state || state.variants.length === 0) return Promise.resolve(undefined);
         return this.decideFor(name, state, context, false).then((answer) =>
@@ -148,7 +149,7 @@ export class Rollout<Name extends string = string, Attributes extends object = A
     const view = this.contextView(user);
     if (view) return view.explain(name);
     const state = this.backend.peek(name);
-    const context = this.targetedContext(state, user);
+    const context = contextFor(state, user);
     if (context) return this.decideFor(name, state, context, true);
     const id = this.resolveUser(user as UserId | undefined);
     // Unlike a check, an explanation asks the store even when the bucket or a pattern
@@ -174,7 +175,7 @@ export class Rollout<Name extends string = string, Attributes extends object = A
    */
   forUser(user?: User<Attributes>): Promise<UserFeatures<Name>> {
     try {
-      const [id, context] = this.subject(user);
+      const [id, context] = subjectOf(user);
       const names = this.lookupNames(id);
       if (id === undefined || names.length === 0) return Promise.resolve(this.features(id, context));
       return this.lookupMany(id, names).then((listed) => this.features(id, context, listed));
@@ -193,7 +194,7 @@ export class Rollout<Name extends string = string, Attributes extends object = A
    * const features = rollout.forUserNow('443301') ?? (await rollout.forUser('443301'));
    */
   forUserNow(user?: User<Attributes>): UserFeatures<Name> | undefined {
-    const [id, context] = this.subject(user);
+    const [id, context] = subjectOf(user);
     return this.lookupNames(id).length === 0 ? this.features(id, context) : undefined;
   }
 
@@ -293,35 +294,6 @@ export class Rollout<Name extends string = string, Attributes extends object = A
     return user === undefined ? currentUser()?.id : normalizeUserId(user);
   }
 
-  /** The id and, for a user given with attributes, the checked context. */
-  private subject(user: User<Attributes> | undefined): [string | undefined, Context | undefined] {
-    if (isContextObject(user)) {
-      const context = normalizeContext(user);
-      return [context.id, context];
-    }
-    if (user === undefined) {
-      const store = currentUser();
-      return [store?.id, store?.context];
-    }
-    return [normalizeUserId(user), undefined];
-  }
-
-  /**
-   * The context to evaluate on when the answer needs one (the user has
-   * attributes, or the feature has targeting); `undefined` for the fast
-   * path of a plain id on a feature without targeting.
-   */
-  private targetedContext(state: FeatureState | undefined, user: User<Attributes> | undefined): Context | undefined {
-    if (isContextObject(user)) return normalizeContext(user);
-    if (user === undefined) {
-      const store = currentUser();
-      if (store?.context) return store.context;
-      if (!state?.targeting) return undefined;
-      return store?.id === undefined ? EMPTY : normalizeContext(store.id);
-    }
-    return state?.targeting ? normalizeContext(user) : undefined;
-  }
-
   /** `explain` (or, without `detail`, the answer) for a context, asking the store whether its unit is listed where needed. */
   private decideFor(
     name: string,
@@ -379,5 +351,3 @@ export class Rollout<Name extends string = string, Attributes extends object = A
     }
   }
 }
-
-const EMPTY: Context = Object.freeze(Object.create(null));

@@ -2,6 +2,7 @@ import type { Backend } from './backend';
 import { bucket } from './bucket';
 import { explainFeature, isFeatureOn, pickVariant, type Explanation } from './evaluate';
 import type { FeatureState } from './feature';
+import { EMPTY_CONTEXT } from './current-subject';
 import { explainFor, isOnFor, variantOf, type TargetingEnv } from './targeting';
 import { normalizeContext, type Context } from './user-context';
 
@@ -117,7 +118,9 @@ export class UserFeatures<Name extends string = string> {
   }
 
   private subject(): Context {
-    return this.context ?? (this.idContext ??= this.userId === undefined ? EMPTY : normalizeContext(this.userId));
+    return (
+      this.context ?? (this.idContext ??= this.userId === undefined ? EMPTY_CONTEXT : normalizeContext(this.userId))
+    );
   }
 
   private bucket(): number | undefined {
@@ -125,5 +128,3 @@ export class UserFeatures<Name extends string = string> {
     return (this.userBucket ??= bucket(this.userId));
   }
 }
-
-const EMPTY: Context = Object.freeze(Object.create(null));
