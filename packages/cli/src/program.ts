@@ -8,6 +8,7 @@ import { addPercentageCommand } from './commands/percentage';
 import { addRemoveCommand } from './commands/remove';
 import { addShowCommand } from './commands/show';
 import { addSwitchCommands } from './commands/switch';
+import { addTargetingCommands } from './commands/targeting';
 import { addUsersCommands } from './commands/users';
 import { addVariantsCommand } from './commands/variants';
 import type { CliIo } from './output';
@@ -62,6 +63,7 @@ export function buildProgram(io: CliIo, open: OpenSession): Command {
   addUsersCommands(program, io, open);
   addRemoveCommand(program, io, open);
   addCheckCommand(program, io, open);
+  addTargetingCommands(program, io, open);
   addExportCommand(program, io, open);
   addImportCommand(program, io, open);
   for (const command of program.commands) command.addHelpText('after', EXIT_CODES);

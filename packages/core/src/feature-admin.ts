@@ -1,9 +1,17 @@
 import type { Backend } from './backend';
 import { InvalidArgumentError } from './errors';
-import type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, VariantInput } from './feature';
+import type {
+  FeatureFields,
+  FeatureOptions,
+  FeatureSnapshot,
+  FeatureState,
+  TargetingOptions,
+  VariantInput,
+} from './feature';
 import { MemoryBackend } from './memory-backend';
 import { patternSpec } from './pattern';
-import type { UserId } from './rollout';
+import { assertRemovable, targetingFields } from './targeting-fields';
+import type { AnyAttributes, UserId } from './user-context';
 import { assertBoolean, assertName, assertPercentage, normalizeUserId, normalizeVariants } from './validate';
 
 /**
@@ -16,7 +24,7 @@ import { assertBoolean, assertName, assertPercentage, normalizeUserId, normalize
  * const rollout = new Rollout();
  * await rollout.addFunc('beta', { percentage: 10 });
  */
-export class FeatureAdmin<Name extends string = string> {
+export class FeatureAdmin<Name extends string = string, Attributes extends object = AnyAttributes> {
   /** The store the features live in. */
   readonly backend: Backend;
 
@@ -30,11 +38,13 @@ export class FeatureAdmin<Name extends string = string> {
   /**
    * Creates a feature, or updates the fields given and keeps the rest (users
    * and patterns survive a re-add). Defaults: enabled, 0%, no variants.
+   * Targeting: `by` (the unit), `rules`, `requires` (prerequisites).
    *
    * @example
    * await rollout.addFunc('cdc_on', { percentage: 80, variants: ['foo', 'bar'] });
+   * await rollout.addFunc('beta', { by: 'companyId', requires: [{ feature: 'new_ui' }] });
    */
-  async addFunc(name: Name, options: FeatureOptions = {}): Promise<void> {
+  async addFunc(name: Name, options: FeatureOptions<Name, Attributes> = {}): Promise<void> {
     assertName(name);
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(
@@ -47,6 +57,7 @@ export class FeatureAdmin<Name extends string = string> {
     if (options.percentage !== undefined) fields.percentage = assertPercentage(options.percentage);
     if (options.variants !== undefined) fields.variants = normalizeVariants(options.variants);
     if (options.enabled !== undefined) fields.enabled = assertBoolean(options.enabled, 'enabled');
+    Object.assign(fields, targetingFields(this.backend, name, options as TargetingOptions));
     await this.backend.addFunc(name, fields);
   }
 
@@ -134,13 +145,15 @@ export class FeatureAdmin<Name extends string = string> {
   }
 
   /**
-   * Deletes a feature with its users and patterns.
+   * Deletes a feature with its users and patterns; refused with
+   * `HANOI_CONFLICT` while another feature requires it.
    *
    * @example
    * await rollout.remove('cdc_on');
    */
   async remove(name: Name): Promise<void> {
     assertName(name);
+    assertRemovable(this.backend, name);
     await this.backend.remove(name);
   }
 

@@ -32,6 +32,7 @@ interface Entry {
  */
 export class MemoryStore implements FeatureStore {
   readonly holdsUsers = true;
+  readonly denyLists = true;
   // A Map, not an object: '__proto__' and 'constructor' are ordinary names here.
   private readonly features = new Map<string, Entry>();
   private readonly listeners = new Set<StoreListener>();
@@ -79,6 +80,10 @@ export class MemoryStore implements FeatureStore {
         break;
       case 'removePattern':
         entry.patterns.delete(`${write.pattern.flags}/${write.pattern.source}`);
+        break;
+      case 'addDenied':
+      case 'removeDenied':
+        entry.data = frozenCopy(withDenied(entry.data, write.op === 'addDenied', write.users));
         break;
       case 'remove':
         this.features.delete(name);
@@ -128,6 +133,17 @@ export class MemoryStore implements FeatureStore {
       ...(withUsers ? { users: [...entry.users] } : {}),
     };
   }
+}
+
+/** `data` with `users` added to (or removed from) its deny list, as `StoreWrite` describes it. */
+function withDenied(data: FeatureData, add: boolean, users: readonly string[]): FeatureData {
+  const deny = new Set(Array.isArray(data.deny) ? (data.deny as string[]) : []);
+  for (const id of users) {
+    if (add) deny.add(id);
+    else deny.delete(id);
+  }
+  const { deny: _old, ...rest } = data;
+  return deny.size > 0 ? { ...rest, deny: [...deny].sort() } : (rest as FeatureData);
 }
 
 /**

@@ -58,6 +58,8 @@ export class RedisStore implements FeatureStore {
   private readonly closers: (() => void)[] = [];
 
   readonly config: RedisConfig;
+  /** Deny lists are the field `x:deny` of a feature's hash, written by the write script. */
+  readonly denyLists = true;
 
   /**
    * @param client an ioredis `Redis` or `Cluster`, never closed by the store.
@@ -133,6 +135,9 @@ export class RedisStore implements FeatureStore {
         return this.writeOne(name, 'prem', [encodePattern(write.pattern)]);
       case 'remove':
         return this.writeOne(name, 'remove', []);
+      case 'addDenied':
+      case 'removeDenied':
+        return this.writeOne(name, write.op === 'addDenied' ? 'dadd' : 'drem', write.users);
       case 'addUsers':
       case 'removeUsers':
         return writeUserBatches(this, name, write.op === 'addUsers' ? 'sadd' : 'srem', write.users);

@@ -107,6 +107,19 @@ elseif op == 'sadd' then redis.call('SADD', KEYS[5], unpack(ARGV, 6))
 elseif op == 'srem' then redis.call('SREM', KEYS[5], unpack(ARGV, 6))
 elseif op == 'padd' then redis.call('SADD', KEYS[6], ARGV[6])
 elseif op == 'prem' then redis.call('SREM', KEYS[6], ARGV[6])
+elseif op == 'dadd' or op == 'drem' then
+  -- The deny list: the data field deny (x:deny), a sorted JSON list of distinct ids, absent when empty.
+  local raw = redis.call('HGET', KEYS[4], 'x:deny')
+  local ok, list = pcall(cjson.decode, raw or '[]')
+  if not ok or type(list) ~= 'table' then list = {} end
+  local ids = {}
+  for _, id in ipairs(list) do if type(id) == 'string' then ids[id] = true end end
+  for i = 6, #ARGV do ids[ARGV[i]] = (op == 'dadd') or nil end
+  local sorted = {}
+  for id in pairs(ids) do sorted[#sorted + 1] = id end
+  table.sort(sorted)
+  if #sorted == 0 then redis.call('HDEL', KEYS[4], 'x:deny')
+  else redis.call('HSET', KEYS[4], 'x:deny', cjson.encode(sorted)) end
 elseif op == 'remove' then
   redis.call('SREM', KEYS[1], name)
   redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])
