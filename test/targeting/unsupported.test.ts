@@ -1,4 +1,4 @@
-import { MemoryBackend, Rollout, type Backend } from '@hanoi/core';
+import { MemoryBackend, MemoryStore, Rollout, StoreBackend, type Backend } from '@hanoi/core';
 import { WRITE_METHODS } from '../hostile/recording-backend';
 import { refusal } from './refused';
 
@@ -45,5 +45,25 @@ describe('a backend without targeting refuses it with HANOI_UNSUPPORTED, and kee
     await rollout.addFunc('f', { percentage: 100, rules: [], requires: [], by: 'id' });
     expect(await rollout.isEnabled('f', { id: 'u1', country: 'NL' })).toBe(true);
     expect((await rollout.forUser({ country: 'NL' })).isEnabled('f')).toBe(true);
+  });
+});
+
+describe('targeting data a store holds that hanoi did not write', () => {
+  it('switches the feature off rather than failing a request', async () => {
+    const store = new MemoryStore();
+    const defaults = { enabled: true, percentage: 100, variants: [] };
+    await store.write('odd', { op: 'add', data: { rules: [{ attribute: 'country', in: ['FR'] }] }, defaults });
+    await store.write('bad-regex', {
+      op: 'add',
+      data: { rules: [{ constraints: [{ attribute: 'a', operator: 'REGEX', value: '(' }] }] },
+      defaults,
+    });
+    await store.write('fine', { op: 'add', data: {}, defaults });
+    const rollout = new Rollout(new StoreBackend(store));
+    await rollout.ready();
+    expect(await rollout.isEnabled('odd', { id: 'u1', country: 'FR' })).toBe(false);
+    expect(await rollout.isEnabled('bad-regex', { id: 'u1', a: 'x' })).toBe(false);
+    expect(await rollout.isEnabled('fine', 'u1')).toBe(true);
+    await rollout.close();
   });
 });

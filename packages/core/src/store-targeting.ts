@@ -1,7 +1,7 @@
 import type { Constraint } from './constraints';
 import type { FeatureState } from './feature';
-import type { Prerequisite } from './prerequisites';
-import type { Rule } from './rules';
+import { normalizePrerequisites, type Prerequisite } from './prerequisites';
+import { normalizeRules, type Rule } from './rules';
 import type { SegmentSnapshot, SegmentState } from './segments';
 import type { FeatureData, StoredFeature } from './store';
 import type { Targeting } from './targeting';
@@ -67,12 +67,23 @@ export function segmentSnapshot(name: string, entry: StoredFeature): SegmentSnap
   };
 }
 
-/** The `targeting` of a state built from stored data; absent when the feature has none (the fast path). */
-export function targetingOf(data: FeatureData): { targeting?: Targeting } {
+/**
+ * The `targeting` of a state built from stored data; absent when the feature
+ * has none (the fast path). Stored rules and prerequisites are checked as a
+ * write checks them: data that is not what hanoi writes (another writer, a
+ * hand edit) switches the feature off rather than failing a request.
+ */
+export function targetingOf(data: FeatureData): { targeting?: Targeting; enabled?: false } {
   const by = typeof data.by === 'string' ? data.by : 'id';
-  const rules = Array.isArray(data.rules) ? (data.rules as Rule[]) : [];
   const deny = Array.isArray(data.deny) ? (data.deny as string[]) : [];
-  const requires = Array.isArray(data.requires) ? (data.requires as Prerequisite[]) : [];
+  let rules: Rule[] = [];
+  let requires: Prerequisite[] = [];
+  try {
+    if (data.rules !== undefined) rules = normalizeRules(data.rules, () => true);
+    if (data.requires !== undefined) requires = normalizePrerequisites(data.requires);
+  } catch {
+    return { enabled: false };
+  }
   if (by === 'id' && rules.length === 0 && deny.length === 0 && requires.length === 0) return {};
   return { targeting: { by, rules, denied: new Set(deny), requires } };
 }
