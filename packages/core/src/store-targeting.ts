@@ -73,7 +73,18 @@ export function segmentSnapshot(name: string, entry: StoredFeature): SegmentSnap
  * write checks them: data that is not what hanoi writes (another writer, a
  * hand edit) switches the feature off rather than failing a request.
  */
-export function targetingOf(data: FeatureData): { targeting?: Targeting; enabled?: false } {
+export function targetingOf(data: FeatureData): TargetingFields {
+  // A store that hands back the same data object (MemoryStore: frozen, shared) pays for the checks, and the
+  // compilation of the rules they return, once per change of the data rather than once per write of users.
+  let fields = targetingFields.get(data);
+  if (!fields) targetingFields.set(data, (fields = readTargeting(data)));
+  return fields;
+}
+
+type TargetingFields = { targeting?: Targeting; enabled?: false };
+const targetingFields = new WeakMap<FeatureData, TargetingFields>();
+
+function readTargeting(data: FeatureData): TargetingFields {
   const by = typeof data.by === 'string' ? data.by : 'id';
   const deny = Array.isArray(data.deny) ? (data.deny as string[]) : [];
   let rules: Rule[] = [];
