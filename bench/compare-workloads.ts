@@ -131,6 +131,14 @@ export async function startUnleash(workloads: readonly Workload[]): Promise<Unle
       });
     }
   }
+  return bootUnleash(features);
+}
+
+/**
+ * An unleash-client offline: no polling (refreshInterval 0), no metrics,
+ * `features` from a bootstrap held in memory; resolves once they are loaded.
+ */
+export async function bootUnleash(features: unknown[]): Promise<Unleash> {
   const unleash = new Unleash({
     appName: 'hanoi-bench',
     url: 'http://127.0.0.1:9/api/', // never called: refreshInterval 0 turns polling off

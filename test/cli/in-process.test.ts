@@ -1,19 +1,9 @@
-import { PassThrough } from 'node:stream';
 import { MemoryBackend, Rollout } from '@hanoi/core';
 import { explanationText, ExitCode, run, type OpenSession } from '@hanoi/cli';
+import { capture } from './capture';
 
 // `run` embedded in a process, on an injected in-memory rollout: the same
 // commands without Redis, and the wording of every reason `check` gives.
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return { io: { stdout, stderr, env: {} }, output: () => ({ out, err }) };
-}
 
 function memorySession(rollout: Rollout): { open: OpenSession; opened: () => number; closed: () => number } {
   let opened = 0;

@@ -101,6 +101,6 @@ it('reaches the adapters: a middleware given no logger warns through the Rollout
       defaultUser: () => undefined,
     },
   );
-  await answersFor({ id: { not: 'an id' } });
+  await answersFor({ id: NaN }); // not an id (an object would be a context)
   expect(said).toEqual([expect.stringContaining('HANOI_INVALID_USER_ID')]);
 });

@@ -103,7 +103,7 @@ describe.each(EXPRESS_VERSIONS)('features() on %s', (_label, express) => {
 
   it.each([
     ['NaN', Number.NaN],
-    ['an object', { id: 'alice' }],
+    ['a context whose id is an object', { id: { name: 'alice' } }],
     ['513 characters', 'x'.repeat(513)],
     ['an empty string', ''],
   ])('treats %s as anonymous and warns once', async (_what, bad) => {

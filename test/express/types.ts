@@ -4,7 +4,14 @@
  * through `Register` (test/support/http-register.ts) flow into `req.features`
  * and `requireFeature`, so a misspelt name does not compile.
  */
-import { MemoryBackend, Rollout, type FeatureName, type UserFeatures } from '@hanoi/core';
+import {
+  MemoryBackend,
+  Rollout,
+  type FeatureName,
+  type RegisteredAttributes,
+  type UserContext,
+  type UserFeatures,
+} from '@hanoi/core';
 import { features, requireFeature, type NotFoundHandler, type RequireFeatureOptions } from '@hanoi/express';
 import express, { type Request, type RequestHandler } from 'express';
 import type { HttpFeature } from '../support/http-register';
@@ -53,4 +60,14 @@ features({ rollout, user: (req: string) => req });
 // @ts-expect-error rollout is required
 features({ user: () => 'x' });
 
-export { namesFlow, router };
+// Attributes declared through Register (test/support/http-register.ts) type the resolver's context.
+app.use(features({ rollout, user: (req) => ({ id: req.header('x-user-id'), country: 'NL', plan: 'pro' }) }));
+app.use(features({ rollout, user: async () => ({ country: 'NL' }) }));
+const typedContext: UserContext<RegisteredAttributes> = { id: 'u1', country: 'NL' };
+app.use(features({ rollout, user: () => typedContext }));
+// @ts-expect-error a misspelt attribute does not compile
+const misspelt: UserContext<RegisteredAttributes> = { id: 'u1', contry: 'NL' };
+// @ts-expect-error plan is 'free' or 'pro'
+app.use(features({ rollout, user: () => ({ id: 'u1', plan: 'gold' }) }));
+
+export { misspelt, namesFlow, router };

@@ -120,7 +120,7 @@ describe.each(KOA_VERSIONS)('features() on %s', (_label, Koa: KoaModule) => {
 
   it.each([
     ['NaN', Number.NaN],
-    ['an object', { id: 'alice' }],
+    ['a context whose id is an object', { id: { name: 'alice' } }],
     ['513 characters', 'x'.repeat(513)],
     ['an empty string', ''],
   ])('treats %s as anonymous and warns once', async (_what, bad) => {

@@ -21,8 +21,15 @@ export type HttpFeature =
   | 'staff_tools'
   | 'recommendations';
 
+/** The user attributes the Express and Koa suites' resolvers return (test/targeting/adapters.test.ts). */
+export interface HttpAttributes {
+  country: string;
+  plan: 'free' | 'pro';
+}
+
 declare module '@hanoi/core' {
   interface Register {
     featureName: HttpFeature;
+    attributes: HttpAttributes;
   }
 }

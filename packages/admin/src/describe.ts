@@ -53,6 +53,12 @@ export function explainInWords(user: string, why: Explanation): string {
       return 'Off: there is no such feature.';
     case 'disabled':
       return 'Off: the feature is switched off, so nobody has it, listed users included.';
+    case 'prerequisite':
+      return `Off: the feature it requires, ${why.prerequisite}, is not as required for ${user}.`;
+    case 'denied':
+      return `Off: ${user} is on the deny list.`;
+    case 'rule':
+      return `On: ${user} meets rule #${why.rule.index}${why.rule.name === undefined ? '' : ` (${why.rule.name})`}.`;
     case 'no-user':
       return why.enabled ? 'On: the feature is on for everyone.' : 'Off: no user was given.';
     case 'everyone':

@@ -1,4 +1,4 @@
-import type { Explanation } from '@hanoi/core';
+import type { Explanation, RuleFailure } from '@hanoi/core';
 
 /**
  * Puts `rollout.explain`'s answer into words: "on" or "off", then why.
@@ -20,10 +20,16 @@ function reasonText(explanation: Explanation, name: string | undefined): string 
       return name === undefined ? 'no such feature' : `no such feature ${JSON.stringify(name)}`;
     case 'disabled':
       return 'the feature is disabled';
+    case 'prerequisite':
+      return `prerequisite ${explanation.prerequisite} is not met`;
+    case 'denied':
+      return 'on the deny list';
+    case 'rule':
+      return `rule ${ruleLabel(explanation.rule)} holds`;
     case 'no-user':
       return explanation.enabled
         ? 'no user given, and the feature is on for everyone (100%)'
-        : `no user given, and the feature is at ${explanation.percentage}%, not 100%`;
+        : `no user given, and the feature is at ${explanation.percentage}%, not 100%${rulesText(explanation.rules)}`;
     case 'everyone':
       return 'everyone (100%)';
     case 'listed':
@@ -33,6 +39,20 @@ function reasonText(explanation: Explanation, name: string | undefined): string 
     case 'bucket':
       return explanation.enabled
         ? `bucket ${explanation.bucket} is under ${explanation.percentage}%`
-        : `bucket ${explanation.bucket} is not under ${explanation.percentage}%`;
+        : `bucket ${explanation.bucket} is not under ${explanation.percentage}%${rulesText(explanation.rules)}`;
   }
+}
+
+function ruleLabel(rule: { index: number; name?: string }): string {
+  return rule.name === undefined ? `#${rule.index}` : `#${rule.index} (${rule.name})`;
+}
+
+function rulesText(rules: RuleFailure[] | undefined): string {
+  if (!rules || rules.length === 0) return '';
+  const failures = rules.map((rule) =>
+    rule.failed === 'percentage'
+      ? `${ruleLabel(rule)}: its percentage`
+      : `${ruleLabel(rule)}: constraint ${rule.failed}`,
+  );
+  return `; no rule holds (${failures.join(', ')})`;
 }

@@ -11,9 +11,10 @@ import {
   type Variant,
 } from '@hanoi/core';
 import { UsageError } from './exit-codes';
+import { checkSegments, checkTargeting, type ImportedSegment, type ImportedTargeting } from './import-targeting';
 
 /** One feature of an export file, checked and ready to write. */
-export interface ImportedFeature {
+export interface ImportedFeature extends ImportedTargeting {
   name: string;
   enabled: boolean;
   percentage: number;
@@ -36,15 +37,7 @@ export const EXPORT_FORMAT = 1;
  * const features = await readImportFile('features.json');
  */
 export async function readImportFile(path: string): Promise<ImportedFeature[]> {
-  let parsed: unknown;
-  try {
-    // Strict UTF-8: a byte that is not UTF-8 is refused, never read as U+FFFD; a leading BOM is dropped.
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await readFile(path)));
-  } catch (err) {
-    throw new UsageError(
-      `Cannot read ${path} as JSON in UTF-8: ${(err as Error).message}. Give a file written by hanoi export.`,
-    );
-  }
+  const parsed = await readExport(path);
   const list = exportedFeatures(parsed);
   if (list === undefined) {
     throw new UsageError(
@@ -66,6 +59,18 @@ export async function readImportFile(path: string): Promise<ImportedFeature[]> {
   });
 }
 
+/** An export file, parsed: one way of reading it for its features and its segments. */
+async function readExport(path: string): Promise<unknown> {
+  try {
+    // Strict UTF-8: a byte that is not UTF-8 is refused, never read as U+FFFD; a leading BOM is dropped.
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await readFile(path))) as unknown;
+  } catch (err) {
+    throw new UsageError(
+      `Cannot read ${path} as JSON in UTF-8: ${(err as Error).message}. Give a file written by hanoi export.`,
+    );
+  }
+}
+
 /** The list of features an export holds: the file is that list, or `{ hanoi: 1, features: [...] }`. */
 function exportedFeatures(parsed: unknown): unknown[] | undefined {
   if (Array.isArray(parsed)) return parsed;
@@ -83,6 +88,23 @@ function describeShape(parsed: unknown): string {
   return features === undefined ? 'an object without "features"' : '"features" that is not a list';
 }
 
+/**
+ * The segments of an export file (`"segments": [...]`, written when the
+ * rollout has any), checked; a fault is a `UsageError`.
+ *
+ * @example
+ * const segments = await readImportSegments('features.json');
+ */
+export async function readImportSegments(path: string): Promise<ImportedSegment[]> {
+  const parsed = (await readExport(path)) as { segments?: unknown } | unknown[];
+  try {
+    return Array.isArray(parsed) ? [] : checkSegments(parsed.segments);
+  } catch (err) {
+    if (err instanceof HanoiError) throw new UsageError(`${path}: segments: ${err.message}`);
+    throw err;
+  }
+}
+
 function checkFeature(entry: unknown): ImportedFeature {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
     throw new InvalidArgumentError('feature', entry, 'Each feature is an object such as hanoi export writes.');
@@ -97,6 +119,7 @@ function checkFeature(entry: unknown): ImportedFeature {
     variants: normalizeVariants(raw.variants ?? []),
     users: arrayOf(raw.users, 'users').map((id) => normalizeUserId(id)),
     patterns: arrayOf(raw.patterns, 'patterns').map(checkPattern),
+    ...checkTargeting(raw),
   };
 }
 

@@ -11,6 +11,7 @@ import { addRemoveCommand } from './commands/remove';
 import { addRevertCommand } from './commands/revert';
 import { addShowCommand } from './commands/show';
 import { addSwitchCommands } from './commands/switch';
+import { addTargetingCommands } from './commands/targeting';
 import { addUsersCommands } from './commands/users';
 import { addVariantsCommand } from './commands/variants';
 import type { CliIo } from './output';
@@ -73,6 +74,7 @@ export function buildProgram(io: CliIo, open: OpenSession): Command {
   addUsersCommands(program, io, open);
   addRemoveCommand(program, io, open);
   addCheckCommand(program, io, open);
+  addTargetingCommands(program, io, open);
   addExportCommand(program, io, open);
   addImportCommand(program, io, open);
   addHistoryCommand(program, io, open);

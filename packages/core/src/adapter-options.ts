@@ -1,6 +1,7 @@
 import { assertName, normalizeUserId } from './validate';
 import type { Logger } from './reporter';
-import type { Rollout, UserId } from './rollout';
+import type { Rollout } from './rollout';
+import { isContextObject, sanitizeContext, type Context, type User, type UserId } from './user-context';
 import type { UserFeatures } from './user-features';
 
 /** What an adapter's `features()` options become once checked. */
@@ -23,7 +24,7 @@ export interface AdapterConfig<Request> {
 /** How an adapter describes its framework in error messages. */
 export interface AdapterShape<Request> {
   /** The default resolver, e.g. `(req) => req.user?.id`. */
-  readonly defaultUser: (request: Request) => UserId | undefined;
+  readonly defaultUser: (request: Request) => UserId | User | undefined;
   /** How the default resolver reads, e.g. `(req) => req.user?.id`. */
   readonly userExample: string;
   /** What the resolver is given, e.g. `the request`. */
@@ -69,35 +70,42 @@ export function parseAdapterOptions<Request>(
   }
   if (typeof user !== 'function') {
     throw new TypeError(
-      `${where}({ user }): user must be a function of ${shape.subject} returning its user id, e.g. ${shape.userExample}.`,
+      `${where}({ user }): user must be a function of ${shape.subject} returning its user id or context, e.g. ${shape.userExample}.`,
     );
   }
   checkLogger(logger, where);
   checkNotFound(notFound, where, shape.notFoundSignature);
-  // What the resolver returned, as an id; anything else is anonymous, with one warning.
-  let warned = false;
-  const toId = (raw: unknown): string | undefined => {
+  // What the resolver returned, as an id or a context. A request never fails for
+  // it: an invalid id is anonymous, an invalid attribute is left out, each kind
+  // of problem with one warning.
+  const warned = new Set<string>();
+  const warnOnce = (kind: 'id' | 'attribute', detail: string): void => {
+    if (warned.has(kind)) return;
+    warned.add(kind);
+    const code = kind === 'id' ? 'HANOI_INVALID_USER_ID' : 'HANOI_INVALID_ATTRIBUTE';
+    logger.warn(
+      `hanoi [${code}]: the user resolver of ${where}() returned ${detail} ` +
+        '(an id is a string of 1 to 512 characters or a finite number; an attribute a string, finite number, ' +
+        'boolean, Date or list of strings). Fix the user option. This warning is given once.',
+    );
+  };
+  const toUser = (raw: unknown): string | Context | undefined => {
     if (raw === undefined || raw === null) return undefined;
+    if (isContextObject(raw))
+      return sanitizeContext(raw, (kind, message) => warnOnce(kind, `a context whose ${message}`));
     try {
       return normalizeUserId(raw);
     } catch {
-      if (!warned) {
-        warned = true;
-        logger.warn(
-          `hanoi [HANOI_INVALID_USER_ID]: the user resolver of ${where}() returned a ${typeof raw} that is not a user id ` +
-            '(a string of 1 to 512 characters or a finite number); such requests are treated as anonymous. ' +
-            'Fix the user option. This warning is given once.',
-        );
-      }
+      warnOnce('id', `a ${typeof raw} that is not a user id; such requests are treated as anonymous`);
       return undefined;
     }
   };
   const resolve = user as (request: Request) => unknown;
   const answersFor = (request: Request): UserFeatures<string> | Promise<UserFeatures<string>> => {
     const raw = resolve(request);
-    if (isThenable(raw)) return Promise.resolve(raw).then((id) => rollout.forUser(toId(id)));
-    const id = toId(raw);
-    return rollout.forUserNow(id) ?? rollout.forUser(id);
+    if (isThenable(raw)) return Promise.resolve(raw).then((resolved) => rollout.forUser(toUser(resolved)));
+    const resolved = toUser(raw);
+    return rollout.forUserNow(resolved) ?? rollout.forUser(resolved);
   };
   return { rollout, answersFor, notFound: notFound as AdapterConfig<Request>['notFound'] };
 }

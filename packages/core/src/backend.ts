@@ -2,6 +2,7 @@ import type { BackendListener } from './backend-events';
 import type { FeatureFields, FeatureSnapshot, FeatureState } from './feature';
 import type { HistoryEntry, HistoryPage, HistoryQuery, WriteMeta } from './history';
 import type { PatternSpec } from './pattern';
+import type { SegmentFields, SegmentSnapshot, SegmentState } from './segments';
 
 /**
  * Where features live. A backend holds every feature's evaluable state in
@@ -65,4 +66,29 @@ export interface Backend {
   revert(entry: HistoryEntry, meta: WriteMeta): Promise<string>;
   /** Releases what the backend opened itself (never a client it was handed). */
   close(): Promise<void>;
+
+  // ---- targeting: optional. A backend without these methods keeps working for
+  // ids, percentages, users, patterns and variants; `Rollout` refuses rules,
+  // segments, deny lists, prerequisites and `by` on it with `HANOI_UNSUPPORTED`.
+  // A backend that has them stores `FeatureFields.by`, `rules` and `requires`
+  // and builds `FeatureState.targeting`.
+
+  /** The segment `name` as this process knows it now, or `undefined`. Never waits, never throws. */
+  peekSegment?(name: string): SegmentState | undefined;
+  /** A plain copy of a stored segment. */
+  getSegment?(name: string): Promise<SegmentSnapshot | undefined>;
+  /** Every stored segment's name. */
+  listSegments?(): Promise<string[]>;
+  /** Creates a segment, or replaces the fields given (validated). */
+  defineSegment?(name: string, fields: SegmentFields): Promise<void>;
+  /** Adds units to a segment; `SegmentNotFoundError` when it does not exist. */
+  registerSegmentUsers?(name: string, userIds: readonly string[]): Promise<void>;
+  /** Removes units from a segment. */
+  unregisterSegmentUsers?(name: string, userIds: readonly string[]): Promise<void>;
+  /** Deletes a segment (`Rollout` has checked no rule uses it). */
+  removeSegment?(name: string): Promise<void>;
+  /** Adds units to a feature's deny list. */
+  denyUsers?(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void>;
+  /** Removes units from a feature's deny list. */
+  undenyUsers?(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void>;
 }

@@ -1,10 +1,11 @@
 import { FeatureDisabledError, FeatureNotFoundError, InvalidArgumentError, MissingUserError } from './errors';
-import type { Rollout, UserId } from './rollout';
+import type { Rollout } from './rollout';
+import { isContextObject, normalizeContext, type User } from './user-context';
 import { normalizeUserId } from './validate';
 
-/** Where a guard finds the user: a 1-based argument position, or a function of the arguments. */
+/** Where a guard finds the user (an id or a context): a 1-based argument position, or a function of the arguments. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any guarded function's arguments: unknown[] would not accept a typed (id: string) => ...
-export type UserLocator = number | ((...args: any[]) => UserId | undefined);
+export type UserLocator = number | ((...args: any[]) => User<any> | undefined);
 
 /**
  * What `rollout.check(name, position?)` returns: call it with a function to
@@ -32,14 +33,16 @@ export function guard(rollout: Rollout<string>, name: string, position: UserLoca
     return async function guarded(this: This, ...args: Args): Promise<Awaited<Result>> {
       const raw =
         position === undefined
-          ? rollout.getCurrentId()
+          ? rollout.currentContext()
           : typeof position === 'number'
-            ? (args[position - 1] as UserId | undefined)
+            ? (args[position - 1] as User | undefined)
             : position(...args);
       if (raw === undefined || raw === null) throw new MissingUserError(name);
-      const id = normalizeUserId(raw);
+      const user = isContextObject(raw) ? normalizeContext(raw) : normalizeUserId(raw);
       if (!rollout.peek(name)) throw new FeatureNotFoundError(name);
-      if (!(await rollout.isEnabled(name, id))) throw new FeatureDisabledError(name, id);
+      if (!(await rollout.isEnabled(name, user))) {
+        throw new FeatureDisabledError(name, typeof user === 'string' ? user : (user.id ?? '(no id)'));
+      }
       return fn.apply(this, args) as Awaited<Result>;
     };
   };

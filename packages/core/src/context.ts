@@ -1,8 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context } from './user-context';
 
 /** What one async flow (a request, a job) carries: its user and the answers already worked out for it. */
 export interface CurrentUser {
   readonly id: string | undefined;
+  /** The user's attributes, when the user was given as a context; `undefined` for a plain id. */
+  readonly context: Context | undefined;
   /** Per-Rollout answers for this user, shared by the guard, the handler and deeper calls. */
   readonly views: Map<object, unknown>;
 }
@@ -18,12 +21,17 @@ export function currentUser(): CurrentUser | undefined {
   return storage.getStore();
 }
 
-/** Runs `fn` with `id` current; nothing leaks out of it. */
-export function runAsUser<T>(id: string | undefined, fn: () => T, views = new Map<object, unknown>()): T {
-  return storage.run({ id, views }, fn);
+/** Runs `fn` with `id` (and `context`, if given) current; nothing leaks out of it. */
+export function runAsUser<T>(
+  id: string | undefined,
+  fn: () => T,
+  views = new Map<object, unknown>(),
+  context?: Context,
+): T {
+  return storage.run({ id, context, views }, fn);
 }
 
-/** Makes `id` current for the rest of this flow and what it starts. */
-export function enterAsUser(id: string | undefined): void {
-  storage.enterWith({ id, views: new Map() });
+/** Makes `id` (and `context`, if given) current for the rest of this flow and what it starts. */
+export function enterAsUser(id: string | undefined, context?: Context): void {
+  storage.enterWith({ id, context, views: new Map() });
 }

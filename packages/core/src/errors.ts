@@ -7,6 +7,7 @@ export type HanoiErrorCode =
   | 'HANOI_FEATURE_DAMAGED'
   | 'HANOI_CONFLICT'
   | 'HANOI_UNSUPPORTED'
+  | 'HANOI_SEGMENT_NOT_FOUND'
   | 'HANOI_MISSING_USER'
   | 'HANOI_INVALID_ARGUMENT'
   | 'HANOI_BACKEND_UNAVAILABLE'
@@ -178,6 +179,36 @@ export class HistoryDamagedError extends HanoiError {
 export class FeaturesNotMountedError extends HanoiError {
   constructor(message: string) {
     super('HANOI_FEATURES_NOT_MOUNTED', message);
+  }
+}
+
+/** A write would break what other data relies on (a segment a rule uses, a feature another requires); nothing was changed. */
+export class InUseError extends HanoiError {
+  constructor(message: string) {
+    super('HANOI_CONFLICT', message);
+  }
+}
+
+/** The backend does not store what the call needs (rules, segments, deny lists, prerequisites); nothing was changed. */
+export class UnsupportedError extends HanoiError {
+  constructor(what: string, backend: string) {
+    super(
+      'HANOI_UNSUPPORTED',
+      `${backend} does not store ${what}. Use a backend that does (MemoryBackend, RedisBackend), or leave them out.`,
+    );
+  }
+}
+
+/** A segment call named a segment that does not exist. */
+export class SegmentNotFoundError extends HanoiError {
+  readonly segment: string;
+
+  constructor(segment: string) {
+    super(
+      'HANOI_SEGMENT_NOT_FOUND',
+      `Segment ${JSON.stringify(segment)} does not exist. Call rollout.defineSegment(${JSON.stringify(segment)}) first.`,
+    );
+    this.segment = segment;
   }
 }
 

@@ -3,15 +3,29 @@ import type { FeatureState, Variant } from './feature';
 import { matchesAny } from './pattern';
 import { variantPoint } from './variant-hash';
 
+/**
+ * A rule that did not hold, as `explain` reports it: its index (from 0), its
+ * name if it has one, and the first constraint that failed (its index) or
+ * `'percentage'` when the constraints held but the unit's bucket did not.
+ */
+export interface RuleFailure {
+  index: number;
+  name?: string;
+  failed: number | 'percentage';
+}
+
 /** Why a feature is on or off for a user: what `rollout.explain` returns. */
 export type Explanation =
   | { enabled: false; reason: 'unknown' }
   | { enabled: false; reason: 'disabled' }
-  | { enabled: boolean; reason: 'no-user'; percentage: number }
+  | { enabled: false; reason: 'prerequisite'; prerequisite: string }
+  | { enabled: false; reason: 'denied' }
+  | { enabled: boolean; reason: 'no-user'; percentage: number; rules?: RuleFailure[] }
   | { enabled: true; reason: 'everyone' }
   | { enabled: true; reason: 'listed' }
   | { enabled: true; reason: 'pattern'; pattern: { source: string; flags: string } }
-  | { enabled: boolean; reason: 'bucket'; bucket: number; percentage: number };
+  | { enabled: true; reason: 'rule'; rule: { index: number; name?: string } }
+  | { enabled: boolean; reason: 'bucket'; bucket: number; percentage: number; rules?: RuleFailure[] };
 
 /**
  * Whether `feature` is on for `userId`, by the rules of SPEC.md, in order.

@@ -2,10 +2,18 @@ import type { Backend } from './backend';
 import type { BackendListener } from './backend-events';
 import { InvalidArgumentError } from './errors';
 import type { HistoryEntry, HistoryPage, WriteMeta } from './history';
-import type { FeatureFields, FeatureOptions, FeatureSnapshot, FeatureState, VariantInput } from './feature';
+import type {
+  FeatureFields,
+  FeatureOptions,
+  FeatureSnapshot,
+  FeatureState,
+  TargetingOptions,
+  VariantInput,
+} from './feature';
 import { MemoryBackend } from './memory-backend';
 import { patternSpec } from './pattern';
-import type { UserId } from './rollout';
+import { assertRemovable, targetingFields } from './targeting-fields';
+import type { AnyAttributes, UserId } from './user-context';
 import { assertBoolean, assertName, assertPercentage, normalizeUserId, normalizeVariants } from './validate';
 import { processActor, withScope, type WriteScope } from './write-scope';
 
@@ -29,7 +37,7 @@ export interface HistoryOptions {
  * const rollout = new Rollout();
  * await rollout.addFunc('beta', { percentage: 10 });
  */
-export class FeatureAdmin<Name extends string = string> {
+export class FeatureAdmin<Name extends string = string, Attributes extends object = AnyAttributes> {
   /** The store the features live in. */
   readonly backend: Backend;
   /** Who this object's writes are made by, as history records them (see `as`). */
@@ -45,11 +53,13 @@ export class FeatureAdmin<Name extends string = string> {
   /**
    * Creates a feature, or updates the fields given and keeps the rest (users
    * and patterns survive a re-add). Defaults: enabled, 0%, no variants.
+   * Targeting: `by` (the unit), `rules`, `requires` (prerequisites).
    *
    * @example
    * await rollout.addFunc('cdc_on', { percentage: 80, variants: ['foo', 'bar'] });
+   * await rollout.addFunc('beta', { by: 'companyId', requires: [{ feature: 'new_ui' }] });
    */
-  async addFunc(name: Name, options: FeatureOptions = {}): Promise<void> {
+  async addFunc(name: Name, options: FeatureOptions<Name, Attributes> = {}): Promise<void> {
     assertName(name);
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(
@@ -62,6 +72,7 @@ export class FeatureAdmin<Name extends string = string> {
     if (options.percentage !== undefined) fields.percentage = assertPercentage(options.percentage);
     if (options.variants !== undefined) fields.variants = normalizeVariants(options.variants);
     if (options.enabled !== undefined) fields.enabled = assertBoolean(options.enabled, 'enabled');
+    Object.assign(fields, targetingFields(this.backend, name, options as TargetingOptions));
     await this.backend.addFunc(name, fields, this.scope);
   }
 
@@ -149,13 +160,15 @@ export class FeatureAdmin<Name extends string = string> {
   }
 
   /**
-   * Deletes a feature with its users and patterns.
+   * Deletes a feature with its users and patterns; refused with
+   * `HANOI_CONFLICT` while another feature requires it.
    *
    * @example
    * await rollout.remove('cdc_on');
    */
   async remove(name: Name): Promise<void> {
     assertName(name);
+    assertRemovable(this.backend, name);
     await this.backend.remove(name, this.scope);
   }
 

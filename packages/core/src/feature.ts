@@ -1,4 +1,8 @@
 import type { CompiledPattern, PatternSpec } from './pattern';
+import type { Prerequisite } from './prerequisites';
+import type { Rule } from './rules';
+import type { Targeting } from './targeting';
+import type { AnyAttributes } from './user-context';
 
 /** A JSON value: what a variant may carry, and what survives every store unchanged. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -18,7 +22,10 @@ export interface Variant {
 export type VariantInput = string | { name: string; weight?: number; value?: JsonValue };
 
 /** The fields `addFunc` takes; fields left out keep their stored value (or default). */
-export interface FeatureOptions {
+export interface FeatureOptions<
+  Name extends string = string,
+  Attributes extends object = AnyAttributes,
+> extends TargetingOptions<Name, Attributes> {
   /** An integer 0..100; default 0. */
   percentage?: number;
   /** Variants of an experiment; default none. */
@@ -27,11 +34,25 @@ export interface FeatureOptions {
   enabled?: boolean;
 }
 
+/** The targeting fields of `addFunc`; a backend without targeting refuses them (`HANOI_UNSUPPORTED`). */
+export interface TargetingOptions<Name extends string = string, Attributes extends object = AnyAttributes> {
+  /** The attribute the feature decides on (listed users, deny list, patterns, bucket, variant); default `'id'`. */
+  by?: (keyof Attributes & string) | 'id';
+  /** Ordered rules: the feature is on for a context any of them holds for. */
+  rules?: readonly Rule<Attributes>[];
+  /** Features that must be on (or off) for the same user first. */
+  requires?: readonly Prerequisite<Name>[];
+}
+
 /** Validated fields, as a backend receives them. */
 export interface FeatureFields {
   enabled?: boolean;
   percentage?: number;
   variants?: Variant[];
+  /** Targeting (plain data); only for backends with targeting. */
+  by?: string;
+  rules?: Rule[];
+  requires?: Prerequisite[];
 }
 
 /** A plain copy of a stored feature, as `getFunc` returns it. Changing it changes nothing stored. */
@@ -42,6 +63,14 @@ export interface FeatureSnapshot {
   users: string[];
   patterns: PatternSpec[];
   variants: Variant[];
+  /** The unit, when not `'id'`. */
+  by?: string;
+  /** The rules, when there are any. */
+  rules?: Rule[];
+  /** The deny list, when not empty. */
+  deny?: string[];
+  /** The prerequisites, when there are any. */
+  requires?: Prerequisite[];
 }
 
 /**
@@ -59,4 +88,6 @@ export interface FeatureState {
   readonly users: ReadonlySet<string> | undefined;
   /** Whether any user is registered: a lookup is skipped when none is. */
   readonly hasUsers: boolean;
+  /** Rules, deny list, prerequisites and unit; absent when the feature has none of them (the fast path). */
+  readonly targeting?: Targeting;
 }

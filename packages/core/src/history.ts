@@ -22,7 +22,7 @@ export type HistorySource = 'api' | 'cli' | 'admin';
 
 /** What a write did, as its entry names it. */
 export type HistoryAction =
-  'create' | 'update' | 'toggle' | 'register' | 'unregister' | 'remove' | 'restore' | 'revert';
+  'create' | 'update' | 'toggle' | 'register' | 'unregister' | 'deny' | 'undeny' | 'remove' | 'restore' | 'revert';
 
 /** Who makes a write and why: it travels with the write to the store, which records it with the change. */
 export interface WriteMeta {

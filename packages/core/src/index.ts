@@ -12,21 +12,45 @@ export {
   FeaturesNotMountedError,
   HanoiError,
   HistoryDamagedError,
+  InUseError,
   InvalidArgumentError,
   MissingUserError,
+  SegmentNotFoundError,
+  UnsupportedError,
   WriteOutcomeUnknownError,
   type HanoiErrorCode,
 } from './errors';
-export { pickVariant, type Explanation } from './evaluate';
+export { pickVariant, type Explanation, type RuleFailure } from './evaluate';
 export type {
   FeatureFields,
   FeatureOptions,
   FeatureSnapshot,
   FeatureState,
   JsonValue,
+  TargetingOptions,
   Variant,
   VariantInput,
 } from './feature';
+export { OPERATORS, type AttributeName, type Constraint, type Operator } from './constraints';
+export { normalizeRules, type Rule } from './rules';
+export {
+  normalizeSegmentConstraints,
+  type SegmentDefinition,
+  type SegmentFields,
+  type SegmentSnapshot,
+  type SegmentState,
+} from './segments';
+export { normalizePrerequisites, type Prerequisite } from './prerequisites';
+export { decide, explainFor, isOnFor, type Targeting, type TargetingEnv } from './targeting';
+export {
+  normalizeContext,
+  sanitizeContext,
+  type AnyAttributes,
+  type AttributeValue,
+  type Context,
+  type User,
+  type UserContext,
+} from './user-context';
 export { MemoryBackend } from './memory-backend';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store';
 export {
@@ -61,7 +85,7 @@ export { DEFAULT_FEATURE, StoreBackend, type StoreBackendOptions } from './store
 export type { LookupLimits } from './lookup-limiter';
 export { compilePattern, matchesAny, patternSpec, type CompiledPattern, type PatternSpec } from './pattern';
 export type { Logger } from './reporter';
-export type { FeatureName, Register } from './register';
+export type { AttributesOf, FeatureName, Register, RegisteredAttributes } from './register';
 export { Rollout, type RolloutOptions, type UserId } from './rollout';
 export { UserFeatures } from './user-features';
 export {

@@ -46,6 +46,7 @@ interface Entry {
  */
 export class MemoryStore implements FeatureStore {
   readonly holdsUsers = true;
+  readonly denyLists = true;
   // A Map, not an object: '__proto__' and 'constructor' are ordinary names here.
   private readonly features = new Map<string, Entry>();
   private readonly listeners = new Set<StoreListener>();
@@ -109,6 +110,10 @@ export class MemoryStore implements FeatureStore {
         break;
       case 'removePattern':
         entry.patterns.delete(`${write.pattern.flags}/${write.pattern.source}`);
+        break;
+      case 'addDenied':
+      case 'removeDenied':
+        entry.data = frozenCopy(withDenied(entry.data, write.op === 'addDenied', write.users));
         break;
       case 'remove':
         this.features.delete(name);
@@ -201,6 +206,17 @@ export class MemoryStore implements FeatureStore {
   }
 }
 
+/** `data` with `users` added to (or removed from) its deny list, as `StoreWrite` describes it. */
+function withDenied(data: FeatureData, add: boolean, users: readonly string[]): FeatureData {
+  const deny = new Set(Array.isArray(data.deny) ? (data.deny as string[]) : []);
+  for (const id of users) {
+    if (add) deny.add(id);
+    else deny.delete(id);
+  }
+  const { deny: _old, ...rest } = data;
+  return deny.size > 0 ? { ...rest, deny: [...deny].sort() } : (rest as FeatureData);
+}
+
 /**
  * A deep, frozen copy of JSON data: what is stored never shares a mutable
  * object with a caller, so it can be handed out without copying on every
@@ -263,6 +279,13 @@ function describeWrite(
       return ['register', {}, { patterns: entry!.patterns.has(key(write.pattern)) ? [] : [{ ...write.pattern }] }];
     case 'removePattern':
       return ['unregister', { patterns: entry!.patterns.has(key(write.pattern)) ? [{ ...write.pattern }] : [] }, {}];
+    case 'addDenied':
+    case 'removeDenied': {
+      // Recorded as the change of the data field `deny` (null: none), as the Redis store records it.
+      const next = withDenied(entry!.data, write.op === 'addDenied', write.users).deny ?? null;
+      const action = write.op === 'addDenied' ? 'deny' : 'undeny';
+      return [action, { deny: entry!.data.deny ?? null }, { deny: next }];
+    }
     case 'remove':
       return ['remove', whole(entry!), null];
     case 'restore':

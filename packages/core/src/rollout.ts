@@ -4,18 +4,22 @@ import { bucket as bucketOf } from './bucket';
 import { guard, type Guard, type UserLocator } from './check';
 import { currentUser, enterAsUser, runAsUser } from './context';
 import { InvalidArgumentError } from './errors';
-import { explainFeature, isFeatureOn, needsLookup, pickVariant, type Explanation } from './evaluate';
-import { FeatureAdmin } from './feature-admin';
 import type { FeatureState } from './feature';
+import { explainFeature, isFeatureOn, needsLookup, pickVariant, type Explanation } from './evaluate';
 import type { HistorySource } from './history';
 import { checkSource, withScope } from './write-scope';
 import { MemoryBackend } from './memory-backend';
 import { createReporter, type ErrorReporter, type Logger } from './reporter';
+import { TargetingAdmin } from './targeting-admin';
+import { explainFor, featureUnit, isOnFor, variantOf, type TargetingEnv } from './targeting';
+import { contextFor, subjectOf } from './current-subject';
+import { isContextObject, normalizeContext, type AnyAttributes, type Context, type User } from './user-context';
 import { UserFeatures } from './user-features';
 import { assertName, normalizeUserId } from './validate';
 
-/** A user id as callers give it: a string, or a finite number (`42` is `'42'`). */
-export type UserId = string | number;
+import type { UserId } from './user-context';
+
+export type { UserId } from './user-context';
 
 /** Options of a `Rollout`. */
 export interface RolloutOptions {
@@ -27,6 +31,19 @@ export interface RolloutOptions {
   actor?: string;
   /** Where its writes come from, as history records them: 'api' (default), 'cli' or 'admin'. */
   source?: HistorySource;
+  /**
+   * The evaluation clock that rules on `currentTime` read (a context's own
+   * `currentTime` wins): a function returning a `Date` or epoch
+   * milliseconds. `Date.now` by default.
+   */
+  clock?: () => Date | number;
+}
+
+/** The clock's time in epoch milliseconds; `NaN` (no date rule holds) when it returns something else. */
+function readClock(clock: () => Date | number): number {
+  const time = clock();
+  const ms = time instanceof Date ? time.getTime() : time;
+  return typeof ms === 'number' ? ms : Number.NaN;
 }
 
 /**
@@ -41,7 +58,10 @@ export interface RolloutOptions {
  * await rollout.addFunc('cdc_on', { percentage: 80, variants: ['foo', 'bar'] });
  * await rollout.isEnabled('cdc_on', '447568110000');
  */
-export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
+export class Rollout<Name extends string = string, Attributes extends object = AnyAttributes> extends TargetingAdmin<
+  Name,
+  Attributes
+> {
   /**
    * Where this Rollout reports what goes wrong at run time: the `logger` it
    * was given (`console` by default). Given once here, it reaches the
@@ -50,6 +70,8 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
    */
   readonly logger: Logger;
   private readonly reporter: ErrorReporter;
+  /** @internal What targeted evaluation reads: other features, segments, the clock. */
+  readonly env: TargetingEnv;
 
   constructor(backend: Backend = new MemoryBackend(), options: RolloutOptions = {}) {
     super(backend);
@@ -57,6 +79,12 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
       throw new TypeError('new Rollout(backend, options): options must be an object.');
     if (options.onError !== undefined && typeof options.onError !== 'function') {
       throw new TypeError('new Rollout(backend, { onError }): onError must be a function.');
+    }
+    const clock = options.clock ?? Date.now;
+    if (typeof clock !== 'function') {
+      throw new TypeError(
+        'new Rollout(backend, { clock }): clock must be a function returning a Date or epoch milliseconds.',
+      );
     }
     this.logger = options.logger ?? console;
     this.reporter = createReporter(this.logger, options.onError);
@@ -68,6 +96,12 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
     }
     if (options.source !== undefined) this.scope = { ...this.scope, source: checkSource(options.source) };
     if (options.actor !== undefined) this.scope = withScope(this.scope, { actor: options.actor });
+    const store = this.backend;
+    this.env = {
+      peek: (name) => store.peek(name),
+      segment: (name) => store.peekSegment?.(name),
+      now: () => readClock(clock),
+    };
   }
 
   // ---- checks -----------------------------------------------------------
@@ -80,12 +114,14 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
    * @example
    * await rollout.isEnabled('cdc_on', '44488'); // false
    */
-  isEnabled(name: Name, user?: UserId): Promise<boolean> {
+  isEnabled(name: Name, user?: User<Attributes>): Promise<boolean> {
     try {
       const view = this.contextView(user);
       if (view) return Promise.resolve(view.isEnabled(name));
-      const id = this.resolveUser(user);
       const state = this.backend.peek(name);
+      const context = contextFor(state, user);
+      if (context) return this.decideFor(name, state, context, false).then((answer) => answer.enabled);
+      const id = this.resolveUser(user as UserId | undefined);
       if (id !== undefined && needsLookup(state, id)) {
         return this.lookup(id, name).then((listed) => isFeatureOn(state, id, listed));
       }
@@ -103,12 +139,19 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
    * @example
    * await rollout.variant('cdc_on', '443301'); // 'foo' or 'bar'
    */
-  variant(name: Name, user?: UserId): Promise<string | undefined> {
+  variant(name: Name, user?: User<Attributes>): Promise<string | undefined> {
     try {
       const view = this.contextView(user);
       if (view) return Promise.resolve(view.variant(name));
-      const id = this.resolveUser(user);
       const state = this.backend.peek(name);
+      const context = contextFor(state, user);
+      if (context) {
+        if (!state || state.variants.length === 0) return Promise.resolve(undefined);
+        return this.decideFor(name, state, context, false).then((answer) =>
+          answer.enabled ? variantOf(name, state, context) : undefined,
+        );
+      }
+      const id = this.resolveUser(user as UserId | undefined);
       if (id === undefined || !state || state.variants.length === 0) return Promise.resolve(undefined);
       const pick = (on: boolean) => (on ? pickVariant(name, state.variants, id) : undefined);
       if (needsLookup(state, id)) return this.lookup(id, name).then((listed) => pick(isFeatureOn(state, id, listed)));
@@ -125,11 +168,15 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
    * @example
    * await rollout.explain('cdc_on', '44488'); // { enabled: false, reason: 'bucket', bucket: 88, percentage: 80 }
    */
-  async explain(name: Name, user?: UserId): Promise<Explanation> {
+  async explain(name: Name, user?: User<Attributes>): Promise<Explanation> {
     const view = this.contextView(user);
     if (view) return view.explain(name);
-    const id = this.resolveUser(user);
     const state = this.backend.peek(name);
+    const context = contextFor(state, user);
+    if (context) return this.decideFor(name, state, context, true);
+    const id = this.resolveUser(user as UserId | undefined);
+    // Unlike a check, an explanation asks the store even when the bucket or a pattern
+    // already answers, so a listed user reads as listed on every backend.
     const listed = id !== undefined && explainAsks(state) ? await this.lookup(id, name) : undefined;
     return explainFeature(state, id, listed);
   }
@@ -159,12 +206,12 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
    * const features = await rollout.forUser('443301');
    * features.isEnabled('cdc_on'); // true
    */
-  forUser(user?: UserId): Promise<UserFeatures<Name>> {
+  forUser(user?: User<Attributes>): Promise<UserFeatures<Name>> {
     try {
-      const id = this.resolveUser(user);
+      const [id, context] = subjectOf(user);
       const names = this.lookupNames(id);
-      if (id === undefined || names.length === 0) return Promise.resolve(new UserFeatures<Name>(this.backend, id));
-      return this.lookupMany(id, names).then((listed) => new UserFeatures<Name>(this.backend, id, listed));
+      if (id === undefined || names.length === 0) return Promise.resolve(this.features(id, context));
+      return this.lookupMany(id, names).then((listed) => this.features(id, context, listed));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -179,9 +226,9 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
    * @example
    * const features = rollout.forUserNow('443301') ?? (await rollout.forUser('443301'));
    */
-  forUserNow(user?: UserId): UserFeatures<Name> | undefined {
-    const id = this.resolveUser(user);
-    return this.lookupNames(id).length === 0 ? new UserFeatures<Name>(this.backend, id) : undefined;
+  forUserNow(user?: User<Attributes>): UserFeatures<Name> | undefined {
+    const [id, context] = subjectOf(user);
+    return this.lookupNames(id).length === 0 ? this.features(id, context) : undefined;
   }
 
   /**
@@ -208,8 +255,12 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
    * @example
    * rollout.setCurrentId('444401');
    */
-  setCurrentId(id: UserId | undefined): void {
-    enterAsUser(id === undefined ? undefined : normalizeUserId(id));
+  setCurrentId(user: User<Attributes> | undefined): void {
+    if (isContextObject(user)) {
+      const context = normalizeContext(user);
+      return enterAsUser(context.id, context);
+    }
+    enterAsUser(user === undefined ? undefined : normalizeUserId(user));
   }
 
   /**
@@ -219,8 +270,12 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
    * @example
    * await rollout.withCurrentId('444401', () => rollout.isEnabled('cdc_on'));
    */
-  withCurrentId<T>(id: UserId | undefined, fn: () => T): T {
-    return runAsUser(id === undefined ? undefined : normalizeUserId(id), fn);
+  withCurrentId<T>(user: User<Attributes> | undefined, fn: () => T): T {
+    if (isContextObject(user)) {
+      const context = normalizeContext(user);
+      return runAsUser(context.id, fn, undefined, context);
+    }
+    return runAsUser(user === undefined ? undefined : normalizeUserId(user), fn);
   }
 
   /**
@@ -236,7 +291,7 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
     if (!isUserFeatures(features)) {
       throw new InvalidArgumentError('features', features, 'Pass what rollout.forUser() returned.');
     }
-    return runAsUser(features.userId, fn, new Map<object, unknown>([[this, features]]));
+    return runAsUser(features.userId, fn, new Map<object, unknown>([[this, features]]), features.context);
   }
 
   /**
@@ -249,12 +304,22 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
     return currentUser()?.id;
   }
 
-  private contextView(user: UserId | undefined): UserFeatures<Name> | undefined {
+  /**
+   * @internal The current user for a guard: its context when it has
+   * attributes, else its id; `undefined` outside any.
+   */
+  currentContext(): Context | string | undefined {
+    const store = currentUser();
+    return store?.context ?? store?.id;
+  }
+
+  private contextView(user: User<Attributes> | undefined): UserFeatures<Name> | undefined {
     const store = currentUser();
     if (!store) return undefined;
     const view = store.views.get(this) as UserFeatures<Name> | undefined;
     if (!view) return undefined;
     if (user === undefined) return view;
+    if (isContextObject(user) || view.context !== undefined) return undefined;
     return view.userId !== undefined && view.userId === normalizeUserId(user) ? view : undefined;
   }
 
@@ -262,11 +327,46 @@ export class Rollout<Name extends string = string> extends FeatureAdmin<Name> {
     return user === undefined ? currentUser()?.id : normalizeUserId(user);
   }
 
-  /** The features whose answer for `id` waits on the store knowing whether `id` is listed. */
+  /** `explain` (or, without `detail`, the answer) for a context, asking the store whether its unit is listed where needed. */
+  private decideFor(
+    name: string,
+    state: FeatureState | undefined,
+    context: Context,
+    detail: boolean,
+  ): Promise<Explanation> {
+    const unit = state ? featureUnit(state, context) : undefined;
+    const asks =
+      unit !== undefined &&
+      state !== undefined &&
+      (detail ? !state.users && state.hasUsers && state.enabled && state.percentage < 100 : needsLookup(state, unit));
+    const answer = (listed?: boolean) =>
+      detail
+        ? explainFor(state, context, this.env, listed)
+        : ({ enabled: isOnFor(state, context, this.env, listed) } as Explanation);
+    if (asks) return this.lookup(unit, name).then(answer);
+    return Promise.resolve(answer());
+  }
+
+  private features(
+    id: string | undefined,
+    context: Context | undefined,
+    listed?: ReadonlySet<string>,
+  ): UserFeatures<Name> {
+    return new UserFeatures<Name>(this.backend, id, listed, context, this.env);
+  }
+
+  /**
+   * The features whose answer for `id` waits on the store knowing whether
+   * `id` is listed. (Features with targeting live on backends that hold
+   * their users in memory.)
+   */
   private lookupNames(id: string | undefined): string[] {
     if (id === undefined || !this.backend.lookupUser) return [];
     const bucket = bucketOf(id);
-    return this.backend.knownNames().filter((name) => needsLookup(this.backend.peek(name), id, bucket));
+    return this.backend.knownNames().filter((name) => {
+      const state = this.backend.peek(name);
+      return !state?.targeting && needsLookup(state, id, bucket);
+    });
   }
 
   private async lookup(id: string, name: string): Promise<boolean> {

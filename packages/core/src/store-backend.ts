@@ -1,7 +1,7 @@
 import { debuglog } from 'node:util';
 import type { Backend } from './backend';
 import { BackendListeners, type BackendListener } from './backend-events';
-import { FeatureDamagedError, FeatureNotFoundError } from './errors';
+import { FeatureDamagedError, FeatureNotFoundError, SegmentNotFoundError, UnsupportedError } from './errors';
 import { revertWrite, type HistoryEntry, type HistoryPage, type HistoryQuery, type WriteMeta } from './history';
 import { compilePatterns, FeatureCache } from './feature-cache';
 import type { FeatureFields, FeatureSnapshot, FeatureState, Variant } from './feature';
@@ -9,6 +9,17 @@ import { LookupLimiter, type LookupLimits } from './lookup-limiter';
 import type { PatternSpec } from './pattern';
 import { createReporter, type ErrorReporter, type Logger } from './reporter';
 import { cloneJson } from './variant-value';
+import type { SegmentFields, SegmentSnapshot, SegmentState } from './segments';
+import {
+  isFeatureEntry,
+  segmentData,
+  segmentEntry,
+  segmentOf,
+  segmentSnapshot,
+  segmentState,
+  snapshotData,
+  targetingOf,
+} from './store-targeting';
 import {
   isDamaged,
   type DamagedFeature,
@@ -144,7 +155,7 @@ export class StoreBackend implements Backend {
   }
 
   knownNames(): readonly string[] {
-    return this.cache.names();
+    return this.cache.names().filter(isFeatureEntry);
   }
 
   /** @internal How many entries the cache holds (a removed feature leaves none). */
@@ -183,8 +194,8 @@ export class StoreBackend implements Backend {
     return snapshotOf(feature);
   }
 
-  listFuncs(): Promise<string[]> {
-    return this.request(() => this.store.listNames());
+  async listFuncs(): Promise<string[]> {
+    return (await this.request(() => this.store.listNames())).filter(isFeatureEntry);
   }
 
   /** How many users `name` lists, from the store, without reading them. */
@@ -232,6 +243,81 @@ export class StoreBackend implements Backend {
   /** Writes back the `before` of `entry` as a new entry; `meta.expect` makes it conditional. Resolves to the new entry's id. */
   async revert(entry: HistoryEntry, meta: WriteMeta): Promise<string> {
     return (await this.write(entry.feature, { ...revertWrite(entry), meta })).entry;
+  }
+
+  // ---- targeting: deny lists are a StoreWrite op, segments entries of their own (store-targeting.ts)
+
+  async denyUsers(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void> {
+    this.assertTargeting('deny lists', this.store.denyLists === true);
+    await this.write(name, { op: 'addDenied', users: userIds, meta });
+  }
+
+  async undenyUsers(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void> {
+    this.assertTargeting('deny lists', this.store.denyLists === true);
+    await this.write(name, { op: 'removeDenied', users: userIds, meta });
+  }
+
+  /** The segment `name` as this process holds it; `undefined` when there is none or the store holds no segments. */
+  peekSegment(name: string): SegmentState | undefined {
+    return this.store.holdsUsers ? segmentState(name, this.cache.get(segmentEntry(name))) : undefined;
+  }
+
+  /** A plain copy of the stored segment; `undefined` too when the store holds no segments. */
+  async getSegment(name: string): Promise<SegmentSnapshot | undefined> {
+    if (!this.store.holdsUsers) return undefined;
+    const { feature } = await this.request(() => this.store.read(segmentEntry(name), true));
+    if (feature && isDamaged(feature)) throw this.damaged(feature);
+    return feature && segmentSnapshot(name, feature);
+  }
+
+  /** Every stored segment's name; none when the store holds no segments. */
+  async listSegments(): Promise<string[]> {
+    if (!this.store.holdsUsers) return [];
+    const names = await this.request(() => this.store.listNames());
+    return names.map(segmentOf).filter((name): name is string => name !== undefined);
+  }
+
+  /** Creates a segment, or replaces the fields given; replacing its users writes what differs. */
+  async defineSegment(name: string, fields: SegmentFields): Promise<void> {
+    this.assertTargeting('segments', this.store.holdsUsers);
+    const entry = segmentEntry(name);
+    const result = await this.write(entry, {
+      op: 'add',
+      data: segmentData(fields.constraints),
+      defaults: DEFAULT_FEATURE,
+    });
+    if (!fields.users) return;
+    const wanted = new Set(fields.users);
+    const held = this.cache.get(entry)?.users ?? new Set<string>();
+    const gone = result.feature && result.feature.userCount > 0 ? [...held].filter((id) => !wanted.has(id)) : [];
+    if (gone.length > 0) await this.write(entry, { op: 'removeUsers', users: gone });
+    const added = [...wanted].filter((id) => !held.has(id));
+    if (added.length > 0) await this.write(entry, { op: 'addUsers', users: added });
+  }
+
+  async registerSegmentUsers(name: string, userIds: readonly string[]): Promise<void> {
+    await this.segmentWrite(name, 'addUsers', userIds);
+  }
+
+  async unregisterSegmentUsers(name: string, userIds: readonly string[]): Promise<void> {
+    await this.segmentWrite(name, 'removeUsers', userIds);
+  }
+
+  async removeSegment(name: string): Promise<void> {
+    await this.segmentWrite(name, 'remove', []);
+  }
+
+  private async segmentWrite(name: string, op: 'addUsers' | 'removeUsers' | 'remove', users: readonly string[]) {
+    this.assertTargeting('segments', this.store.holdsUsers);
+    try {
+      await this.write(segmentEntry(name), op === 'remove' ? { op } : { op, users });
+    } catch (err) {
+      throw err instanceof FeatureNotFoundError ? new SegmentNotFoundError(name) : err;
+    }
+  }
+
+  private assertTargeting(what: string, supported: boolean): void {
+    if (!supported) throw new UnsupportedError(what, this.constructor.name);
   }
 
   /** Stops syncing and closes what the store opened itself. */
@@ -491,6 +577,7 @@ export class StoreBackend implements Backend {
       patterns: compilePatterns(feature.patterns, previous?.patterns),
       users: users === undefined ? undefined : users instanceof Set ? users : new Set(users),
       hasUsers: feature.userCount > 0,
+      ...targetingOf(feature.data),
     };
   }
 }
@@ -499,7 +586,7 @@ export class StoreBackend implements Backend {
 function snapshotOf(feature: StoredFeature): FeatureSnapshot {
   return {
     name: feature.name,
-    ...feature.data,
+    ...snapshotData(feature.data),
     variants: feature.data.variants.map(copyVariant),
     users: [...(feature.users ?? [])],
     patterns: feature.patterns.map(({ source, flags }) => ({ source, flags })),
@@ -516,6 +603,7 @@ function stateOf(snapshot: FeatureSnapshot): FeatureState {
     patterns: compilePatterns(patterns),
     users: new Set(users),
     hasUsers: users.length > 0,
+    ...targetingOf(data as FeatureData),
   };
 }
 

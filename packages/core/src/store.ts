@@ -80,6 +80,12 @@ export type StoreWrite = (
   | { readonly op: 'toggle' }
   | { readonly op: 'addUsers' | 'removeUsers'; readonly users: readonly string[] }
   | { readonly op: 'addPattern' | 'removePattern'; readonly pattern: PatternSpec }
+  /**
+   * Adds units to (or removes them from) the feature's deny list: the data
+   * field `deny`, a sorted list of distinct ids, absent when empty. Only for
+   * stores whose `denyLists` is true.
+   */
+  | { readonly op: 'addDenied' | 'removeDenied'; readonly users: readonly string[] }
   | { readonly op: 'remove' }
   /** Makes the feature exactly this, creating it if need be (what reverting a removal writes). */
   | {
@@ -133,6 +139,8 @@ export interface StoreListener {
 export interface FeatureStore {
   /** Whether processes hold the users in memory (then snapshots carry them); else `lookup` answers. */
   readonly holdsUsers: boolean;
+  /** Whether the store applies `addDenied` and `removeDenied` (deny lists); absent: no. */
+  readonly denyLists?: boolean;
   /** Every feature, atomically; users included when `holdsUsers`. */
   snapshot(): Promise<StoreSnapshot>;
   /** One feature; users included when `withUsers`. */

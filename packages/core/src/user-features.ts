@@ -3,6 +3,9 @@ import { USER_FEATURES_BRAND } from './brand';
 import { bucket } from './bucket';
 import { explainFeature, isFeatureOn, pickVariant, type Explanation } from './evaluate';
 import type { FeatureState } from './feature';
+import { EMPTY_CONTEXT } from './current-subject';
+import { explainFor, isOnFor, variantOf, type TargetingEnv } from './targeting';
+import { normalizeContext, type Context } from './user-context';
 
 interface Answer {
   on: boolean;
@@ -25,16 +28,22 @@ interface Answer {
 export class UserFeatures<Name extends string = string> {
   /** The user these answers are for; `undefined` for an anonymous user. */
   readonly userId: string | undefined;
+  /** The user's attributes, when given as a context; `undefined` for a plain id. */
+  readonly context: Context | undefined;
   private readonly answers = new Map<string, Answer>();
   private userBucket: number | undefined;
+  private idContext: Context | undefined;
 
   /** @internal Use `rollout.forUser()`. */
   constructor(
     private readonly backend: Backend,
     userId: string | undefined,
     private readonly listed?: ReadonlySet<string>,
+    context?: Context,
+    private readonly env?: TargetingEnv,
   ) {
     this.userId = userId;
+    this.context = context;
   }
 
   /** The brand `isUserFeatures` looks for, shared by every copy of @hanoi/core. */
@@ -63,8 +72,9 @@ export class UserFeatures<Name extends string = string> {
     const answer = this.answer(name);
     if (answer.variant === null) {
       const { on, state } = answer;
-      answer.variant =
-        on && state && this.userId !== undefined ? pickVariant(name, state.variants, this.userId) : undefined;
+      if (!on || !state) answer.variant = undefined;
+      else if (this.targeted(state)) answer.variant = variantOf(name, state, this.subject());
+      else answer.variant = this.userId === undefined ? undefined : pickVariant(name, state.variants, this.userId);
     }
     return answer.variant;
   }
@@ -87,6 +97,7 @@ export class UserFeatures<Name extends string = string> {
    */
   explain(name: Name): Explanation {
     const { state } = this.answer(name);
+    if (this.targeted(state)) return explainFor(state, this.subject(), this.env!, this.listed?.has(name));
     return explainFeature(state, this.userId, this.listed?.has(name), this.bucket());
   }
 
@@ -96,11 +107,26 @@ export class UserFeatures<Name extends string = string> {
       const state = this.backend.peek(name);
       // The bucket is worked out once per user, and only for a feature that uses it.
       const usesBucket = state !== undefined && state.enabled && state.percentage > 0 && state.percentage < 100;
-      const on = isFeatureOn(state, this.userId, this.listed?.has(name), usesBucket ? this.bucket() : undefined);
+      const on = this.targeted(state)
+        ? isOnFor(state, this.subject(), this.env!, this.listed?.has(name))
+        : isFeatureOn(state, this.userId, this.listed?.has(name), usesBucket ? this.bucket() : undefined);
       answer = { on, state, variant: null };
       this.answers.set(name, answer);
     }
     return answer;
+  }
+
+  /** Whether `state` needs the context (it has targeting, or the user has attributes). */
+  private targeted(state: FeatureState | undefined): boolean {
+    return (
+      state !== undefined && this.env !== undefined && (state.targeting !== undefined || this.context !== undefined)
+    );
+  }
+
+  private subject(): Context {
+    return (
+      this.context ?? (this.idContext ??= this.userId === undefined ? EMPTY_CONTEXT : normalizeContext(this.userId))
+    );
   }
 
   private bucket(): number | undefined {

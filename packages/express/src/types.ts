@@ -1,12 +1,28 @@
-import type { FeatureName, Logger, Rollout, UserFeatures, UserId } from '@hanoi/core';
+import type {
+  FeatureName,
+  Logger,
+  RegisteredAttributes,
+  Rollout,
+  UserContext,
+  UserFeatures,
+  UserId,
+} from '@hanoi/core';
 import type { NextFunction, Request, Response } from 'express';
 
 /**
- * Finds who is asking: a user id, `undefined` or `null` for an anonymous
+ * Finds who is asking: a user id or context, `undefined` or `null` for an anonymous
  * request, or a Promise of one. Only what the application decides: nothing
  * reads a header unless this function does.
  */
-export type UserResolver = (req: Request) => UserId | null | undefined | Promise<UserId | null | undefined>;
+export type UserResolver = (req: Request) => ResolvedUser | Promise<ResolvedUser>;
+
+/**
+ * What a resolver returns: an id, a context with the attributes rules read
+ * (`{ id, country, plan }`; those declared in `Register` when any are), or
+ * `undefined`/`null` for an anonymous request. An invalid attribute is left
+ * out with one warning: a request never fails for it.
+ */
+export type ResolvedUser = UserId | UserContext<RegisteredAttributes> | null | undefined;
 
 /** Options of `features()`. */
 export interface FeaturesOptions {

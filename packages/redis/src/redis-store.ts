@@ -68,6 +68,8 @@ export class RedisStore implements FeatureStore {
   private readonly closers: (() => void)[] = [];
 
   readonly config: RedisConfig;
+  /** Deny lists are the field `x:deny` of a feature's hash, written by the write script. */
+  readonly denyLists = true;
 
   /**
    * @param client an ioredis `Redis` or `Cluster`, never closed by the store.
@@ -149,6 +151,9 @@ export class RedisStore implements FeatureStore {
         const args = [String(data.length), ...data, String(write.users.length), ...write.users];
         return this.writeOne(name, 'restore', [...args, ...write.patterns.map(encodePattern)], meta);
       }
+      case 'addDenied':
+      case 'removeDenied':
+        return this.writeOne(name, write.op === 'addDenied' ? 'dadd' : 'drem', write.users, meta);
       case 'addUsers':
       case 'removeUsers':
         return writeUserBatches(this, name, write.op === 'addUsers' ? 'sadd' : 'srem', write.users, meta);

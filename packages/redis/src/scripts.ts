@@ -130,6 +130,7 @@ local function changed(key, from, present)
   return ids
 end
 local action, before, after = op, {}, {}
+local denyAfter = nil
 if op == 'add' and not exists then
   local n = tonumber(ARGV[O + 1])
   action, before = 'create', false
@@ -147,6 +148,22 @@ elseif op == 'sadd' then action, after = 'register', { users = changed(KEYS[5], 
 elseif op == 'srem' then action, before = 'unregister', { users = changed(KEYS[5], O + 1, true) }
 elseif op == 'padd' then action, after = 'register', { patterns = changed(KEYS[6], O + 1, false) }
 elseif op == 'prem' then action, before = 'unregister', { patterns = changed(KEYS[6], O + 1, true) }
+elseif op == 'dadd' or op == 'drem' then
+  -- The deny list: the data field deny (x:deny), a sorted JSON list of distinct ids, absent when empty.
+  -- Recorded as the change of that field, so a revert and a replay treat it as any other data field.
+  local raw = redis.call('HGET', KEYS[4], 'x:deny')
+  local ok, list = pcall(cjson.decode, raw or '[]')
+  if not ok or type(list) ~= 'table' then list = {} end
+  local ids = {}
+  for _, id in ipairs(list) do if type(id) == 'string' then ids[id] = true end end
+  for i = O + 1, #ARGV do ids[ARGV[i]] = (op == 'dadd') or nil end
+  local sorted = {}
+  for id in pairs(ids) do sorted[#sorted + 1] = id end
+  table.sort(sorted)
+  if #sorted > 0 then denyAfter = cjson.encode(sorted) end
+  action = op == 'dadd' and 'deny' or 'undeny'
+  before = { ['x:deny'] = raw or 'null' }
+  after = { ['x:deny'] = denyAfter or 'null' }
 elseif op == 'remove' then
   local why = damage(KEYS[4], KEYS[5], KEYS[6])
   before, after = why and { damaged = why } or whole(), false
@@ -196,6 +213,8 @@ elseif op == 'sadd' then redis.call('SADD', KEYS[5], unpack(ARGV, O + 1))
 elseif op == 'srem' then redis.call('SREM', KEYS[5], unpack(ARGV, O + 1))
 elseif op == 'padd' then redis.call('SADD', KEYS[6], ARGV[O + 1])
 elseif op == 'prem' then redis.call('SREM', KEYS[6], ARGV[O + 1])
+elseif op == 'dadd' or op == 'drem' then
+  if denyAfter then redis.call('HSET', KEYS[4], 'x:deny', denyAfter) else redis.call('HDEL', KEYS[4], 'x:deny') end
 elseif op == 'remove' then
   redis.call('SREM', KEYS[1], name)
   redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXPORT_FORMAT } from '../import-file';
+import { exportSegments } from '../import-targeting';
 import type { CliIo } from '../output';
 import { action, type OpenSession } from '../session';
 
@@ -19,7 +20,9 @@ export function addExportCommand(program: Command, io: CliIo, open: OpenSession)
       action(open, io, async (_args, _options, context) => {
         await context.withRollout(async (rollout) => {
           const names = (await rollout.listFuncs()).sort();
-          await context.out.write(`{"hanoi":${EXPORT_FORMAT},"features":[`);
+          const segments = await exportSegments(rollout);
+          const segmentsField = segments.length > 0 ? `"segments":${JSON.stringify(segments)},` : '';
+          await context.out.write(`{"hanoi":${EXPORT_FORMAT},${segmentsField}"features":[`);
           let first = true;
           for (const name of names) {
             const snapshot = await rollout.getFunc(name);

@@ -1,6 +1,7 @@
 import type { PatternSpec, Rollout } from '@hanoi/core';
 import type { Command } from 'commander';
-import { readImportFile, type ImportedFeature } from '../import-file';
+import { readImportFile, readImportSegments, type ImportedFeature } from '../import-file';
+import { importSegments, writeTargeting } from '../import-targeting';
 import type { CliIo } from '../output';
 import { writePipelined } from '../pipelined';
 import { action, type OpenSession } from '../session';
@@ -26,7 +27,9 @@ export function addImportCommand(program: Command, io: CliIo, open: OpenSession)
     .action(
       action<{ replace?: boolean }>(open, io, async ([file], options, context) => {
         const features = await readImportFile(file!);
+        const segments = await readImportSegments(file!);
         const result = await context.withRollout(async (rollout) => {
+          await importSegments(rollout, segments);
           const existing = new Set(await rollout.listFuncs());
           const created: string[] = [];
           const updated: string[] = [];
@@ -58,6 +61,7 @@ async function writeFeature(rollout: Rollout, feature: ImportedFeature): Promise
   const { name } = feature;
   const before = await rollout.getFunc(name);
   await rollout.addFunc(name, { enabled: feature.enabled, percentage: feature.percentage, variants: feature.variants });
+  await writeTargeting(rollout, name, feature, before);
   const wanted = new Set(feature.users);
   const had = new Set(before?.users ?? []);
   await inBatches(

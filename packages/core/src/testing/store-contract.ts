@@ -114,6 +114,23 @@ export function describeStoreContract(
       expect(await b.rollout.getFunc('beta')).toMatchObject({ rules: [{ attribute: 'country', in: ['FR'] }] });
     });
 
+    it('a deny list (when the store has them) is the sorted field deny, changed atomically and absent when empty', async () => {
+      const store = await makeStore();
+      opened.push({ store, backend: new StoreBackend(store, { ...quiet, resyncIntervalMs: false }) });
+      if (!store.denyLists) return; // a store without deny lists: the cache refuses them with HANOI_UNSUPPORTED
+      const defaults = { enabled: true, percentage: 0, variants: [] };
+      await store.write('beta', { op: 'add', data: {}, defaults });
+      await store.write('beta', { op: 'addDenied', users: ['u2', 'u1', 'u2', 'a,b'] });
+      const removed = await store.write('beta', { op: 'removeDenied', users: ['u2', 'ghost'] });
+      expect(removed.feature!.data.deny).toEqual(['a,b', 'u1']);
+      expect((await store.read('beta', false)).feature).toMatchObject({ data: { deny: ['a,b', 'u1'] } });
+      const emptied = await store.write('beta', { op: 'removeDenied', users: ['u1', 'a,b'] });
+      expect(emptied.feature!.data).not.toHaveProperty('deny');
+      await expect(store.write('ghost', { op: 'addDenied', users: ['u1'] })).rejects.toMatchObject({
+        code: 'HANOI_FEATURE_NOT_FOUND',
+      });
+    });
+
     it('a change reaches the other process, and a write is visible to its writer at once', async () => {
       const { a, b } = await pair();
       await a.rollout.addFunc('beta', { percentage: 10 });

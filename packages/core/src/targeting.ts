@@ -1,0 +1,200 @@
+import { bucket as bucketOf } from './bucket';
+import { explainFeature, isFeatureOn, pickVariant, type Explanation, type RuleFailure } from './evaluate';
+import type { FeatureState } from './feature';
+import { MAX_CHAIN, type Prerequisite } from './prerequisites';
+import { constraintTests, firstFailing, firstHoldingRule, type Rule, type RuleEnv, type RuleOutcome } from './rules';
+import type { SegmentState } from './segments';
+import { unitOf, type Context } from './user-context';
+
+/**
+ * What a feature targets beyond the id: the unit it decides on, its rules,
+ * its deny list and its prerequisites. Plain data; a backend builds it only
+ * when the feature has one of them, so a feature without stays on the fast path.
+ */
+export interface Targeting {
+  /** The attribute the feature decides on; `'id'` by default. */
+  readonly by: string;
+  readonly rules: readonly Rule[];
+  /** Units that never get the feature. */
+  readonly denied: ReadonlySet<string>;
+  readonly requires: readonly Prerequisite[];
+}
+
+/** What evaluating a targeted feature reads besides the feature. */
+export interface TargetingEnv {
+  /** Another feature, for prerequisites. */
+  peek(name: string): FeatureState | undefined;
+  /** A segment, for `IN_SEGMENT`. */
+  segment(name: string): SegmentState | undefined;
+  /** The evaluation clock, in epoch milliseconds. */
+  now(): number;
+}
+
+/**
+ * The unit `feature` decides on for `context`: `String(context[by])`, or
+ * `undefined` when the context has none.
+ *
+ * @example
+ * featureUnit(state, { id: 'u1', companyId: 7 }); // '7' when state.targeting.by is 'companyId'
+ */
+export function featureUnit(feature: FeatureState, context: Context): string | undefined {
+  return unitOf(context, feature.targeting?.by ?? 'id');
+}
+
+/** One evaluation: the context, its unit, and what is worked out at most once (bucket, clock). */
+class Evaluation implements RuleEnv {
+  private bucketValue: number | undefined | null = null;
+  private time: number | undefined;
+
+  constructor(
+    readonly context: Context,
+    readonly unit: string | undefined,
+    private readonly env: TargetingEnv,
+  ) {}
+
+  now(): number {
+    return (this.time ??= this.env.now());
+  }
+
+  bucket(): number | undefined {
+    if (this.bucketValue === null) this.bucketValue = this.unit === undefined ? undefined : bucketOf(this.unit);
+    return this.bucketValue;
+  }
+
+  inSegment(name: string): boolean {
+    const segment = this.env.segment(name);
+    if (!segment) return false;
+    if (this.unit !== undefined && segment.users.has(this.unit)) return true;
+    return (
+      segment.constraints.length > 0 &&
+      firstFailing(constraintTests(segment.constraints), this.context, this) === undefined
+    );
+  }
+}
+
+/**
+ * Whether `feature` is on for `context`, and why, by SPEC's order of
+ * evaluation: unknown, disabled, prerequisite, denied, everyone, listed,
+ * pattern, rule, bucket. `detail` adds how each rule fared when none held.
+ * `listed` says whether the unit is registered, for features whose users
+ * live in the store.
+ *
+ * @example
+ * decide(state, normalizeContext({ id: 'u1', country: 'NL' }), env, true);
+ * // { enabled: true, reason: 'rule', rule: { index: 0, name: 'Dutch users' } }
+ */
+export function decide(
+  feature: FeatureState | undefined,
+  context: Context,
+  env: TargetingEnv,
+  detail: boolean,
+  listed?: boolean,
+  depth = 0,
+): Explanation {
+  if (!feature) return { enabled: false, reason: 'unknown' };
+  if (!feature.enabled) return { enabled: false, reason: 'disabled' };
+  const targeting = feature.targeting;
+  const unit = unitOf(context, targeting?.by ?? 'id');
+  if (targeting) {
+    for (const prerequisite of targeting.requires) {
+      if (!isMet(prerequisite, context, env, depth)) {
+        return { enabled: false, reason: 'prerequisite', prerequisite: prerequisite.feature };
+      }
+    }
+    if (unit !== undefined && targeting.denied.has(unit)) return { enabled: false, reason: 'denied' };
+  }
+  if (feature.percentage === 100) return { enabled: true, reason: 'everyone' };
+  if (unit !== undefined) {
+    if (feature.users ? feature.users.has(unit) : listed === true) return { enabled: true, reason: 'listed' };
+    for (const pattern of feature.patterns) {
+      if (pattern.test(unit)) {
+        return { enabled: true, reason: 'pattern', pattern: { source: pattern.source, flags: pattern.flags } };
+      }
+    }
+  }
+  const evaluation = new Evaluation(context, unit, env);
+  let failures: RuleFailure[] | undefined;
+  if (targeting && targeting.rules.length > 0) {
+    const outcomes: RuleOutcome[] | undefined = detail ? [] : undefined;
+    const index = firstHoldingRule(targeting.rules, context, evaluation, outcomes);
+    if (index >= 0) {
+      const name = targeting.rules[index]!.name;
+      return { enabled: true, reason: 'rule', rule: name === undefined ? { index } : { index, name } };
+    }
+    if (outcomes) {
+      failures = outcomes.map((failed, i) => {
+        const name = targeting.rules[i]!.name;
+        return name === undefined
+          ? { index: i, failed: failed as number | 'percentage' }
+          : { index: i, name, failed: failed as number | 'percentage' };
+      });
+    }
+  }
+  const extra = failures ? { rules: failures } : {};
+  if (unit === undefined) return { enabled: false, reason: 'no-user', percentage: feature.percentage, ...extra };
+  const bucket = evaluation.bucket()!;
+  return { enabled: bucket < feature.percentage, reason: 'bucket', bucket, percentage: feature.percentage, ...extra };
+}
+
+function isMet(prerequisite: Prerequisite, context: Context, env: TargetingEnv, depth: number): boolean {
+  // Cycles are refused when written; the bound keeps damaged store data from looping.
+  if (depth >= MAX_CHAIN) return false;
+  const parent = env.peek(prerequisite.feature);
+  if (!parent) return false;
+  const on = decide(parent, context, env, false, undefined, depth + 1).enabled;
+  if (prerequisite.enabled === false) return !on;
+  if (!on) return false;
+  if (!prerequisite.variants || prerequisite.variants.length === 0) return true;
+  const variant = variantOf(prerequisite.feature, parent, context);
+  return variant !== undefined && prerequisite.variants.includes(variant);
+}
+
+/**
+ * The variant of `name` for `context`, for a feature already known to be on:
+ * picked from (name, unit). With no unit, a feature with targeting picks as
+ * for the unit `''` (every anonymous user gets the same variant); one
+ * without gives none, as it always has.
+ *
+ * @example
+ * variantOf('checkout', state, context); // 'new'
+ */
+export function variantOf(name: string, feature: FeatureState, context: Context): string | undefined {
+  const unit = featureUnit(feature, context);
+  if (unit === undefined && !feature.targeting) return undefined;
+  return pickVariant(name, feature.variants, unit ?? '');
+}
+
+/**
+ * `explain` for any feature: a feature without targeting decides on the id
+ * exactly as before (`explainFeature`); one with targeting by `decide`.
+ *
+ * @example
+ * explainFor(state, context, env); // { enabled: false, reason: 'denied' }
+ */
+export function explainFor(
+  feature: FeatureState | undefined,
+  context: Context,
+  env: TargetingEnv,
+  listed?: boolean,
+  bucket?: number,
+): Explanation {
+  if (!feature?.targeting) return explainFeature(feature, context.id, listed, bucket);
+  return decide(feature, context, env, true, listed);
+}
+
+/**
+ * The fast form of `explainFor`: the answer alone.
+ *
+ * @example
+ * isOnFor(state, context, env); // true
+ */
+export function isOnFor(
+  feature: FeatureState | undefined,
+  context: Context,
+  env: TargetingEnv,
+  listed?: boolean,
+  bucket?: number,
+): boolean {
+  if (!feature?.targeting) return isFeatureOn(feature, context.id, listed, bucket);
+  return decide(feature, context, env, false, listed).enabled;
+}

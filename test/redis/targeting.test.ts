@@ -1,0 +1,103 @@
+import { Rollout, UnsupportedError, type Backend } from '@hanoi/core';
+import type { Redis } from 'ioredis';
+import { describeRules } from '../targeting/rules-suite';
+import { describeSegmentsDenyPrerequisites } from '../targeting/segments-deny-prerequisites-suite';
+import { refusal } from '../targeting/refused';
+import { BACKENDS, eventually, quietLogger, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
+
+// Targeting through a real Redis: rules, `by` and prerequisites are fields of
+// a feature's data, the deny list is the field the write script keeps, and a
+// segment is an entry of its own. The same suites as on MemoryBackend.
+const redis = useRedis();
+let client: Redis;
+const opened: Backend[] = [];
+beforeAll(() => {
+  client = redis.client();
+});
+afterEach(async () => {
+  for (const backend of opened.splice(0)) await backend.close();
+});
+
+const open = (kind: BackendKind, prefix = uniquePrefix(kind), on: Redis = client): Backend => {
+  const backend = BACKENDS[kind](on, { prefix, logger: quietLogger() });
+  opened.push(backend);
+  return backend;
+};
+
+describeRules('on RedisBackend', () => open('RedisBackend'));
+describeRules('on RedisHighPerfBackend', () => open('RedisHighPerfBackend'), { segments: false });
+describeSegmentsDenyPrerequisites('on RedisBackend', () => open('RedisBackend'));
+
+describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: targeting reaches another process', (kind) => {
+  it('rules, the unit, prerequisites and the deny list written by one process decide in another', async () => {
+    const prefix = uniquePrefix(kind);
+    const writer = new Rollout(open(kind, prefix, redis.client()), { logger: quietLogger() });
+    const reader = new Rollout(open(kind, prefix, redis.client()), { logger: quietLogger() });
+    await Promise.all([writer.ready(), reader.ready()]);
+    await writer.addFunc('base', { percentage: 100 });
+    await writer.addFunc('dutch', {
+      by: 'companyId',
+      requires: [{ feature: 'base' }],
+      rules: [{ name: 'NL', constraints: [{ attribute: 'country', operator: 'IN', values: ['NL'] }] }],
+    });
+    await writer.deny('dutch', ['c13', 'c14']);
+    await writer.undeny('dutch', 'c14');
+    const denied = () => [...(reader.peek('dutch')?.targeting?.denied ?? [])];
+    await eventually(() => denied().join() === 'c13');
+    expect(await reader.explain('dutch', { companyId: 'c1', country: 'NL' })).toEqual({
+      enabled: true,
+      reason: 'rule',
+      rule: { index: 0, name: 'NL' },
+    });
+    expect(await reader.explain('dutch', { companyId: 'c13', country: 'NL' })).toEqual({
+      enabled: false,
+      reason: 'denied',
+    });
+    expect(await reader.isEnabled('dutch', { companyId: 'c14', country: 'NL' })).toBe(true);
+    const stored = await reader.getFunc('dutch');
+    expect(stored).toMatchObject({ by: 'companyId', deny: ['c13'], requires: [{ feature: 'base' }] });
+    expect(stored!.rules).toHaveLength(1);
+    await writer.disable('base');
+    await eventually(() => reader.peek('base')?.enabled === false);
+    expect((await reader.explain('dutch', { companyId: 'c1', country: 'NL' })).reason).toBe('prerequisite');
+    await writer.undeny('dutch', 'c13');
+    await eventually(() => reader.peek('dutch')?.targeting?.denied.size === 0);
+    expect((await reader.getFunc('dutch'))!.deny).toBeUndefined();
+  });
+});
+
+describe('segments across processes, and where they are refused', () => {
+  it('RedisBackend: a segment defined in one process decides in another; it is no feature', async () => {
+    const prefix = uniquePrefix('segments');
+    const writer = new Rollout(open('RedisBackend', prefix, redis.client()), { logger: quietLogger() });
+    const reader = new Rollout(open('RedisBackend', prefix, redis.client()), { logger: quietLogger() });
+    await Promise.all([writer.ready(), reader.ready()]);
+    await writer.defineSegment('testers', { users: ['u1', 'u2'] });
+    await writer.addFunc('beta', { rules: [{ constraints: [{ operator: 'IN_SEGMENT', values: ['testers'] }] }] });
+    await eventually(() => reader.peek('beta') !== undefined && reader.backend.peekSegment?.('testers') !== undefined);
+    expect(await reader.isEnabled('beta', 'u2')).toBe(true);
+    await writer.defineSegment('testers', { users: ['u3'] });
+    await eventually(() => reader.backend.peekSegment?.('testers')?.users.has('u3') === true);
+    expect(await reader.isEnabled('beta', 'u2')).toBe(false);
+    expect(await reader.isEnabled('beta', 'u3')).toBe(true);
+    expect(await reader.getSegment('testers')).toEqual({ name: 'testers', users: ['u3'], constraints: [] });
+    expect(await reader.listFuncs()).toEqual(['beta']);
+    expect(reader.backend.knownNames()).toEqual(['beta']);
+    expect(await reader.listSegments()).toEqual(['testers']);
+  });
+
+  it('RedisHighPerfBackend (users stay in Redis): segments are refused with HANOI_UNSUPPORTED, nothing written', async () => {
+    const rollout = new Rollout(open('RedisHighPerfBackend'), { logger: quietLogger() });
+    await rollout.ready();
+    for (const call of [
+      () => rollout.defineSegment('s', { users: ['u1'] }),
+      () => rollout.registerSegment('s', 'u1'),
+    ]) {
+      const error = await refusal(call);
+      expect(error).toBeInstanceOf(UnsupportedError);
+      expect(error.code).toBe('HANOI_UNSUPPORTED');
+    }
+    expect(await rollout.listFuncs()).toEqual([]);
+    expect(await rollout.listSegments()).toEqual([]);
+  });
+});

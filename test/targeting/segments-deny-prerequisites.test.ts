@@ -1,0 +1,4 @@
+import { MemoryBackend } from '@hanoi/core';
+import { describeSegmentsDenyPrerequisites } from './segments-deny-prerequisites-suite';
+
+describeSegmentsDenyPrerequisites('on MemoryBackend', () => new MemoryBackend());
