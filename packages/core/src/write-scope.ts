@@ -56,14 +56,11 @@ export function checkSource(source: unknown): HistorySource {
   return source as HistorySource;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 function checkText(field: string, value: unknown, max: number, min: number): string {
-  // eslint-disable-next-line no-control-regex
-  if (
-    typeof value !== 'string' ||
-    value.trim().length < min ||
-    value.length > max ||
-    /[\u0000-\u001f\u007f]/.test(value)
-  ) {
+  if (typeof value !== 'string' || value.trim().length < min || value.length > max || CONTROL.test(value)) {
     throw new InvalidArgumentError(
       field,
       value,
