@@ -174,7 +174,7 @@ export const historySection: FeatureSection = {
           if (err instanceof ConflictError) {
             return {
               field: CONFLICT,
-              message: `“${name}” has changed since the change of ${when(entry.at)} by ${entry.actor}: reverting it now would also overwrite what was changed after it. Nothing was changed. Look at the history below, or revert anyway.`,
+              message: `“${name}” has changed since the change of ${when(entry.at)} by ${entry.actor} (${changeText(entry)}): reverting it now would also overwrite what was changed after it. Nothing was changed. Look at the history below, or revert anyway.`,
             };
           }
           return refusedAs('revert', () => Promise.reject(err));
