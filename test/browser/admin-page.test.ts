@@ -41,7 +41,7 @@ describeInBrowser('the admin page in headless Chromium', () => {
     ['Express', async () => listen((await createExpressExample()) as never)],
     ['Koa', async () => listen((await createKoaExample()).callback())],
   ])(
-    'on the %s example: sign in, create a feature, set 25%%, register users, explain, see the list, delete',
+    'on the %s example: sign in, create a feature, set 25%%, register users, explain, see the list, see the history, revert, delete',
     async (framework, start) => {
       const server = await start();
       const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
@@ -122,6 +122,36 @@ describeInBrowser('the admin page in headless Chromium', () => {
         );
         if (shoot) await page.screenshot({ path: screenshotPath('admin-list.png'), fullPage: true });
 
+        // See the history, revert: every write above is there, by staff-1 from the admin page.
+        await row.getByRole('link', { name: 'new_checkout' }).click();
+        const history = page.locator('section[aria-labelledby="history-heading"]');
+        const entries = history.locator('tbody tr');
+        await expect(entries.count()).resolves.toBe(6);
+        await expect(entries.first().textContent()).resolves.toMatch(
+          /staff-1\s*\(admin\)[\s\S]*unregister[\s\S]*users −bob/,
+        );
+        expect(await history.locator('tbody tr td:nth-child(2)').allTextContents()).toEqual(
+          Array(6).fill('staff-1 (admin)'),
+        );
+        // Reverting the 25% now would overwrite what came after: refused in words, then forced.
+        const ramp = entries.filter({ hasText: 'percentage 0% → 25%' });
+        await ramp.getByRole('button', { name: /^Revert:/ }).click();
+        await expect(page.locator('#revert-conflict').textContent()).resolves.toContain(
+          '“new_checkout” has changed since the change of',
+        );
+        if (shoot) await page.screenshot({ path: screenshotPath('admin-history-conflict.png'), fullPage: true });
+        await page.getByRole('button', { name: /^Revert anyway:/ }).click();
+        await expect(page.getByRole('status').textContent()).resolves.toContain('The change is reverted.');
+        await expect(page.locator('.summary').textContent()).resolves.not.toContain('25%');
+        await expect(entries.first().textContent()).resolves.toMatch(/revert of[\s\S]*percentage 25% → 0%/);
+        // The revert is an entry like any other: reverting it brings the 25% back, with no conflict.
+        await entries
+          .first()
+          .getByRole('button', { name: /^Revert:/ })
+          .click();
+        await expect(page.locator('.summary').textContent()).resolves.toContain('on for 25% of users');
+        await expect(entries.count()).resolves.toBe(8);
+
         // Delete: a wrong name is refused beside the field, the right one deletes.
         await page.goto(`${server.url}/flags/features/new_checkout/delete`);
         await page.getByLabel('Type the name of the feature to confirm').fill('new_check');
@@ -201,6 +231,8 @@ describeInBrowser('the admin page in headless Chromium', () => {
         expect(buttons.every((text) => ['Search', 'Explain'].includes(text.trim()))).toBe(true);
       }
       await page.goto(`${app.url}/flags/features/new_checkout`);
+      // The history is shown, without a revert button.
+      await expect(page.locator('section[aria-labelledby="history-heading"] tbody tr').count()).resolves.toBe(3);
       await page.screenshot({ path: screenshotPath('admin-read-only.png'), fullPage: true });
       expect(complaints).toEqual([]);
     } finally {

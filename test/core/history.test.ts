@@ -45,7 +45,20 @@ test('the actor: the Rollout option, a scope, or user@host; never empty', async 
     );
   }
   expect(() => new Rollout(backend, { source: 'web' as never })).toThrow(TypeError);
+  expect(() => rollout.as({ source: 'web' as never })).toThrow(TypeError);
   await expect(rollout.history({ limit: 0 })).rejects.toMatchObject({ code: 'HANOI_INVALID_ARGUMENT' });
+});
+
+test("a scope can say where its writes come from; other writes keep the Rollout's source", async () => {
+  const rollout = new Rollout(new MemoryBackend(), { actor: 'app' });
+  const admin = rollout.as({ actor: 'ana@example.com', source: 'admin' });
+  await admin.addFunc('beta');
+  await admin.as({ reason: 'INC-9' }).setPercentage('beta', 25);
+  await rollout.disable('beta');
+  const [disable, percentage, create] = await rollout.history({ feature: 'beta' });
+  expect(create).toMatchObject({ actor: 'ana@example.com', source: 'admin' });
+  expect(percentage).toMatchObject({ actor: 'ana@example.com', source: 'admin', reason: 'INC-9' });
+  expect(disable).toMatchObject({ actor: 'app', source: 'api' });
 });
 
 test('replaying a feature from its creation gives its state, for random write sequences (fast-check)', async () => {

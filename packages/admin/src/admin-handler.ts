@@ -146,6 +146,8 @@ async function write(ctx: PageContext, route: Route, form: URLSearchParams): Pro
     return problem(ctx, 404, 'No such feature', `There is no feature named "${route.name}".`);
   const error = await action.run({ rollout: writerFor(rollout, ctx.actor), name: route.name, form, actor: ctx.actor });
   if (error) return featurePage(ctx, route.name, again(error), 400);
+  // Reverting a feature's creation deletes it: back to the list, which says so.
+  if (!rollout.peek(route.name)) return seeOther(pageUrl(ctx, '/', { deleted: route.name }));
   return seeOther(featureUrl(ctx, route.name, '', { saved: route.action }));
 }
 

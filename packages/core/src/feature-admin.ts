@@ -195,7 +195,8 @@ export class FeatureAdmin<Name extends string = string, Attributes extends objec
 
   /**
    * A view of this object whose writes history records as made by `actor`,
-   * for `reason`. Everything else (the backend, checks) is shared.
+   * for `reason`, from `source` ('api', 'cli' or 'admin'; by default this
+   * object's). Everything else (the backend, checks) is shared.
    *
    * @example
    * await rollout.as({ actor: 'ana@example.com', reason: 'INC-42' }).disable('checkout');

@@ -2,12 +2,14 @@ import { userInfo, hostname } from 'node:os';
 import { InvalidArgumentError } from './errors';
 import type { HistorySource, WriteMeta } from './history';
 
-/** Who writes and why: a Rollout's `actor` option, or `rollout.as({ actor, reason })`. */
+/** Who writes, why and from where: a Rollout's `actor` option, or `rollout.as({ actor, reason, source })`. */
 export interface WriteScope {
   /** Who makes the writes, as history records it: 1..256 characters, no control characters. */
   actor?: string;
   /** Why, as history records it: up to 1,000 characters. */
   reason?: string;
+  /** Where the writes come from, as history records it: 'api', 'cli' or 'admin' (an admin page writing for a signed-in person). */
+  source?: HistorySource;
 }
 
 const SOURCES: readonly HistorySource[] = ['api', 'cli', 'admin'];
@@ -37,11 +39,12 @@ export function processActor(): string {
  */
 export function withScope(meta: WriteMeta, scope: WriteScope): WriteMeta {
   if (typeof scope !== 'object' || scope === null) {
-    throw new InvalidArgumentError('scope', scope, 'Pass { actor?, reason? }.');
+    throw new InvalidArgumentError('scope', scope, 'Pass { actor?, reason?, source? }.');
   }
   const next: { -readonly [K in keyof WriteMeta]: WriteMeta[K] } = { ...meta };
   if (scope.actor !== undefined) next.actor = checkText('actor', scope.actor, 256, 1);
   if (scope.reason !== undefined) next.reason = checkText('reason', scope.reason, 1000, 0);
+  if (scope.source !== undefined) next.source = checkSource(scope.source);
   return next;
 }
 
@@ -53,15 +56,12 @@ export function checkSource(source: unknown): HistorySource {
   return source as HistorySource;
 }
 
+// Control characters would forge lines in a history table or a log.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 function checkText(field: string, value: unknown, max: number, min: number): string {
-  if (
-    typeof value !== 'string' ||
-    value.trim().length < min ||
-    value.length > max ||
-    // Control characters would forge lines in a history table or a log.
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f]/.test(value)
-  ) {
+  if (typeof value !== 'string' || value.trim().length < min || value.length > max || CONTROL.test(value)) {
     throw new InvalidArgumentError(
       field,
       value,
