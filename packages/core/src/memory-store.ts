@@ -222,7 +222,9 @@ function deepFreeze<T>(value: T): T {
 export function checkHistoryLimit(limit: unknown): number {
   if (limit === undefined) return DEFAULT_HISTORY_LIMIT;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 10_000_000) {
-    throw new TypeError(`historyLimit must be an integer from 1 to 10,000,000; got ${String(limit)}.`);
+    throw new TypeError(
+      `historyLimit must be an integer from 1 to 10,000,000; got ${typeof limit === 'number' || typeof limit === 'string' ? limit : typeof limit}.`,
+    );
   }
   return limit;
 }

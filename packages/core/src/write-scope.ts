@@ -54,11 +54,11 @@ export function checkSource(source: unknown): HistorySource {
 }
 
 function checkText(field: string, value: unknown, max: number, min: number): string {
-  // eslint-disable-next-line no-control-regex
   if (
     typeof value !== 'string' ||
     value.trim().length < min ||
     value.length > max ||
+    // eslint-disable-next-line no-control-regex
     /[\u0000-\u001f\u007f]/.test(value)
   ) {
     throw new InvalidArgumentError(

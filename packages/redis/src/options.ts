@@ -83,7 +83,7 @@ function redisHistoryLimit(limit: unknown): number {
   try {
     return checkHistoryLimit(limit);
   } catch (err) {
-    throw new TypeError(`RedisBackend: ${(err as Error).message}`);
+    throw new TypeError(`RedisBackend: ${(err as Error).message}`, { cause: err });
   }
 }
 
