@@ -1,17 +1,19 @@
 import { Rollout } from '@hanoi/core';
-import { PostgresBackend } from '@hanoi/postgres';
+import { PostgresBackend, PostgresStore } from '@hanoi/postgres';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { quietLogger, usePostgres } from './postgres-fixture';
 
 // Four processes, each registering 2,000 users while the
-// others flip the percentage, the switch and the variants.
+// others flip the percentage, the switch and the variants; every write
+// appends exactly one history entry, in commit order.
 const pg = usePostgres();
 
 interface Message {
   done?: boolean;
   percentage?: number;
   variants?: string[];
+  writes?: number;
   view?: {
     percentage: number;
     enabled: boolean;
@@ -59,6 +61,21 @@ it('four processes writing at once: every user registered, and a state one of th
     expect(finals.map((f) => f.percentage)).toContain(stored.percentage);
     expect(finals.map((f) => JSON.stringify(f.variants))).toContain(JSON.stringify(stored.variants.map((v) => v.name)));
     expect(typeof stored.enabled).toBe('boolean');
+    // Exactly one entry per write, each writer's own count, ids unique and in order; one creation.
+    const { entries, dropped } = await new PostgresStore(pg.pool(), { schema }).history({ limit: 10_000 });
+    expect(dropped).toBe(0);
+    const total = finals.reduce((sum, f) => sum + f.writes!, 0);
+    expect(total).toBeGreaterThan(400);
+    expect(entries).toHaveLength(total);
+    for (const [i, final] of finals.entries()) {
+      expect(entries.filter((e) => e.actor === `writer-${i}`)).toHaveLength(final.writes!);
+    }
+    const ids = entries.map((e) => BigInt(e.id));
+    expect(ids.every((id, k) => k === 0 || id < ids[k - 1]!)).toBe(true);
+    expect(entries.filter((e) => e.action === 'create')).toHaveLength(1);
+    // Replayed in id order, the register entries add up to every user.
+    const registered = entries.flatMap((e) => (e.action === 'register' ? (e.after?.users ?? []) : []));
+    expect(registered.sort()).toEqual(everyone);
     // Every process converges on that state.
     const views = await Promise.all(
       children.map((child) => {

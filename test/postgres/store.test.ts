@@ -82,7 +82,14 @@ describe('migrate', () => {
     const tables = await pg
       .pool()
       .query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema]);
-    expect(tables.rows.map((r) => r.table_name)).toEqual(['features', 'head', 'patterns', 'users']);
+    expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'features',
+      'head',
+      'history',
+      'history_count',
+      'patterns',
+      'users',
+    ]);
     const port = await freePort();
     const down = `postgres://nobody@127.0.0.1:${port}/none`;
     expect(await run(['--timeout', '500', 'migrate', '--postgres', down], { io })).toBe(ExitCode.UNREACHABLE);

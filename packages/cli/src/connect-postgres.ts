@@ -44,7 +44,8 @@ export async function openPostgresSession(config: CliConfig): Promise<Session> {
     await pool.end().catch(() => {});
     throw err instanceof TypeError ? new UsageError(err.message) : err;
   }
-  const rollout = new Rollout(backend);
+  // History records every change the CLI makes as made from the CLI (by --actor: see CommandContext).
+  const rollout = new Rollout(backend, { source: 'cli' });
   await rollout.ready();
   return {
     rollout,

@@ -1,4 +1,13 @@
-import type { DamagedFeature, FeatureData, PatternSpec, StoredFeature } from '@hanoi/core';
+import type {
+  DamagedFeature,
+  FeatureData,
+  HistoryAction,
+  HistoryChange,
+  HistoryEntry,
+  HistorySource,
+  PatternSpec,
+  StoredFeature,
+} from '@hanoi/core';
 
 /** A feature row as the store's queries return it. */
 export interface FeatureRow {
@@ -102,4 +111,53 @@ export function encodeText(text: string): string {
 /** The inverse of `encodeText`. */
 export function decodeText(text: string): string {
   return text.includes('\\') ? text.replace(/\\([\\0])/g, (_, c: string) => (c === '0' ? '\0' : '\\')) : text;
+}
+
+/** A row of the history table as the store's query returns it. */
+export interface HistoryRow {
+  id: string;
+  at: number;
+  feature: string;
+  action: string;
+  actor: string;
+  reason: string | null;
+  source: string;
+  reverts: string | null;
+  /** JSON text, or null. */
+  before: string | null;
+  after: string | null;
+  dropped?: string | number | null;
+}
+
+/** One side of an entry from its JSON text; text that is not a JSON object reads as `{ damaged }`. */
+function decodeChange(text: string | null): HistoryChange | null {
+  if (text === null) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as HistoryChange;
+  } catch {
+    // falls through
+  }
+  return { damaged: 'the entry is not JSON' };
+}
+
+/**
+ * A history entry from its row.
+ *
+ * @example
+ * decodeEntry(row); // { id: '42', at: 1764490000000, feature: 'beta', action: 'toggle', ... }
+ */
+export function decodeEntry(row: HistoryRow): HistoryEntry {
+  return {
+    id: row.id,
+    at: Math.round(Number(row.at)),
+    feature: row.feature,
+    action: row.action as HistoryAction,
+    actor: decodeText(row.actor),
+    ...(row.reason !== null ? { reason: decodeText(row.reason) } : {}),
+    source: row.source as HistorySource,
+    ...(row.reverts !== null ? { reverts: row.reverts } : {}),
+    before: decodeChange(row.before),
+    after: decodeChange(row.after),
+  };
 }

@@ -1,4 +1,5 @@
 import type { FeatureSnapshot, Logger } from '@hanoi/core';
+import { checkHistoryLimit } from '@hanoi/core/internal';
 import type { Pool } from 'pg';
 import { tablesOf, type Tables } from './schema';
 
@@ -12,6 +13,12 @@ export interface PostgresStoreOptions {
   snapshotTimeoutMs?: number;
   /** How often the listening connection is checked; default 2000 ms. */
   heartbeatMs?: number;
+  /**
+   * How many history entries are kept, all features together; default
+   * 10,000. A write that takes the count past it deletes the oldest entries
+   * in its own transaction, and counts them as dropped.
+   */
+  historyLimit?: number;
 }
 
 /** Options of `PostgresBackend`: the store's, and the synchronised cache's. */
@@ -42,6 +49,7 @@ export interface PostgresConfig {
   readonly writeTimeoutMs: number;
   readonly snapshotTimeoutMs: number;
   readonly heartbeatMs: number;
+  readonly historyLimit: number;
 }
 
 /**
@@ -78,6 +86,7 @@ export function parseOptions(pool: Pool, options: PostgresStoreOptions = {}): Po
     writeTimeoutMs: duration('PostgresStore', options, 'writeTimeoutMs', 2000),
     snapshotTimeoutMs: duration('PostgresStore', options, 'snapshotTimeoutMs', 10_000),
     heartbeatMs: duration('PostgresStore', options, 'heartbeatMs', 2000),
+    historyLimit: checkHistoryLimit(options.historyLimit),
   };
 }
 

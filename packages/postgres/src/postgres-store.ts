@@ -3,6 +3,8 @@ import {
   HanoiError,
   WriteOutcomeUnknownError,
   type FeatureStore,
+  type HistoryPage,
+  type HistoryQuery,
   type StoreHead,
   type StoreListener,
   type StoreRead,
@@ -13,7 +15,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { ChangeFeed } from './change-feed';
-import { decodeRow, encodeText, type FeatureRow } from './codec';
+import { decodeEntry, decodeRow, encodeText, type FeatureRow, type HistoryRow } from './codec';
 import { clientBy, unavailable, withClient, withTimeout } from './connections';
 import { parseOptions, type PostgresConfig, type PostgresStoreOptions } from './options';
 import { prepareWrite } from './write-transaction';
@@ -113,6 +115,7 @@ export class PostgresStore implements FeatureStore {
           write,
           randomUUID(),
           () => until - Date.now(),
+          this.config.historyLimit,
         );
         committing = true;
         // One simple-protocol message: the deadline check, then COMMIT only if it passed.
@@ -136,6 +139,32 @@ export class PostgresStore implements FeatureStore {
       if (committing) throw new WriteOutcomeUnknownError(what, { cause: err });
       throw unavailable(what, err);
     }
+  }
+
+  /**
+   * Entries of the history, newest first: one indexed query (by id, or by
+   * feature and id), with the count of entries retention dropped.
+   */
+  async history(query: HistoryQuery): Promise<HistoryPage> {
+    const t = this.config.tables;
+    const numeric = (id: string | undefined) => id === undefined || /^[1-9]\d{0,17}$/.test(id);
+    if (!numeric(query.id) || !numeric(query.before)) return { entries: [], dropped: 0 };
+    return this.call('Reading the history', async (client) => {
+      const result = await client.query<HistoryRow>(
+        `SELECT h.id::text AS id, (extract(epoch from h.at) * 1000)::float8 AS at, feature, action, actor, reason, source, reverts, before, after,
+           (SELECT dropped FROM ${t.historyCount}) AS dropped
+         FROM ${t.history} h
+         WHERE ($1::text IS NULL OR h.feature = $1) AND ($2::bigint IS NULL OR h.id < $2) AND ($3::bigint IS NULL OR h.id = $3)
+         ORDER BY h.id DESC LIMIT $4`,
+        [query.feature ?? null, query.before ?? null, query.id ?? null, query.limit],
+      );
+      let dropped = Number(result.rows[0]?.dropped ?? 0);
+      if (!result.rows.length) {
+        const count = await client.query<{ dropped: string }>(`SELECT dropped FROM ${t.historyCount}`);
+        dropped = Number(count.rows[0]?.dropped ?? 0);
+      }
+      return { entries: result.rows.map(decodeEntry), dropped };
+    });
   }
 
   /** Which of `names` list `userId`: one query, one index probe per name. Fails at once while the feed is down. */

@@ -16,6 +16,10 @@ export interface Tables {
   readonly users: string;
   /** (feature, flags, source). */
   readonly patterns: string;
+  /** One row per write: id (bigserial, in commit order), at (the database's clock), feature, who, before, after. */
+  readonly history: string;
+  /** The one row counting the history entries kept and those retention dropped. */
+  readonly historyCount: string;
   /** The NOTIFY channel (a string, as pg_notify takes it). */
   readonly channel: string;
   /** The channel as an identifier, for LISTEN. */
@@ -50,6 +54,8 @@ export function tablesOf(schema: string = DEFAULT_SCHEMA): Tables {
     features: `${s}."features"`,
     users: `${s}."users"`,
     patterns: `${s}."patterns"`,
+    history: `${s}."history"`,
+    historyCount: `${s}."history_count"`,
     channel,
     listen: quoteIdent(channel),
   };
@@ -67,9 +73,14 @@ function literal(text: string): string {
  * any table (behind the store's back) deletes the head row, so the next
  * write starts a new epoch, and announces a reset so running processes
  * take a snapshot at once rather than at their next periodic check.
+ *
+ * The history tables are made by `CREATE TABLE IF NOT EXISTS` too, so
+ * migrate() run on a schema an earlier version made adds them. A TRUNCATE of
+ * the history deletes its count row; the next write counts the entries again.
  */
 export function migrationSql(t: Tables): string {
   const reset = `${t.schema}."hanoi_reset"`;
+  const historyReset = `${t.schema}."hanoi_history_reset"`;
   const triggers = [t.head, t.features, t.users, t.patterns]
     .map(
       (table) =>
@@ -111,6 +122,33 @@ BEGIN
 END
 $fn$;
 ${triggers}
+CREATE TABLE IF NOT EXISTS ${t.history} (
+  id bigserial PRIMARY KEY,
+  at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  feature text NOT NULL,
+  action text NOT NULL,
+  actor text NOT NULL,
+  reason text,
+  source text NOT NULL,
+  reverts text,
+  before text,
+  after text
+);
+CREATE INDEX IF NOT EXISTS "history_feature" ON ${t.history} (feature, id);
+CREATE TABLE IF NOT EXISTS ${t.historyCount} (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  kept bigint NOT NULL,
+  dropped bigint NOT NULL DEFAULT 0
+);
+INSERT INTO ${t.historyCount} (singleton, kept) SELECT true, count(*) FROM ${t.history} ON CONFLICT DO NOTHING;
+CREATE OR REPLACE FUNCTION ${historyReset}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  DELETE FROM ${t.historyCount};
+  RETURN NULL;
+END
+$fn$;
+DROP TRIGGER IF EXISTS "hanoi_history_reset" ON ${t.history};
+CREATE TRIGGER "hanoi_history_reset" AFTER TRUNCATE ON ${t.history} FOR EACH STATEMENT EXECUTE FUNCTION ${historyReset}();
 `;
 }
 

@@ -1,12 +1,16 @@
 import {
+  ConflictError,
   FeatureDamagedError,
   FeatureNotFoundError,
   type FeatureData,
+  type HistoryAction,
+  type HistoryChange,
   type StoreWrite,
+  type WriteMeta,
   type StoreWriteResult,
 } from '@hanoi/core';
 import type { PoolClient } from 'pg';
-import { changePayload, decodeRow, encodeText, whyDamaged, type FeatureRow } from './codec';
+import { changePayload, decodeRow, decodeText, encodeText, whyDamaged, type FeatureRow } from './codec';
 import type { Tables } from './schema';
 
 /** Users are sent in batches of this many ids per statement, all in the one transaction. */
@@ -24,8 +28,12 @@ export interface PreparedWrite {
  * 1. the head row is created if missing (a new random epoch) and locked:
  *    writers take turns here, so versions are gapless and in commit order;
  * 2. the feature's row is locked and read; the change applied;
- * 3. the feature gets the new version, the head too, and NOTIFY is queued
- *    (PostgreSQL delivers it at COMMIT, never for a rolled-back write).
+ *    A write that expects the feature's latest history entry
+ *    (`meta.expect`, a revert) is refused with HANOI_CONFLICT here;
+ * 3. the feature gets the new version, its history entry is appended (with
+ *    retention), the head gets the version, and NOTIFY is queued (PostgreSQL
+ *    delivers it at COMMIT, never for a rolled-back write). The change and
+ *    its entry commit together or not at all.
  * `leftMs` is how long the caller still waits: the COMMIT must reach the
  * server before `deadline` (its clock, read in step 1), or it is refused.
  */
@@ -36,6 +44,7 @@ export async function prepareWrite(
   write: StoreWrite,
   newEpoch: string,
   leftMs: () => number,
+  historyLimit: number,
 ): Promise<PreparedWrite> {
   const head = await client.query<{ epoch: string; version: string; now: number }>(
     `INSERT INTO ${t.head} (singleton, epoch, version) VALUES (true, $1, 0)
@@ -52,43 +61,116 @@ export async function prepareWrite(
     [name],
   );
   const row = found.rows[0];
-  if (!row && write.op !== 'add') throw new FeatureNotFoundError(name);
+  if (!row && write.op !== 'add' && write.op !== 'restore') throw new FeatureNotFoundError(name);
   if (row && write.op !== 'remove') {
     const why = whyDamaged(row.data);
     if (why) throw new FeatureDamagedError(name, why);
   }
+  const meta = write.meta ?? { actor: 'unknown', source: 'api' as const };
+  if (meta.expect !== undefined) {
+    // The head row is locked: no other write of this store can append an entry meanwhile.
+    const found = await client.query<{ latest: string }>(
+      `SELECT coalesce(max(id)::text, '') AS latest FROM ${t.history} WHERE feature = $1`,
+      [name],
+    );
+    const latest = found.rows[0]!.latest;
+    if (latest !== meta.expect) throw new ConflictError(name, meta.expect, latest);
+  }
   const previousV = row && row.epoch === epoch ? Number(row.v) : 0;
-  let data = (row?.data as FeatureData | undefined) ?? (write.op === 'add' ? { ...write.defaults } : undefined)!;
+  const defaults = write.op === 'add' ? write.defaults : write.op === 'restore' ? write.data : undefined;
+  let data = (row?.data as FeatureData | undefined) ?? { ...defaults! };
   let userDelta = 0;
+  let action: HistoryAction = write.op === 'add' ? (row ? 'update' : 'create') : 'update';
+  let before: HistoryChange | null = {};
+  let after: HistoryChange | null = {};
+  const fieldsBefore = (fields: object): HistoryChange => {
+    const old: HistoryChange = {};
+    for (const field of Object.keys(fields)) if (row && field in data) old[field] = data[field];
+    return old;
+  };
   switch (write.op) {
     case 'add':
-    case 'update':
-      data = { ...data, ...withoutUndefined(write.data) };
+    case 'update': {
+      const fields = withoutUndefined(write.data);
+      if (action === 'create') {
+        before = null;
+        after = { ...data, ...fields, users: [], patterns: [] };
+      } else {
+        before = fieldsBefore(fields);
+        after = { ...fields };
+      }
+      data = { ...data, ...fields };
       break;
+    }
     case 'toggle':
+      action = 'toggle';
+      before = { enabled: data.enabled };
+      after = { enabled: !data.enabled };
       data = { ...data, enabled: !data.enabled };
       break;
     case 'addUsers':
-    case 'removeUsers':
-      userDelta = await writeUsers(client, t, name, write.op, write.users);
+    case 'removeUsers': {
+      const changed = await writeUsers(client, t, name, write.op, write.users);
+      userDelta = (write.op === 'addUsers' ? 1 : -1) * changed.length;
+      if (write.op === 'addUsers') [action, after] = ['register', { users: changed }];
+      else [action, before] = ['unregister', { users: changed }];
       break;
-    case 'addPattern':
-      await client.query(
-        `INSERT INTO ${t.patterns} (feature, flags, source) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+    }
+    case 'addPattern': {
+      const added = await client.query(
+        `INSERT INTO ${t.patterns} (feature, flags, source) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
         [name, write.pattern.flags, encodeText(write.pattern.source)],
       );
+      action = 'register';
+      after = { patterns: added.rowCount ? [{ ...write.pattern }] : [] };
       break;
-    case 'removePattern':
-      await client.query(`DELETE FROM ${t.patterns} WHERE feature = $1 AND flags = $2 AND source = $3`, [
-        name,
-        write.pattern.flags,
-        encodeText(write.pattern.source),
-      ]);
+    }
+    case 'removePattern': {
+      const removed = await client.query(
+        `DELETE FROM ${t.patterns} WHERE feature = $1 AND flags = $2 AND source = $3 RETURNING 1`,
+        [name, write.pattern.flags, encodeText(write.pattern.source)],
+      );
+      action = 'unregister';
+      before = { patterns: removed.rowCount ? [{ ...write.pattern }] : [] };
       break;
-    case 'remove':
+    }
+    case 'remove': {
+      const why = whyDamaged(row!.data);
+      action = 'remove';
+      before = why ? { damaged: why } : await wholeFeature(client, t, name, data);
+      after = null;
       await client.query(`DELETE FROM ${t.features} WHERE name = $1`, [name]);
       break;
+    }
+    case 'restore': {
+      action = 'restore';
+      before = row ? await wholeFeature(client, t, name, data) : null;
+      after = { ...write.data, users: [...write.users], patterns: write.patterns.map((p) => ({ ...p })) };
+      data = { ...write.data };
+      if (row) {
+        const gone = await client.query(`DELETE FROM ${t.users} WHERE feature = $1`, [name]);
+        userDelta -= gone.rowCount ?? 0;
+        await client.query(`DELETE FROM ${t.patterns} WHERE feature = $1`, [name]);
+      } else {
+        // The row must exist before its users and patterns reference it.
+        await client.query(`INSERT INTO ${t.features} (name, epoch, v, data, user_count) VALUES ($1, $2, $3, $4, 0)`, [
+          name,
+          epoch,
+          version,
+          JSON.stringify(data),
+        ]);
+      }
+      userDelta += (await writeUsers(client, t, name, 'addUsers', write.users)).length;
+      for (const pattern of write.patterns) {
+        await client.query(
+          `INSERT INTO ${t.patterns} (feature, flags, source) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+          [name, pattern.flags, encodeText(pattern.source)],
+        );
+      }
+      break;
+    }
   }
+  if (meta.reverts !== undefined) action = 'revert';
   let feature;
   if (write.op !== 'remove') {
     const saved = await client.query<FeatureRow>(
@@ -101,32 +183,96 @@ export async function prepareWrite(
     feature = decodeRow(saved.rows[0]!, epoch, false);
     if ('damaged' in feature) throw new FeatureDamagedError(name, feature.damaged);
   }
+  const entry = await appendEntry(client, t, historyLimit, name, action, meta, before, after);
   await client.query(`UPDATE ${t.head} SET version = $1`, [version]);
   await client.query('SELECT pg_notify($1, $2)', [t.channel, changePayload(epoch, version, name)]);
-  return { result: { epoch, version, name, previousV, feature }, deadline };
+  return { result: { epoch, version, name, entry, previousV, feature }, deadline };
 }
 
-/** Adds or removes users in batches; returns how the count changed. */
+/** The whole feature, before a removal or a restore: its data, users and patterns. */
+async function wholeFeature(client: PoolClient, t: Tables, name: string, data: FeatureData): Promise<HistoryChange> {
+  const users = await client.query<{ user_id: string }>(`SELECT user_id FROM ${t.users} WHERE feature = $1`, [name]);
+  const patterns = await client.query<{ flags: string; source: string }>(
+    `SELECT flags, source FROM ${t.patterns} WHERE feature = $1`,
+    [name],
+  );
+  return {
+    ...data,
+    users: users.rows.map((r) => decodeText(r.user_id)),
+    patterns: patterns.rows.map((r) => ({ source: decodeText(r.source), flags: r.flags })),
+  };
+}
+
+/**
+ * Appends the write's entry (its id from the table's sequence: writes hold
+ * the head row's lock while they take it, so ids follow commit order) and
+ * applies retention: past `limit` entries, the oldest are deleted and
+ * counted as dropped. The count row is made again (counting the entries)
+ * when it is missing. Returns the entry's id.
+ */
+async function appendEntry(
+  client: PoolClient,
+  t: Tables,
+  limit: number,
+  name: string,
+  action: HistoryAction,
+  meta: WriteMeta,
+  before: HistoryChange | null,
+  after: HistoryChange | null,
+): Promise<string> {
+  const added = await client.query<{ id: string }>(
+    `INSERT INTO ${t.history} (feature, action, actor, reason, source, reverts, before, after)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id::text`,
+    [
+      name,
+      action,
+      encodeText(meta.actor),
+      meta.reason === undefined ? null : encodeText(meta.reason),
+      meta.source,
+      meta.reverts ?? null,
+      before === null ? null : JSON.stringify(before),
+      after === null ? null : JSON.stringify(after),
+    ],
+  );
+  const count = await client.query<{ kept: string }>(
+    `INSERT INTO ${t.historyCount} AS c (singleton, kept) SELECT true, count(*) FROM ${t.history}
+     ON CONFLICT (singleton) DO UPDATE SET kept = c.kept + 1 RETURNING kept`,
+  );
+  const excess = Number(count.rows[0]!.kept) - limit;
+  if (excess > 0) {
+    await client.query(
+      `WITH gone AS (DELETE FROM ${t.history} WHERE id IN (SELECT id FROM ${t.history} ORDER BY id LIMIT $1) RETURNING 1)
+       UPDATE ${t.historyCount} SET kept = kept - (SELECT count(*) FROM gone), dropped = dropped + (SELECT count(*) FROM gone)`,
+      [excess],
+    );
+  }
+  return added.rows[0]!.id;
+}
+
+/** Adds or removes users in batches; returns the ids it added or removed (those already so are left out). */
 async function writeUsers(
   client: PoolClient,
   t: Tables,
   name: string,
   op: 'addUsers' | 'removeUsers',
   users: readonly string[],
-): Promise<number> {
-  let delta = 0;
+): Promise<string[]> {
+  const changed: string[] = [];
   for (let i = 0; i < users.length; i += USER_BATCH) {
     const batch = users.slice(i, i + USER_BATCH).map(encodeText);
     const done =
       op === 'addUsers'
-        ? await client.query(
-            `INSERT INTO ${t.users} (feature, user_id) SELECT $1, id FROM unnest($2::text[]) AS id ON CONFLICT DO NOTHING`,
+        ? await client.query<{ user_id: string }>(
+            `INSERT INTO ${t.users} (feature, user_id) SELECT $1, id FROM unnest($2::text[]) AS id ON CONFLICT DO NOTHING RETURNING user_id`,
             [name, batch],
           )
-        : await client.query(`DELETE FROM ${t.users} WHERE feature = $1 AND user_id = ANY($2::text[])`, [name, batch]);
-    delta += (op === 'addUsers' ? 1 : -1) * (done.rowCount ?? 0);
+        : await client.query<{ user_id: string }>(
+            `DELETE FROM ${t.users} WHERE feature = $1 AND user_id = ANY($2::text[]) RETURNING user_id`,
+            [name, batch],
+          );
+    for (const row of done.rows) changed.push(decodeText(row.user_id));
   }
-  return delta;
+  return changed;
 }
 
 function withoutUndefined(data: Partial<FeatureData>): Partial<FeatureData> {
