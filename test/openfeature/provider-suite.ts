@@ -86,6 +86,34 @@ export function describeProvider(name: string, make: () => Promise<ProviderSubje
       await subject.release();
     });
 
+    describe('attributes of the evaluation context', () => {
+      beforeEach(async () => {
+        await rollout.addFunc('dutch', {
+          rules: [{ name: 'nl', constraints: [{ attribute: 'country', operator: 'IN', values: ['NL'] }] }],
+          variants: [{ name: 'only', weight: 1, value: 'hallo' }],
+        });
+      });
+
+      it('reach the rules: a rule on an attribute decides, with its step in the metadata', async () => {
+        expect(await client.getBooleanDetails('dutch', false, { targetingKey: 'u1', country: 'NL' })).toMatchObject({
+          value: true,
+          reason: 'TARGETING_MATCH',
+          flagMetadata: { reason: 'rule' },
+        });
+        expect(await client.getBooleanDetails('dutch', true, { targetingKey: 'u1', country: 'DE' })).toMatchObject({
+          value: false,
+          reason: 'DEFAULT',
+        });
+        expect(await client.getStringValue('dutch', 'default', { targetingKey: 'u2', country: 'NL' })).toBe('hallo');
+        expect(await client.getStringValue('dutch', 'default', { targetingKey: 'u2', country: 'BE' })).toBe('default');
+      });
+
+      it('with no targetingKey, an anonymous user with those attributes', async () => {
+        expect(await client.getBooleanValue('dutch', false, { country: 'NL' })).toBe(true);
+        expect(await client.getBooleanValue('dutch', true, { country: 'FR' })).toBe(false);
+      });
+    });
+
     describe('boolean flags', () => {
       it.each([
         ['everyone', 'bob', true, 'STATIC', { reason: 'everyone' }],

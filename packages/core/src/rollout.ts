@@ -190,11 +190,13 @@ export class Rollout<Name extends string = string, Attributes extends object = A
    * @example
    * const why = rollout.explainNow('cdc_on', '44488') ?? (await rollout.explain('cdc_on', '44488'));
    */
-  explainNow(name: Name, user?: UserId): Explanation | undefined {
+  explainNow(name: Name, user?: User<Attributes>): Explanation | undefined {
     const view = this.contextView(user);
     if (view) return view.explain(name);
-    const id = this.resolveUser(user);
     const state = this.backend.peek(name);
+    // A context, or a feature with targeting, may need segments or prerequisites: explain answers that.
+    if (contextFor(state, user)) return undefined;
+    const id = this.resolveUser(user as UserId | undefined);
     return id !== undefined && explainAsks(state) ? undefined : explainFeature(state, id);
   }
 

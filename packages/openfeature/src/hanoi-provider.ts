@@ -1,4 +1,4 @@
-import type { Explanation, Rollout, UserId } from '@hanoi/core';
+import type { Explanation, Rollout, User } from '@hanoi/core';
 import {
   ErrorCode,
   OpenFeatureEventEmitter,
@@ -129,7 +129,7 @@ export class HanoiProvider implements Provider {
   private async resolveAsync<T>(
     flagKey: string,
     defaultValue: T,
-    user: UserId | undefined,
+    user: User | undefined,
     type: 'boolean' | VariantFlagType,
     known: Explanation | undefined,
   ): Promise<ResolutionDetails<T>> {
@@ -158,19 +158,29 @@ export class HanoiProvider implements Provider {
   }
 
   /**
-   * The Hanoi user for an evaluation context. THE one place the context
-   * reaches core: core takes an id today, so only the id goes on; once
-   * `rollout.explain` and `rollout.variant` take a user context, return
-   * `toHanoiUser(context)` whole. An absent id means the current Hanoi user.
+   * The Hanoi user for an evaluation context: the one place the context
+   * reaches core. With attributes, the whole context goes on (rules read
+   * them), its id the current Hanoi user's when `targetingKey` is absent; a
+   * bare id takes core's fast path; an empty context means the current
+   * Hanoi user.
    */
-  private userOf(context: EvaluationContext): UserId | undefined {
-    return toHanoiUser(context).id;
+  private userOf(context: EvaluationContext): User | undefined {
+    const user = toHanoiUser(context);
+    for (const name in user) {
+      if (name === 'id') continue;
+      if (user.id === undefined) {
+        const current = this.rollout.getCurrentId();
+        if (current !== undefined) user.id = current;
+      }
+      return user;
+    }
+    return user.id;
   }
 
   private async fromVariant<T>(
     flagKey: string,
     defaultValue: T,
-    user: UserId | undefined,
+    user: User | undefined,
     type: VariantFlagType,
     explanation: Explanation,
   ): Promise<ResolutionDetails<T>> {
