@@ -95,7 +95,7 @@ test('rules, deny, undeny and segment commands manage targeting on a backend tha
   expect((await cli('check', 'beta', 'u2', '--attr', 'plan=pro')).out).toBe('on: rule #0 holds\n');
   expect((await cli('segment', 'list')).out).toBe('pros\ntesters\n');
   const refused = await cli('segment', 'remove', 'pros');
-  expect(refused.code).toBe(ExitCode.UNEXPECTED);
+  expect(refused.code).toBe(ExitCode.CONFLICT);
   expect(refused.err).toContain('used by the rules of "beta"');
   expect((await cli('rules', 'beta', '--clear')).code).toBe(ExitCode.OK);
   expect((await cli('segment', 'remove', 'pros')).out).toBe('removed segment pros\n');

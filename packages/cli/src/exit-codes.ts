@@ -10,7 +10,7 @@ import { HanoiError } from '@hanoi/core';
  * | 2 | usage or invalid input: nothing was changed |
  * | 3 | the feature does not exist |
  * | 4 | Redis could not be reached in time, or stopped answering mid-way |
- * | 5 | conflict: a revert found the feature changed after its entry; nothing was written |
+ * | 5 | conflict, nothing was written: a revert of a feature changed after its entry, a segment a rule uses, a feature another requires |
  */
 export const ExitCode = {
   OK: 0,
