@@ -27,7 +27,7 @@ Exit codes:
   2  usage or invalid input (nothing was changed)
   3  no such feature
   4  Redis could not be reached in time (see --timeout)
-  5  conflict: the feature changed after the entry to revert (see --force)`;
+  5  conflict, nothing written: a revert of a changed feature (see --force), a segment or feature in use`;
 
 /**
  * The `hanoi` command tree. Commander prints help and usage errors through
