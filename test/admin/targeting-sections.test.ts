@@ -1,0 +1,102 @@
+/**
+ * The targeting parts of the admin page on a real Rollout (MemoryBackend):
+ * the deny list (paged, denied and undenied through CSRF-checked forms,
+ * recorded with source 'admin', read-only without forms).
+ */
+import { MemoryBackend, Rollout } from '@hanoi/core';
+import { ADMIN_FRAMEWORKS, postForm, startAdminApp, tokenFor, type AdminApp } from '../support/admin-apps';
+
+const get = (app: AdminApp, path: string) => app.agent.get(path).set('x-user-id', 'staff-1');
+
+describe.each(ADMIN_FRAMEWORKS.filter(([name]) => name === 'Express 5' || name === 'Koa 3'))(
+  'the targeting sections on %s',
+  (_name, maker) => {
+    let app: AdminApp;
+    let rollout: Rollout;
+    beforeEach(async () => {
+      rollout = new Rollout(new MemoryBackend(), { actor: 'deploy-bot' });
+      await rollout.addFunc('beta', { percentage: 100 });
+      app = await startAdminApp(maker, {}, rollout);
+    });
+    afterEach(() => app.close());
+
+    describe('the deny list', () => {
+      it('denies ids through the form, as the signed-in actor, and undenies one by one', async () => {
+        const token = await tokenFor(app, 'staff-1');
+        const denied = await postForm(app, '/flags/features/beta/deny', { _csrf: token, deny: 'u13\n<b>"x"</b>\n' });
+        expect([denied.status, denied.headers.location]).toEqual([303, '/flags/features/beta?saved=deny']);
+        expect((await rollout.getFunc('beta'))!.deny).toEqual(['<b>"x"</b>', 'u13']);
+        expect(await rollout.isEnabled('beta', 'u13')).toBe(false);
+        const [entry] = await rollout.history({ feature: 'beta', limit: 1 });
+        expect(entry).toMatchObject({ actor: 'staff-1', source: 'admin' });
+
+        const page = (await get(app, '/flags/features/beta?saved=deny').expect(200)).text;
+        expect(page).toContain('<h2 id="deny-heading">Deny list</h2>');
+        expect(page).toContain('The ids are denied.');
+        expect(page).toContain('2 denied ids');
+        expect(page).toContain('<code>&lt;b&gt;&quot;x&quot;&lt;/b&gt;</code>');
+        expect(page).not.toContain('<b>"x"</b>');
+        expect(page).toContain('aria-label="Undeny u13"');
+
+        const undenied = await postForm(app, '/flags/features/beta/undeny', { _csrf: token, user: 'u13' });
+        expect(undenied.status).toBe(303);
+        expect((await rollout.getFunc('beta'))!.deny).toEqual(['<b>"x"</b>']);
+        expect((await rollout.history({ feature: 'beta', limit: 1 }))[0]).toMatchObject({
+          actor: 'staff-1',
+          source: 'admin',
+        });
+      });
+
+      it('shows a refused id in words beside the field', async () => {
+        const token = await tokenFor(app, 'staff-1');
+        const empty = await postForm(app, '/flags/features/beta/deny', { _csrf: token, deny: '  \n' });
+        expect(empty.status).toBe(400);
+        expect(empty.text).toContain('Enter at least one id, one per line.');
+        const long = await postForm(app, '/flags/features/beta/deny', { _csrf: token, deny: 'x'.repeat(5000) });
+        expect(long.status).toBe(400);
+        expect(long.text).toMatch(/id="deny-error" role="alert"/);
+        expect((await rollout.getFunc('beta'))!.deny).toBeUndefined();
+      });
+
+      it('pages and searches the deny list', async () => {
+        await rollout.deny(
+          'beta',
+          Array.from({ length: 120 }, (_, i) => `user-${String(i).padStart(3, '0')}`),
+        );
+        const first = (await get(app, '/flags/features/beta').expect(200)).text;
+        expect(first).toContain('120 denied ids');
+        expect(first).toContain('<code>user-049</code>');
+        expect(first).not.toContain('<code>user-050</code>');
+        expect(first).toContain('aria-label="Pages of the deny list"');
+        const third = (await get(app, '/flags/features/beta?deny_page=3').expect(200)).text;
+        expect(third).toContain('<code>user-119</code>');
+        expect(third).toContain('Page 3 of 3');
+        const found = (await get(app, '/flags/features/beta?deny_q=user-11').expect(200)).text;
+        expect(found).toContain('10 denied ids containing <code>user-11</code>');
+      });
+
+      it('refuses a deny without its CSRF token, and any deny in read-only mode', async () => {
+        const forged = await postForm(app, '/flags/features/beta/deny', { deny: 'u1' });
+        expect(forged.status).toBe(403);
+        await rollout.deny('beta', 'u2');
+        const readOnly = await startAdminApp(maker, { readOnly: true }, rollout);
+        try {
+          const page = (await get(readOnly, '/flags/features/beta').expect(200)).text;
+          expect(page).toContain('<code>u2</code>');
+          expect(page).not.toContain('Undeny');
+          expect(page).not.toContain('name="deny"');
+          const token = await tokenFor(app, 'staff-1');
+          expect((await postForm(readOnly, '/flags/features/beta/deny', { _csrf: token, deny: 'u1' })).status).toBe(
+            403,
+          );
+          expect((await postForm(readOnly, '/flags/features/beta/undeny', { _csrf: token, user: 'u2' })).status).toBe(
+            403,
+          );
+        } finally {
+          await readOnly.close();
+        }
+        expect((await rollout.getFunc('beta'))!.deny).toEqual(['u2']);
+      });
+    });
+  },
+);
