@@ -1,7 +1,9 @@
 /**
  * The targeting parts of the admin page on a real Rollout (MemoryBackend):
  * the deny list (paged, denied and undenied through CSRF-checked forms,
- * recorded with source 'admin', read-only without forms).
+ * recorded with source 'admin', read-only without forms) and the rules
+ * (in words, with prerequisites and the unit; edited as JSON checked by
+ * setRules).
  */
 import { MemoryBackend, Rollout } from '@hanoi/core';
 import { ADMIN_FRAMEWORKS, postForm, startAdminApp, tokenFor, type AdminApp } from '../support/admin-apps';
@@ -96,6 +98,100 @@ describe.each(ADMIN_FRAMEWORKS.filter(([name]) => name === 'Express 5' || name =
           await readOnly.close();
         }
         expect((await rollout.getFunc('beta'))!.deny).toEqual(['u2']);
+      });
+    });
+
+    describe('the rules', () => {
+      it('shows each rule, the prerequisites and the unit in words, escaped', async () => {
+        await rollout.addFunc('new_ui');
+        await rollout.addFunc('team', {
+          by: 'companyId',
+          requires: [{ feature: 'new_ui' }, { feature: 'beta', enabled: true, variants: [] }],
+          rules: [
+            {
+              name: '<script>"pros"</script>',
+              constraints: [
+                { attribute: 'country', operator: 'IN', values: ['NL', 'BE'] },
+                { attribute: 'plan', operator: 'IN', values: ['free'], inverted: true },
+                { attribute: 'age', operator: 'NUM_GTE', value: 18 },
+              ],
+              percentage: 50,
+            },
+            { constraints: [] },
+          ],
+        });
+        const page = (await get(app, '/flags/features/team').expect(200)).text;
+        expect(page).toContain('<h2 id="rules-heading">Rules</h2>');
+        expect(page).toContain('Decided by <code>companyId</code>');
+        expect(page).toContain('new_ui on');
+        expect(page).toContain('href="/flags/features/new_ui"');
+        expect(page).toContain(
+          '<q>&lt;script&gt;&quot;pros&quot;&lt;/script&gt;</q>: on for 50% of those it holds for',
+        );
+        expect(page).not.toContain('<script>"pros"');
+        expect(page).toContain('<code>country IN NL, BE</code>');
+        expect(page).toContain('<code>NOT plan IN free</code>');
+        expect(page).toContain('<code>age NUM_GTE 18</code>');
+        expect(page).toContain('<strong>Rule #1</strong>: on for everyone it holds for');
+        expect(page).toContain('<li>every context</li>');
+        const plain = (await get(app, '/flags/features/beta').expect(200)).text;
+        expect(plain).toContain('No rules.');
+        expect(plain).toContain('No prerequisites.');
+      });
+
+      it('saves rules typed as JSON through setRules, as the signed-in actor', async () => {
+        const token = await tokenFor(app, 'staff-1');
+        const rules = [{ name: 'dutch', constraints: [{ attribute: 'country', operator: 'IN', values: ['NL'] }] }];
+        const saved = await postForm(app, '/flags/features/beta/rules', { _csrf: token, rules: JSON.stringify(rules) });
+        expect([saved.status, saved.headers.location]).toEqual([303, '/flags/features/beta?saved=rules']);
+        expect((await rollout.getFunc('beta'))!.rules).toEqual(rules);
+        expect((await rollout.history({ feature: 'beta', limit: 1 }))[0]).toMatchObject({
+          actor: 'staff-1',
+          source: 'admin',
+        });
+        const page = (await get(app, '/flags/features/beta?saved=rules').expect(200)).text;
+        expect(page).toContain('The rules are saved.');
+        expect(page).toContain('<code>country IN NL</code>');
+        // The textarea holds the rules as JSON, escaped.
+        expect(page).toContain('&quot;operator&quot;: &quot;IN&quot;');
+        const cleared = await postForm(app, '/flags/features/beta/rules', { _csrf: token, rules: '[]' });
+        expect(cleared.status).toBe(303);
+        expect((await rollout.getFunc('beta'))!.rules).toBeUndefined();
+      });
+
+      it('shows what setRules refused in words beside the field, and keeps what was typed', async () => {
+        const token = await tokenFor(app, 'staff-1');
+        const notJson = await postForm(app, '/flags/features/beta/rules', { _csrf: token, rules: '[{' });
+        expect(notJson.status).toBe(400);
+        expect(notJson.text).toMatch(/<p class="error" id="rules-error" role="alert">Not JSON: /);
+        const notList = await postForm(app, '/flags/features/beta/rules', { _csrf: token, rules: '{}' });
+        expect(notList.text).toContain('The rules are a JSON list');
+        const typed = '[{"constraints":[{"attribute":"country","operator":"NOPE","values":["<b>"]}]}]';
+        const refused = await postForm(app, '/flags/features/beta/rules', { _csrf: token, rules: typed });
+        expect(refused.status).toBe(400);
+        expect(refused.text).toMatch(/id="rules-error" role="alert">[^<]*operator/);
+        expect(refused.text).toContain('&quot;NOPE&quot;');
+        expect(refused.text).not.toContain('"<b>"');
+        expect((await rollout.getFunc('beta'))!.rules).toBeUndefined();
+      });
+
+      it('refuses rules without the CSRF token, and in read-only mode shows them with no form', async () => {
+        await rollout.setRules('beta', [{ constraints: [{ attribute: 'plan', operator: 'IN', values: ['pro'] }] }]);
+        const forged = await postForm(app, '/flags/features/beta/rules', { rules: '[]' });
+        expect(forged.status).toBe(403);
+        const readOnly = await startAdminApp(maker, { readOnly: true }, rollout);
+        try {
+          const page = (await get(readOnly, '/flags/features/beta').expect(200)).text;
+          expect(page).toContain('<code>plan IN pro</code>');
+          expect(page).not.toContain('name="rules"');
+          const token = await tokenFor(app, 'staff-1');
+          expect((await postForm(readOnly, '/flags/features/beta/rules', { _csrf: token, rules: '[]' })).status).toBe(
+            403,
+          );
+        } finally {
+          await readOnly.close();
+        }
+        expect((await rollout.getFunc('beta'))!.rules).toHaveLength(1);
       });
     });
   },

@@ -2,6 +2,7 @@ import { denySection } from './deny';
 import { historySection } from './history';
 import { patternsSection } from './patterns';
 import { percentageSection } from './percentage';
+import { rulesSection } from './rules';
 import type { FeatureSection } from './section';
 import { switchSection } from './switch';
 import { usersSection } from './users';
@@ -18,6 +19,7 @@ export const FEATURE_SECTIONS: readonly FeatureSection[] = [
   usersSection,
   patternsSection,
   variantsSection,
+  rulesSection,
   denySection,
   historySection,
 ];
