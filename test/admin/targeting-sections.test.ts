@@ -3,7 +3,7 @@
  * the deny list (paged, denied and undenied through CSRF-checked forms,
  * recorded with source 'admin', read-only without forms) and the rules
  * (in words, with prerequisites and the unit; edited as JSON checked by
- * setRules).
+ * setRules); and the segments page (read-only).
  */
 import { MemoryBackend, Rollout } from '@hanoi/core';
 import { ADMIN_FRAMEWORKS, postForm, startAdminApp, tokenFor, type AdminApp } from '../support/admin-apps';
@@ -192,6 +192,38 @@ describe.each(ADMIN_FRAMEWORKS.filter(([name]) => name === 'Express 5' || name =
           await readOnly.close();
         }
         expect((await rollout.getFunc('beta'))!.rules).toHaveLength(1);
+      });
+    });
+
+    describe('the segments page', () => {
+      it('lists segments with their user counts and constraints in words, escaped', async () => {
+        await rollout.defineSegment('beta-testers', { users: ['u1', 'u2', 'u3'] });
+        await rollout.defineSegment('<i>dutch</i>', {
+          constraints: [
+            { attribute: 'country', operator: 'IN', values: ['NL', '"BE"'] },
+            { attribute: 'plan', operator: 'IN', values: ['free'], inverted: true },
+          ],
+        });
+        const page = (await get(app, '/flags/segments').expect(200)).text;
+        expect(page).toContain('<h1>Segments</h1>');
+        expect(page).toContain('2 segments');
+        expect(page).toContain('<code>beta-testers</code>');
+        expect(page).toContain('3 users');
+        expect(page).toContain('<code>&lt;i&gt;dutch&lt;/i&gt;</code>');
+        expect(page).not.toContain('<i>dutch</i>');
+        expect(page).toContain('<code>country IN NL, &quot;BE&quot;</code>');
+        expect(page).toContain('<code>NOT plan IN free</code>');
+        expect(page).toContain('href="/flags/segments">Segments</a>');
+        // Read-only: there is nothing to post.
+        expect(page).not.toContain('method="post"');
+      });
+
+      it('answers 405 to a post and needs a signed-in person', async () => {
+        const token = await tokenFor(app, 'staff-1');
+        expect((await postForm(app, '/flags/segments', { _csrf: token })).status).toBe(405);
+        expect((await app.agent.get('/flags/segments')).status).toBe(403);
+        const empty = (await get(app, '/flags/segments').expect(200)).text;
+        expect(empty).toContain('0 segments');
       });
     });
   },
