@@ -226,5 +226,25 @@ describe.each(ADMIN_FRAMEWORKS.filter(([name]) => name === 'Express 5' || name =
         expect(empty).toContain('0 segments');
       });
     });
+
+    it('leaves the targeting parts out when the backend keeps no targeting', async () => {
+      const backend = new MemoryBackend();
+      // A backend without the targeting methods, as a third-party one may be.
+      Object.assign(backend, { peekSegment: undefined, denyUsers: undefined });
+      const plain = new Rollout(backend);
+      await plain.addFunc('beta');
+      const bare = await startAdminApp(maker, {}, plain);
+      try {
+        const page = (await get(bare, '/flags/features/beta').expect(200)).text;
+        expect(page).not.toContain('rules-heading');
+        expect(page).not.toContain('deny-heading');
+        expect(page).not.toContain('/flags/segments');
+        expect((await get(bare, '/flags/segments')).status).toBe(404);
+        const token = await tokenFor(bare, 'staff-1');
+        expect((await postForm(bare, '/flags/features/beta/deny', { _csrf: token, deny: 'u1' })).status).toBe(404);
+      } finally {
+        await bare.close();
+      }
+    });
   },
 );
