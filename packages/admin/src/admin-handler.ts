@@ -11,6 +11,7 @@ import { explainPage } from './pages/explain';
 import { featurePage } from './pages/feature';
 import { listPage } from './pages/list';
 import { createFeature, newFeaturePage } from './pages/new-feature';
+import { segmentsPage } from './pages/segments';
 import { routeOf, type Route } from './routes';
 import { FEATURE_SECTIONS } from './sections/all-sections';
 import type { FieldError, SectionAction } from './sections/section';
@@ -107,6 +108,8 @@ function read(ctx: PageContext, route: Route): Promise<AdminResponse> | AdminRes
       return { status: 200, headers: securityHeaders('image/svg+xml'), body: ICON };
     case 'new':
       return newFeaturePage(ctx);
+    case 'segments':
+      return segmentsPage(ctx);
     case 'feature':
       return featurePage(ctx, route.name);
     case 'explain':

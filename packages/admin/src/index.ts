@@ -7,5 +7,6 @@ export { CONTENT_SECURITY_POLICY } from './layout';
 export { mountBase } from './mount';
 export { parseAdminOptions, type AdminConfig, type AdminOptions, type Authorize } from './options';
 export { sameOrigin } from './origin';
+export { constraintInWords, prerequisiteInWords } from './sections/rules';
 export type { FeatureSection, SectionAction, SectionArgs, ActionArgs, FieldError } from './sections/section';
 export type { AdminRequest, AdminResponse } from './types';

@@ -1,5 +1,6 @@
 import { html, type HtmlValue } from './html';
 import { pageUrl, type PageContext } from './page-context';
+import { hasTargeting } from './targeting-support';
 import type { AdminResponse } from './types';
 
 /** The Content-Security-Policy of every answer: nothing runs or loads but what the page serves itself. */
@@ -54,6 +55,7 @@ export function pageResponse(
         <header class="top">
           <nav aria-label="Admin">
             <a href="${pageUrl(ctx, '/')}">Features</a>
+            ${hasTargeting(ctx.config.rollout) ? html`<a href="${pageUrl(ctx, '/segments')}">Segments</a>` : ''}
             ${readOnly ? '' : html`<a href="${pageUrl(ctx, '/new')}">New feature</a>`}
           </nav>
           <p class="who">

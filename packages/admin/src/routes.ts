@@ -4,6 +4,7 @@ export type Route =
   | { page: 'stylesheet' }
   | { page: 'icon' }
   | { page: 'new' }
+  | { page: 'segments' }
   | { page: 'feature'; name: string }
   | { page: 'explain'; name: string }
   | { page: 'delete'; name: string }
@@ -22,6 +23,7 @@ export function routeOf(path: string): Route | undefined {
   if (parts.length === 1 && parts[0] === 'admin.css') return { page: 'stylesheet' };
   if (parts.length === 1 && parts[0] === 'favicon.svg') return { page: 'icon' };
   if (parts.length === 1 && parts[0] === 'new') return { page: 'new' };
+  if (parts.length === 1 && parts[0] === 'segments') return { page: 'segments' };
   if (parts[0] !== 'features' || parts.length < 2 || parts.length > 3) return undefined;
   let name: string;
   try {

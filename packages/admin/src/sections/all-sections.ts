@@ -1,6 +1,8 @@
+import { denySection } from './deny';
 import { historySection } from './history';
 import { patternsSection } from './patterns';
 import { percentageSection } from './percentage';
+import { rulesSection } from './rules';
 import type { FeatureSection } from './section';
 import { switchSection } from './switch';
 import { usersSection } from './users';
@@ -9,7 +11,7 @@ import { variantsSection } from './variants';
 /**
  * The parts of the feature page, in order. A part that only some rollouts
  * support says so in `available` (history: `typeof rollout.history ===
- * 'function'`); rules, segments and the deny list join the same way.
+ * 'function'`; the deny list and rules: a backend that stores targeting).
  */
 export const FEATURE_SECTIONS: readonly FeatureSection[] = [
   switchSection,
@@ -17,5 +19,7 @@ export const FEATURE_SECTIONS: readonly FeatureSection[] = [
   usersSection,
   patternsSection,
   variantsSection,
+  rulesSection,
+  denySection,
   historySection,
 ];
