@@ -1,7 +1,8 @@
-import { Rollout, type Backend } from '@hanoi/core';
+import { Rollout, UnsupportedError, type Backend } from '@hanoi/core';
 import { PostgresBackend } from '@hanoi/postgres';
 import type { Pool } from 'pg';
 import { describeRules } from '../targeting/rules-suite';
+import { refusal } from '../targeting/refused';
 import { describeSegmentsDenyPrerequisites } from '../targeting/segments-deny-prerequisites-suite';
 import { eventually, quietLogger, usePostgres } from './postgres-fixture';
 
@@ -35,7 +36,7 @@ beforeEach(async () => {
 describeRules('on PostgresBackend', () => open(schema));
 describeSegmentsDenyPrerequisites('on PostgresBackend', () => open(schema));
 
-describe('PostgresBackend: targeting reaches another process', () => {
+describe('PostgresBackend: targeting across processes, with lookupUsers, in history', () => {
   it('rules, the unit, prerequisites and the deny list written by one process decide in another', async () => {
     const writer = new Rollout(open(schema), { logger: quietLogger() });
     const reader = new Rollout(open(schema, pools[1]), { logger: quietLogger() });
@@ -61,7 +62,7 @@ describe('PostgresBackend: targeting reaches another process', () => {
     expect((await reader.getFunc('dutch'))!.deny).toBeUndefined();
   });
 
-  it('with lookupUsers too: the deny list is feature data, held by every process', async () => {
+  it('with lookupUsers: the deny list is feature data (NUL kept), segments are refused', async () => {
     const backend = new PostgresBackend(pools[0]!, { schema, lookupUsers: true, logger: quietLogger() });
     opened.push(backend);
     const rollout = new Rollout(backend, { logger: quietLogger() });
@@ -71,6 +72,10 @@ describe('PostgresBackend: targeting reaches another process', () => {
     expect(await rollout.isEnabled('f', 'u\u0000x')).toBe(false);
     expect(await rollout.isEnabled('f', 'u\\y')).toBe(false);
     expect(await rollout.isEnabled('f', 'u')).toBe(true);
+    expect((await rollout.getFunc('f'))!.deny).toEqual(['u\u0000x', 'u\\y']);
+    const error = await refusal(() => rollout.defineSegment('s', { users: ['u1'] }));
+    expect(error).toBeInstanceOf(UnsupportedError);
+    expect(await rollout.listSegments()).toEqual([]);
   });
 
   it('deny and undeny are history entries: the change of the field deny, revertible', async () => {
