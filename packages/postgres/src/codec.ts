@@ -67,12 +67,32 @@ export function decodeRow(row: FeatureRow, epoch: string, withUsers: boolean): S
   return {
     name: row.name,
     v: row.epoch === epoch ? Number(row.v) : 0,
-    data: row.data as FeatureData,
+    data: decodeData(row.data) as FeatureData,
     patterns,
     userCount: Number(row.user_count),
     ...(withUsers ? { users: (row.users ?? []).map(decodeText) } : {}),
   };
 }
+
+/**
+ * A feature's data as the jsonb column holds it: jsonb cannot hold NUL
+ * either, so the ids of the deny list (user ids) are stored as `encodeText`
+ * writes them; every other field as it is.
+ *
+ * @example
+ * encodeData({ enabled: true, percentage: 0, variants: [], deny: ['a\u0000b'] }); // '{..."deny":["a\\0b"]}'
+ */
+export function encodeData(data: FeatureData): string {
+  return JSON.stringify(Array.isArray(data.deny) ? { ...data, deny: data.deny.map(mapString(encodeText)) } : data);
+}
+
+/** The inverse of `encodeData`, on the column's parsed value (anything else is left as it is). */
+export function decodeData(data: unknown): unknown {
+  const deny: unknown = typeof data === 'object' && data !== null ? (data as FeatureData).deny : undefined;
+  return Array.isArray(deny) ? { ...(data as object), deny: deny.map(mapString(decodeText)) } : data;
+}
+
+const mapString = (fn: (text: string) => string) => (value: unknown) => (typeof value === 'string' ? fn(value) : value);
 
 /** The NOTIFY payload of a write: `<epoch> <version> <name>` (names hold no whitespace). */
 export function changePayload(epoch: string, version: number, name: string): string {

@@ -47,6 +47,8 @@ type HeadedRow = { head_epoch: string | null; head_version: string | null } & Pa
  */
 export class PostgresStore implements FeatureStore {
   readonly config: PostgresConfig;
+  /** Deny lists are the data field `deny`, changed in the write's transaction. */
+  readonly denyLists = true;
   private readonly feeds = new Set<ChangeFeed>();
   private background = 0;
   private tail: Promise<void> = Promise.resolve();

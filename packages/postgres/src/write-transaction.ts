@@ -10,7 +10,16 @@ import {
   type StoreWriteResult,
 } from '@hanoi/core';
 import type { PoolClient } from 'pg';
-import { changePayload, decodeRow, decodeText, encodeText, whyDamaged, type FeatureRow } from './codec';
+import {
+  changePayload,
+  decodeData,
+  decodeRow,
+  decodeText,
+  encodeData,
+  encodeText,
+  whyDamaged,
+  type FeatureRow,
+} from './codec';
 import type { Tables } from './schema';
 
 /** Users are sent in batches of this many ids per statement, all in the one transaction. */
@@ -78,7 +87,7 @@ export async function prepareWrite(
   }
   const previousV = row && row.epoch === epoch ? Number(row.v) : 0;
   const defaults = write.op === 'add' ? write.defaults : write.op === 'restore' ? write.data : undefined;
-  let data = (row?.data as FeatureData | undefined) ?? { ...defaults! };
+  let data = (decodeData(row?.data) as FeatureData | undefined) ?? { ...defaults! };
   let userDelta = 0;
   let action: HistoryAction = write.op === 'add' ? (row ? 'update' : 'create') : 'update';
   let before: HistoryChange | null = {};
@@ -134,6 +143,18 @@ export async function prepareWrite(
       before = { patterns: removed.rowCount ? [{ ...write.pattern }] : [] };
       break;
     }
+    case 'addDenied':
+    case 'removeDenied': {
+      // The row is locked: the list is read and written back in this transaction. Recorded as the
+      // change of the data field `deny` (null: none), as the memory and Redis stores record it.
+      const deny = withDenied(data.deny, write.op === 'addDenied', write.users);
+      action = write.op === 'addDenied' ? 'deny' : 'undeny';
+      before = { deny: data.deny ?? null };
+      after = { deny: deny ?? null };
+      const { deny: _old, ...rest } = data;
+      data = deny ? { ...rest, deny } : (rest as FeatureData);
+      break;
+    }
     case 'remove': {
       const why = whyDamaged(row!.data);
       action = 'remove';
@@ -157,7 +178,7 @@ export async function prepareWrite(
           name,
           epoch,
           version,
-          JSON.stringify(data),
+          encodeData(data),
         ]);
       }
       userDelta += (await writeUsers(client, t, name, 'addUsers', write.users)).length;
@@ -178,7 +199,7 @@ export async function prepareWrite(
        ON CONFLICT (name) DO UPDATE SET epoch = $2, v = $3, data = $4, user_count = f.user_count + $5
        RETURNING name, epoch, v, data, user_count,
          (SELECT coalesce(json_agg(json_build_array(p.source, p.flags)), '[]') FROM ${t.patterns} p WHERE p.feature = $1) AS patterns`,
-      [name, epoch, version, JSON.stringify(data), userDelta],
+      [name, epoch, version, encodeData(data), userDelta],
     );
     feature = decodeRow(saved.rows[0]!, epoch, false);
     if ('damaged' in feature) throw new FeatureDamagedError(name, feature.damaged);
@@ -273,6 +294,16 @@ async function writeUsers(
     for (const row of done.rows) changed.push(decodeText(row.user_id));
   }
   return changed;
+}
+
+/** The deny list `list` with `users` added (or removed): sorted, distinct; undefined when empty. */
+function withDenied(list: unknown, add: boolean, users: readonly string[]): string[] | undefined {
+  const deny = new Set(Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string') : []);
+  for (const id of users) {
+    if (add) deny.add(id);
+    else deny.delete(id);
+  }
+  return deny.size > 0 ? [...deny].sort() : undefined;
 }
 
 function withoutUndefined(data: Partial<FeatureData>): Partial<FeatureData> {
