@@ -49,8 +49,31 @@ export async function pageOfUsers(
     const current = Math.min(Math.max(1, page), pages);
     return { ids: slice(users, (current - 1) * size, size), total: known, page: current, pages };
   }
-  // A search counts its matches in one pass and keeps the requested page's worth.
-  const start = (Math.max(1, page) - 1) * size;
+  return pageOfIds(users, search, page, size);
+}
+
+/**
+ * One page of `ids` (walked, never copied), those containing `search`; a
+ * page past the last is the last. A search counts its matches in one pass
+ * and keeps the requested page's worth.
+ *
+ * @example
+ * pageOfIds(new Set(['a1', 'b2', 'a3']), 'a', 1, 50); // { ids: ['a1', 'a3'], total: 2, page: 1, pages: 1 }
+ */
+export function pageOfIds(ids: Iterable<string>, search: string, page: number, size: number): UserPage {
+  const found = matching(ids, search, Math.max(1, page), size);
+  const pages = Math.max(1, Math.ceil(found.total / size));
+  if (page > pages) return { ...matching(ids, search, pages, size), page: pages, pages };
+  return { ...found, page: Math.max(1, page), pages };
+}
+
+function matching(
+  users: Iterable<string>,
+  search: string,
+  page: number,
+  size: number,
+): { ids: string[]; total: number } {
+  const start = (page - 1) * size;
   const ids: string[] = [];
   let total = 0;
   for (const id of users) {
@@ -58,9 +81,7 @@ export async function pageOfUsers(
     if (total >= start && ids.length < size) ids.push(id);
     total += 1;
   }
-  const pages = Math.max(1, Math.ceil(total / size));
-  if (page > pages) return pageOfUsers(rollout, name, search, pages, size);
-  return { ids, total, page: Math.max(1, page), pages };
+  return { ids, total };
 }
 
 function slice(users: Iterable<string>, start: number, size: number): string[] {

@@ -4,6 +4,7 @@ import { field, postForm } from '../forms';
 import { html } from '../html';
 import { pageNumber, pager } from '../pager';
 import { featureUrl } from '../page-context';
+import { pageOfIds } from '../user-pages';
 import { hasTargeting } from '../targeting-support';
 import { refusedAs } from './field-errors';
 import type { FeatureSection, SectionArgs } from './section';
@@ -15,19 +16,6 @@ const MAX_DENIED_AT_ONCE = 10_000;
 async function deniedIds({ ctx, name, state }: SectionArgs): Promise<Iterable<string>> {
   if (state.targeting) return state.targeting.denied;
   return (await ctx.config.rollout.getFunc(name))?.deny ?? [];
-}
-
-/** One page of the ids containing `search`, counted in one pass without copying the list. */
-function pageOf(ids: Iterable<string>, search: string, page: number): { ids: string[]; total: number } {
-  const start = (page - 1) * DENIED_PER_PAGE;
-  const out: string[] = [];
-  let total = 0;
-  for (const id of ids) {
-    if (!id.includes(search)) continue;
-    if (total >= start && out.length < DENIED_PER_PAGE) out.push(id);
-    total += 1;
-  }
-  return { ids: out, total };
 }
 
 /**
@@ -42,10 +30,7 @@ export const denySection: FeatureSection = {
     const { ctx, name, form } = args;
     const search = (ctx.query.get('deny_q') ?? '').slice(0, MAX_USER_ID_LENGTH * 4);
     const denied = await deniedIds(args);
-    let page = pageNumber(ctx.query, 'deny_page');
-    let { ids, total } = pageOf(denied, search, page);
-    const pages = Math.max(1, Math.ceil(total / DENIED_PER_PAGE));
-    if (page > pages) ({ ids, total } = pageOf(denied, search, (page = pages)));
+    const { ids, total, page, pages } = pageOfIds(denied, search, pageNumber(ctx.query, 'deny_page'), DENIED_PER_PAGE);
     const link = (n: number) => featureUrl(ctx, name, '', { deny_q: search, deny_page: n }) + '#deny-heading';
     const rows = ids.map(
       (id) =>
