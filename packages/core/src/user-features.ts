@@ -30,7 +30,11 @@ export class UserFeatures<Name extends string = string> {
   readonly userId: string | undefined;
   /** The user's attributes, when given as a context; `undefined` for a plain id. */
   readonly context: Context | undefined;
-  private readonly answers = new Map<string, Answer>();
+  // The first feature asked about is kept in fields, the rest in a Map made on the second: a request that checks
+  // one feature allocates no Map.
+  private firstName: string | undefined;
+  private firstAnswer: Answer | undefined;
+  private answers: Map<string, Answer> | undefined;
   private userBucket: number | undefined;
   private idContext: Context | undefined;
 
@@ -102,7 +106,8 @@ export class UserFeatures<Name extends string = string> {
   }
 
   private answer(name: string): Answer {
-    let answer = this.answers.get(name);
+    if (name === this.firstName) return this.firstAnswer!;
+    let answer = this.answers?.get(name);
     if (answer === undefined) {
       const state = this.backend.peek(name);
       // The bucket is worked out once per user, and only for a feature that uses it.
@@ -111,7 +116,10 @@ export class UserFeatures<Name extends string = string> {
         ? isOnFor(state, this.subject(), this.env!, this.listed?.has(name))
         : isFeatureOn(state, this.userId, this.listed?.has(name), usesBucket ? this.bucket() : undefined);
       answer = { on, state, variant: null };
-      this.answers.set(name, answer);
+      if (this.firstAnswer === undefined) {
+        this.firstName = name;
+        this.firstAnswer = answer;
+      } else (this.answers ??= new Map()).set(name, answer);
     }
     return answer;
   }
