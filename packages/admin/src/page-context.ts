@@ -48,3 +48,19 @@ export function featureUrl(
 ): string {
   return pageUrl(ctx, `/features/${encodeURIComponent(name)}${suffix}`, query);
 }
+
+/**
+ * The address of a segment's page, or of one of its actions; the name is
+ * percent-encoded like a feature's.
+ *
+ * @example
+ * segmentUrl(ctx, 'beta-testers', '/delete'); // '/flags/segments/beta-testers/delete'
+ */
+export function segmentUrl(
+  ctx: Pick<PageContext, 'base'>,
+  name: string,
+  suffix = '',
+  query?: Record<string, string | number>,
+): string {
+  return pageUrl(ctx, `/segments/${encodeURIComponent(name)}${suffix}`, query);
+}

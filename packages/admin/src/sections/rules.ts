@@ -59,16 +59,23 @@ function ruleItem(rule: Rule, index: number): SafeHtml {
   </li>`;
 }
 
-/** Reads the rules as typed: a JSON list, or the message to show beside the field. */
-function readRules(text: string): unknown[] | string {
-  if (text.trim() === '') return 'Enter the rules as a JSON list; [] removes them all.';
+/**
+ * Reads a JSON list as typed in a text box (rules, a segment's
+ * constraints), or the message to show beside the field: `empty` for a
+ * blank box, `notList` for JSON of another shape.
+ *
+ * @example
+ * readJsonList('[]', 'Enter the rules.', 'The rules are a JSON list.'); // []
+ */
+export function readJsonList(text: string, empty: string, notList: string): unknown[] | string {
+  if (text.trim() === '') return empty;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
     return `Not JSON: ${(err as Error).message}`;
   }
-  return Array.isArray(parsed) ? parsed : 'The rules are a JSON list: [ { "constraints": [...] }, ... ].';
+  return Array.isArray(parsed) ? parsed : notList;
 }
 
 /**
@@ -134,7 +141,11 @@ export const rulesSection: FeatureSection = {
     rules: {
       done: 'The rules are saved.',
       async run({ rollout, name, form }) {
-        const rules = readRules(form.get('rules') ?? '');
+        const rules = readJsonList(
+          form.get('rules') ?? '',
+          'Enter the rules as a JSON list; [] removes them all.',
+          'The rules are a JSON list: [ { "constraints": [...] }, ... ].',
+        );
         if (typeof rules === 'string') return { field: 'rules', message: rules };
         return refusedAs('rules', () => rollout.setRules(name, rules as Rule[]));
       },
