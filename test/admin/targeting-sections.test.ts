@@ -3,7 +3,7 @@
  * the deny list (paged, denied and undenied through CSRF-checked forms,
  * recorded with source 'admin', read-only without forms) and the rules
  * (in words, with prerequisites and the unit; edited as JSON checked by
- * setRules); and the segments page (read-only).
+ * setRules); and the list of segments.
  */
 import { MemoryBackend, Rollout } from '@hanoi/core';
 import { ADMIN_FRAMEWORKS, postForm, startAdminApp, tokenFor, type AdminApp } from '../support/admin-apps';
@@ -207,15 +207,16 @@ describe.each(ADMIN_FRAMEWORKS.filter(([name]) => name === 'Express 5' || name =
         const page = (await get(app, '/flags/segments').expect(200)).text;
         expect(page).toContain('<h1>Segments</h1>');
         expect(page).toContain('2 segments');
-        expect(page).toContain('<code>beta-testers</code>');
-        expect(page).toContain('3 users');
-        expect(page).toContain('<code>&lt;i&gt;dutch&lt;/i&gt;</code>');
+        expect(page).toContain('<a href="/flags/segments/beta-testers">beta-testers</a>');
+        expect(page).toContain('3 units');
+        expect(page).toContain('<a href="/flags/segments/%3Ci%3Edutch%3C%2Fi%3E">&lt;i&gt;dutch&lt;/i&gt;</a>');
         expect(page).not.toContain('<i>dutch</i>');
         expect(page).toContain('<code>country IN NL, &quot;BE&quot;</code>');
         expect(page).toContain('<code>NOT plan IN free</code>');
         expect(page).toContain('href="/flags/segments">Segments</a>');
-        // Read-only: there is nothing to post.
+        // The list only links: segments are created and changed on pages of their own.
         expect(page).not.toContain('method="post"');
+        expect(page).toContain('<a href="/flags/new-segment">New segment</a>');
       });
 
       it('answers 405 to a post and needs a signed-in person', async () => {
