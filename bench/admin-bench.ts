@@ -1,6 +1,7 @@
 /**
- * Admin page benchmark: server time to render the list of 500 features and
- * the page of a feature with 1,000,000 listed users (MemoryBackend), through
+ * Admin page benchmark: server time to render the list of 500 features, the
+ * page of a feature with 1,000,000 listed users and the page of a segment
+ * with 1,000,000 listed units (MemoryBackend), through
  * the framework-neutral handler (what @hanoi/express and @hanoi/koa call;
  * no HTTP), against a baseline measured in the same run: reading the same
  * data and building a JSON string of it. Goal: each page under 200 ms.
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
   await rollout.addFunc('big', { percentage: 10 });
   const ids = Array.from({ length: USERS }, (_, i) => `user-${String(i).padStart(7, '0')}`);
   for (let i = 0; i < USERS; i += 100_000) await rollout.register('big', ids.slice(i, i + 100_000));
+  await rollout.defineSegment('big-segment', { constraints: [{ attribute: 'plan', operator: 'IN', values: ['pro'] }] });
+  for (let i = 0; i < USERS; i += 100_000) await rollout.registerSegment('big-segment', ids.slice(i, i + 100_000));
 
   const handle = createAdminHandler({ rollout, authorize: () => 'bench' });
   const page = (name: string, path: string, query: string, iterations: number): BenchCase => ({
@@ -104,6 +107,19 @@ async function main(): Promise<void> {
       `feature with ${USERS.toLocaleString('en-US')} listed users, search "99999"`,
       '/features/big',
       'users_q=99999',
+      3,
+    ),
+    page(`segment with ${USERS.toLocaleString('en-US')} listed units, page 1`, '/segments/big-segment', '', 20),
+    page(
+      `segment with ${USERS.toLocaleString('en-US')} listed units, last page`,
+      '/segments/big-segment',
+      'units_page=20000',
+      3,
+    ),
+    page(
+      `segment with ${USERS.toLocaleString('en-US')} listed units, search "99999"`,
+      '/segments/big-segment',
+      'units_q=99999',
       3,
     ),
   ];

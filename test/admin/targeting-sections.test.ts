@@ -77,6 +77,18 @@ describe.each(ADMIN_FRAMEWORKS.filter(([name]) => name === 'Express 5' || name =
         expect(found).toContain('10 denied ids containing <code>user-11</code>');
       });
 
+      it('reads the deny list from what the process holds, never copying the listed users', async () => {
+        await rollout.register('beta', ['alice', 'bob']);
+        const copies = jest.spyOn(rollout, 'getFunc');
+        const none = (await get(app, '/flags/features/beta').expect(200)).text;
+        expect(none).toContain('0 denied ids');
+        await rollout.deny('beta', 'u13');
+        const one = (await get(app, '/flags/features/beta').expect(200)).text;
+        expect(one).toContain('1 denied id');
+        expect(one).toContain('<code>u13</code>');
+        expect(copies).not.toHaveBeenCalled();
+      });
+
       it('refuses a deny without its CSRF token, and any deny in read-only mode', async () => {
         const forged = await postForm(app, '/flags/features/beta/deny', { deny: 'u1' });
         expect(forged.status).toBe(403);

@@ -5,10 +5,14 @@ import { hasTargeting } from '../targeting-support';
 import { refusedAs } from './field-errors';
 import type { FeatureSection, SectionArgs } from './section';
 
-/** The ids a feature's deny list holds: the held set walked in place, else `getFunc`'s `deny`. */
-async function deniedIds({ ctx, name, state }: SectionArgs): Promise<Iterable<string>> {
-  if (state.targeting) return state.targeting.denied;
-  return (await ctx.config.rollout.getFunc(name))?.deny ?? [];
+/**
+ * The ids a feature's deny list holds, walked in place: the process holds
+ * every feature's targeting (deny list included) whatever the store, and a
+ * feature without any has none. Never `getFunc`, which copies every listed
+ * user to read the deny list.
+ */
+function deniedIds({ state }: SectionArgs): Iterable<string> {
+  return state.targeting?.denied ?? [];
 }
 
 /**
@@ -19,10 +23,10 @@ async function deniedIds({ ctx, name, state }: SectionArgs): Promise<Iterable<st
 export const denySection: FeatureSection = {
   id: 'deny',
   available: hasTargeting,
-  async render(args) {
+  render(args) {
     const { ctx, name, form } = args;
     const { search, page } = idListQuery(ctx, 'deny');
-    const found = pageOfIds(await deniedIds(args), search, page, IDS_PER_PAGE);
+    const found = pageOfIds(deniedIds(args), search, page, IDS_PER_PAGE);
     return idList(
       {
         ctx,
