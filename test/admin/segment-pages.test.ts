@@ -140,6 +140,9 @@ describe.each(ADMIN_FRAMEWORKS)('the segment pages on %s', (_name, maker) => {
       expect(page).toContain('<code>country IN NL</code>');
       expect(page).toContain('&quot;attribute&quot;: &quot;country&quot;');
       expect(page).toMatch(/Used by the rules of\s*<a href="\/flags\/features\/checkout">checkout<\/a>/);
+      // And the feature's rules link back to the segment.
+      const feature = (await get('/flags/features/checkout').expect(200)).text;
+      expect(feature).toContain('<li><code>IN_SEGMENT</code> <a href="/flags/segments/testers">testers</a></li>');
       expect(page).toContain('<label for="constraints">Edit the constraints</label>');
       expect(page).toContain('<label for="units">Add units</label>');
       expect(page).toContain('<label for="units_q">Search listed units</label>');

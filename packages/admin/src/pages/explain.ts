@@ -65,7 +65,7 @@ export async function explainPage(ctx: PageContext, name: string): Promise<Admin
     status: Object.keys(errors).length > 0 ? 400 : 200,
     title: `Why? ${name}`,
     heading: html`Why is <a href="${featureUrl(ctx, name)}">${name}</a> on or off?`,
-    main: html`<form method="get" action="${featureUrl(ctx, name, '/explain')}" class="row">
+    main: html`<form method="get" action="${featureUrl(ctx, name, '/explain')}">
         ${field(state, { id: 'user', name: 'user', label: 'User id', required: true })}
         ${field(state, {
           id: 'attributes',
