@@ -1,10 +1,11 @@
-import { MAX_USER_ID_LENGTH } from '@hanoi/core';
+import { MAX_USER_ID_LENGTH, type Rollout } from '@hanoi/core';
 import { count } from './describe';
 import { field, postForm } from './forms';
 import { html, type SafeHtml } from './html';
 import type { FormState, PageContext } from './page-context';
 import { pageNumber, pager } from './pager';
-import type { FieldError } from './sections/section';
+import { refusedAs } from './sections/field-errors';
+import type { FieldError, SectionAction } from './sections/section';
 import type { UserPage } from './user-pages';
 
 /** How many ids a list shows at a time. */
@@ -128,4 +129,42 @@ export function idLines(form: URLSearchParams, name: string, what = 'id'): strin
     return { field: name, message: `Add at most ${MAX_IDS_AT_ONCE.toLocaleString('en-US')} ${what}s at once.` };
   }
   return ids;
+}
+
+/** One of the two writes of a list of ids: its action key, what the page says once it worked, and the call. */
+interface IdListWrite<Ids> {
+  key: string;
+  done: string;
+  write(rollout: Rollout<string>, name: string, ids: Ids): Promise<unknown>;
+}
+
+/**
+ * The two writes of a list of ids: add those typed in `field`, one per line
+ * (an id being a `what`), and remove the one posted as `user`; what the
+ * Rollout refuses comes back beside `field`.
+ *
+ * @example
+ * idListActions('deny', { key: 'deny', done: 'Denied.', write: (r, n, ids) => r.deny(n, ids) }, { ... });
+ */
+export function idListActions(
+  field: string,
+  add: IdListWrite<string[]> & { what?: string },
+  remove: IdListWrite<string>,
+): Record<string, SectionAction> {
+  return {
+    [add.key]: {
+      done: add.done,
+      async run({ rollout, name, form }) {
+        const ids = idLines(form, field, add.what);
+        if (!Array.isArray(ids)) return ids;
+        return refusedAs(field, () => add.write(rollout, name, ids));
+      },
+    },
+    [remove.key]: {
+      done: remove.done,
+      async run({ rollout, name, form }) {
+        return refusedAs(field, () => remove.write(rollout, name, form.get('user') ?? ''));
+      },
+    },
+  };
 }

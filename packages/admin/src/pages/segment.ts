@@ -1,17 +1,16 @@
-import { HanoiError, InvalidArgumentError } from '@hanoi/core';
+import { HanoiError, InvalidArgumentError, type Constraint } from '@hanoi/core';
 import { dataTable } from '../data-table';
 import { count } from '../describe';
-import { field, postForm } from '../forms';
+import { field, nameField, postForm } from '../forms';
 import { html, type SafeHtml } from '../html';
-import { idList, idListQuery, idLines, IDS_PER_PAGE } from '../id-list';
-import { pageResponse, problem } from '../layout';
+import { idLines, idList, idListActions, idListQuery, IDS_PER_PAGE } from '../id-list';
+import { deleteLink, outcome, pageResponse, problem } from '../layout';
 import { featureUrl, NO_FORM_STATE, pageUrl, segmentUrl, type FormState, type PageContext } from '../page-context';
 import { pageNumber, pager } from '../pager';
 import { refusedAs } from '../sections/field-errors';
 import { constraintInWords, readJsonList } from '../sections/rules';
 import type { FieldError, SectionAction } from '../sections/section';
 import { featuresUsing, readSegment, segmentWritesRefused } from '../targeting-support';
-import type { Constraint } from '@hanoi/core';
 import type { AdminResponse } from '../types';
 import { pageOf } from '../user-pages';
 import { writerFor } from '../writer';
@@ -97,20 +96,11 @@ export const SEGMENT_ACTIONS: Readonly<Record<string, SectionAction>> = {
       return refusedAs('constraints', () => rollout.defineSegment(name, { constraints: constraints as Constraint[] }));
     },
   },
-  'add-units': {
-    done: 'The units are added.',
-    async run({ rollout, name, form }) {
-      const ids = idLines(form, 'units');
-      if (!Array.isArray(ids)) return ids;
-      return refusedAs('units', () => rollout.registerSegment(name, ids));
-    },
-  },
-  'remove-unit': {
-    done: 'The unit is removed.',
-    async run({ rollout, name, form }) {
-      return refusedAs('units', () => rollout.unregisterSegment(name, form.get('user') ?? ''));
-    },
-  },
+  ...idListActions(
+    'units',
+    { key: 'add-units', done: 'The units are added.', write: (r, name, ids) => r.registerSegment(name, ids) },
+    { key: 'remove-unit', done: 'The unit is removed.', write: (r, name, id) => r.unregisterSegment(name, id) },
+  ),
 };
 
 /**
@@ -160,12 +150,7 @@ export async function segmentPage(
     status,
     title: Object.keys(form.errors).length > 0 ? `Error: ${name}` : name,
     heading: html`<span class="muted">Segment</span> ${name}`,
-    main: html`${saved ? html`<p class="saved" role="status">${saved}</p>` : ''}
-      ${
-        Object.keys(form.errors).length > 0
-          ? html`<p class="error" role="alert">Nothing was changed: see the message below.</p>`
-          : ''
-      }
+    main: html`${outcome(saved, Object.keys(form.errors).length > 0)}
       ${refused ? html`<p class="muted">${refused}</p>` : ''}
       <p class="summary">
         ${count(segment.count, 'listed unit')};
@@ -197,13 +182,7 @@ export async function segmentPage(
             })}<button type="submit">Save the constraints</button>`,
         )}
       </section>
-      ${units}
-      ${
-        forms.config.readOnly
-          ? ''
-          : html`<h2>Delete</h2>
-              <p><a href="${segmentUrl(ctx, name, '/delete')}">Delete this segment…</a></p>`
-      }`,
+      ${units} ${deleteLink(forms.config, segmentUrl(ctx, name, '/delete'), 'segment')}`,
   });
 }
 
@@ -224,14 +203,7 @@ export function newSegmentPage(ctx: PageContext, form: FormState = NO_FORM_STATE
         : postForm(
             ctx,
             pageUrl(ctx, '/new-segment'),
-            html`${field(form, {
-                id: 'name',
-                name: 'name',
-                label: 'Name',
-                hint: '1 to 128 characters, no spaces; case matters.',
-                required: true,
-                attrs: html`autocomplete="off"`,
-              })}
+            html`${nameField(form)}
               ${field(form, {
                 id: 'constraints',
                 name: 'constraints',

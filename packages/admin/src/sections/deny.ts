@@ -1,8 +1,7 @@
-import { idList, idListQuery, idLines, IDS_PER_PAGE } from '../id-list';
+import { idList, idListActions, idListQuery, IDS_PER_PAGE } from '../id-list';
 import { featureUrl } from '../page-context';
 import { pageOfIds } from '../user-pages';
 import { hasTargeting } from '../targeting-support';
-import { refusedAs } from './field-errors';
 import type { FeatureSection, SectionArgs } from './section';
 
 /**
@@ -46,20 +45,9 @@ export const denySection: FeatureSection = {
       search,
     );
   },
-  actions: {
-    deny: {
-      done: 'The ids are denied.',
-      async run({ rollout, name, form }) {
-        const ids = idLines(form, 'deny');
-        if (!Array.isArray(ids)) return ids;
-        return refusedAs('deny', () => rollout.deny(name, ids));
-      },
-    },
-    undeny: {
-      done: 'The id is taken off the deny list.',
-      async run({ rollout, name, form }) {
-        return refusedAs('deny', () => rollout.undeny(name, form.get('user') ?? ''));
-      },
-    },
-  },
+  actions: idListActions(
+    'deny',
+    { key: 'deny', done: 'The ids are denied.', write: (r, name, ids) => r.deny(name, ids) },
+    { key: 'undeny', done: 'The id is taken off the deny list.', write: (r, name, id) => r.undeny(name, id) },
+  ),
 };

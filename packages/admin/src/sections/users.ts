@@ -1,8 +1,7 @@
 import { html } from '../html';
-import { idList, idListQuery, idLines, IDS_PER_PAGE } from '../id-list';
+import { idList, idListActions, idListQuery, IDS_PER_PAGE } from '../id-list';
 import { featureUrl } from '../page-context';
 import { pageOfUsers } from '../user-pages';
-import { refusedAs } from './field-errors';
 import type { FeatureSection } from './section';
 
 /** Users that always have the feature while it is on: paged, searchable, added and removed. */
@@ -38,20 +37,9 @@ export const usersSection: FeatureSection = {
       search,
     );
   },
-  actions: {
-    'add-users': {
-      done: 'The users are added.',
-      async run({ rollout, name, form }) {
-        const ids = idLines(form, 'users', 'user id');
-        if (!Array.isArray(ids)) return ids;
-        return refusedAs('users', () => rollout.register(name, ids));
-      },
-    },
-    'remove-user': {
-      done: 'The user is removed.',
-      async run({ rollout, name, form }) {
-        return refusedAs('users', () => rollout.unregister(name, form.get('user') ?? ''));
-      },
-    },
-  },
+  actions: idListActions(
+    'users',
+    { key: 'add-users', done: 'The users are added.', what: 'user id', write: (r, name, ids) => r.register(name, ids) },
+    { key: 'remove-user', done: 'The user is removed.', write: (r, name, id) => r.unregister(name, id) },
+  ),
 };
