@@ -6,7 +6,7 @@
  * attributes. Every write is a CSRF-checked, Origin-checked form; read-only
  * mode and people `authorize` refuses get a 403 and change nothing.
  */
-import { MemoryBackend, Rollout } from '@hanoi/core';
+import { MemoryBackend, Rollout, type Constraint } from '@hanoi/core';
 import { ADMIN_FRAMEWORKS, postForm, startAdminApp, tokenFor, type AdminApp } from '../support/admin-apps';
 
 // The CSP the admin page promises (docs/SPEC.md, "The admin page").
@@ -14,7 +14,7 @@ const CSP =
   "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; " +
   "frame-ancestors 'none'; base-uri 'none'";
 
-const DUTCH = [{ attribute: 'country', operator: 'IN', values: ['NL'] }];
+const DUTCH: Constraint[] = [{ attribute: 'country', operator: 'IN', values: ['NL'] }];
 
 /** Every write of the segment pages, with a form that would work. */
 const WRITES: [string, Record<string, string>][] = [
