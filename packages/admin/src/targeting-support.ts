@@ -31,8 +31,8 @@ export function segmentWritesRefused(rollout: Rollout<string>): string | undefin
   const kind = rollout.backend.constructor?.name;
   return (
     `${kind && kind !== 'Object' ? kind : 'This store'} looks listed users up in the store rather than ` +
-    'holding them in each process, and keeps segments only where processes hold them: segments cannot be ' +
-    'created or changed here.'
+    'holding them in each process, and segments are kept only where processes hold the listed users: ' +
+    'segments cannot be created or changed here.'
   );
 }
 
