@@ -1,6 +1,7 @@
 /**
- * Admin page benchmark: server time to render the list of 500 features and
- * the page of a feature with 1,000,000 listed users (MemoryBackend), through
+ * Admin page benchmark: server time to render the list of 500 features, the
+ * page of a feature with 1,000,000 listed users and the page of a segment
+ * with 1,000,000 listed units (MemoryBackend), through
  * the framework-neutral handler (what @hanoi/express and @hanoi/koa call;
  * no HTTP), against a baseline measured in the same run: reading the same
  * data and building a JSON string of it. Goal: each page under 200 ms.
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
   await rollout.addFunc('big', { percentage: 10 });
   const ids = Array.from({ length: USERS }, (_, i) => `user-${String(i).padStart(7, '0')}`);
   for (let i = 0; i < USERS; i += 100_000) await rollout.register('big', ids.slice(i, i + 100_000));
+  await rollout.defineSegment('big-segment', { constraints: [{ attribute: 'plan', operator: 'IN', values: ['pro'] }] });
+  for (let i = 0; i < USERS; i += 100_000) await rollout.registerSegment('big-segment', ids.slice(i, i + 100_000));
 
   const handle = createAdminHandler({ rollout, authorize: () => 'bench' });
   const page = (name: string, path: string, query: string, iterations: number): BenchCase => ({
@@ -65,6 +68,12 @@ async function main(): Promise<void> {
       return bytes / n;
     },
   });
+  // Page 1, the last page and a search through every id of a list of a million (`key`: its query's prefix).
+  const bigList = (what: string, path: string, key: string): BenchCase[] => [
+    page(`${what}, page 1`, path, '', 20),
+    page(`${what}, last page`, path, `${key}_page=${USERS / 50}`, 3),
+    page(`${what}, search "99999"`, path, `${key}_q=99999`, 3),
+  ];
   const cases: BenchCase[] = [
     {
       name: `(a) baseline: ${FEATURES} features read, JSON of the first 50`,
@@ -93,19 +102,8 @@ async function main(): Promise<void> {
         return bytes / n;
       },
     },
-    page(`feature with ${USERS.toLocaleString('en-US')} listed users, page 1`, '/features/big', '', 20),
-    page(
-      `feature with ${USERS.toLocaleString('en-US')} listed users, last page`,
-      '/features/big',
-      'users_page=20000',
-      3,
-    ),
-    page(
-      `feature with ${USERS.toLocaleString('en-US')} listed users, search "99999"`,
-      '/features/big',
-      'users_q=99999',
-      3,
-    ),
+    ...bigList(`feature with ${USERS.toLocaleString('en-US')} listed users`, '/features/big', 'users'),
+    ...bigList(`segment with ${USERS.toLocaleString('en-US')} listed units`, '/segments/big-segment', 'units'),
   ];
   const results = await runRounds(cases, options);
   const rows = results.map((result) => {

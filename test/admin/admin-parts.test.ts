@@ -85,6 +85,9 @@ describe('describeFeature', () => {
   const facts = { enabled: true, percentage: 0, users: 0, patterns: 0, variants: 0 };
   it.each([
     [{ percentage: 25, users: 3, patterns: 1 }, 'on for 25% of users, 3 listed users, 1 pattern'],
+    [{ percentage: 25, users: 3, patterns: 1, rules: 2 }, 'on for 25% of users, 3 listed users, 1 pattern, 2 rules'],
+    [{ rules: 1 }, 'on for 1 rule'],
+    [{ percentage: 100, rules: 1 }, 'on for everyone'],
     [{ percentage: 100 }, 'on for everyone'],
     [{}, 'on for nobody yet (0% and nobody listed)'],
     [{ users: 1 }, 'on for 1 listed user'],

@@ -38,4 +38,24 @@ describe('the admin page on RedisHighPerfBackend', () => {
     const why = await get('/flags/features/beta/explain?user=carol');
     expect(why.text).toContain('On: carol is a listed user.');
   });
+
+  it('shows segments read-only, saying why, where the store cannot keep them', async () => {
+    const get = (path: string) => app.agent.get(path).set('x-user-id', 'staff-1').expect(200);
+    const why = 'RedisHighPerfBackend looks listed users up in the store';
+    const list = (await get('/flags/segments')).text;
+    expect(list).toContain(why);
+    expect(list).not.toContain('href="/flags/new-segment"');
+    const form = (await get('/flags/new-segment')).text;
+    expect(form).toContain(why);
+    expect(form).not.toContain('method="post"');
+    const token = await tokenFor(app, 'staff-1');
+    const refused = await postForm(app, '/flags/new-segment', { _csrf: token, name: 'testers', units: 'u1' });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain(why);
+    // The store's own answer: core refuses segments here, so none was written either way.
+    await expect(redis.rollout.defineSegment('probe', { users: ['u1'] })).rejects.toMatchObject({
+      code: 'HANOI_UNSUPPORTED',
+    });
+    expect(await redis.rollout.listSegments()).toEqual([]);
+  });
 });

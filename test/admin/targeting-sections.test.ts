@@ -3,7 +3,7 @@
  * the deny list (paged, denied and undenied through CSRF-checked forms,
  * recorded with source 'admin', read-only without forms) and the rules
  * (in words, with prerequisites and the unit; edited as JSON checked by
- * setRules); and the segments page (read-only).
+ * setRules); and the list of segments.
  */
 import { MemoryBackend, Rollout } from '@hanoi/core';
 import { ADMIN_FRAMEWORKS, postForm, startAdminApp, tokenFor, type AdminApp } from '../support/admin-apps';
@@ -75,6 +75,18 @@ describe.each(ADMIN_FRAMEWORKS.filter(([name]) => name === 'Express 5' || name =
         expect(third).toContain('Page 3 of 3');
         const found = (await get(app, '/flags/features/beta?deny_q=user-11').expect(200)).text;
         expect(found).toContain('10 denied ids containing <code>user-11</code>');
+      });
+
+      it('reads the deny list from what the process holds, never copying the listed users', async () => {
+        await rollout.register('beta', ['alice', 'bob']);
+        const copies = jest.spyOn(rollout, 'getFunc');
+        const none = (await get(app, '/flags/features/beta').expect(200)).text;
+        expect(none).toContain('0 denied ids');
+        await rollout.deny('beta', 'u13');
+        const one = (await get(app, '/flags/features/beta').expect(200)).text;
+        expect(one).toContain('1 denied id');
+        expect(one).toContain('<code>u13</code>');
+        expect(copies).not.toHaveBeenCalled();
       });
 
       it('refuses a deny without its CSRF token, and any deny in read-only mode', async () => {
@@ -207,15 +219,16 @@ describe.each(ADMIN_FRAMEWORKS.filter(([name]) => name === 'Express 5' || name =
         const page = (await get(app, '/flags/segments').expect(200)).text;
         expect(page).toContain('<h1>Segments</h1>');
         expect(page).toContain('2 segments');
-        expect(page).toContain('<code>beta-testers</code>');
-        expect(page).toContain('3 users');
-        expect(page).toContain('<code>&lt;i&gt;dutch&lt;/i&gt;</code>');
+        expect(page).toContain('<a href="/flags/segments/beta-testers">beta-testers</a>');
+        expect(page).toContain('3 units');
+        expect(page).toContain('<a href="/flags/segments/%3Ci%3Edutch%3C%2Fi%3E">&lt;i&gt;dutch&lt;/i&gt;</a>');
         expect(page).not.toContain('<i>dutch</i>');
         expect(page).toContain('<code>country IN NL, &quot;BE&quot;</code>');
         expect(page).toContain('<code>NOT plan IN free</code>');
         expect(page).toContain('href="/flags/segments">Segments</a>');
-        // Read-only: there is nothing to post.
+        // The list only links: segments are created and changed on pages of their own.
         expect(page).not.toContain('method="post"');
+        expect(page).toContain('<a href="/flags/new-segment">New segment</a>');
       });
 
       it('answers 405 to a post and needs a signed-in person', async () => {

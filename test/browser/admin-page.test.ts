@@ -3,7 +3,7 @@ import { MemoryBackend, Rollout } from '@hanoi/core';
 import { createApp as createExpressExample } from '../../examples/express/app';
 import { createApp as createKoaExample } from '../../examples/koa/app';
 import { ADMIN_FRAMEWORKS, startAdminApp, type AdminApp } from '../support/admin-apps';
-import { listen } from '../support/http-frameworks';
+import { independentBucket, listen } from '../support/http-frameworks';
 import { describeInBrowser, launchChromium, screenshotPath } from './chromium';
 
 /** A page that records what the browser refused under the CSP, and any script error. */
@@ -41,7 +41,7 @@ describeInBrowser('the admin page in headless Chromium', () => {
     ['Express', async () => listen((await createExpressExample()) as never)],
     ['Koa', async () => listen((await createKoaExample()).callback())],
   ])(
-    'on the %s example: sign in, create a feature, set 25%%, register users, explain, see the list, see the history, revert, delete',
+    'on the %s example: sign in, create a feature, set 25%%, register users, add a rule, explain, see the list, see the history, revert, delete',
     async (framework, start) => {
       const server = await start();
       const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
@@ -100,6 +100,18 @@ describeInBrowser('the admin page in headless Chromium', () => {
         await expect(page.locator('.summary').textContent()).resolves.toContain(
           'on for 25% of users, 3 listed users, 1 pattern; 2 variants',
         );
+
+        // Add a rule: users in NL have it, whatever their bucket.
+        const dutch = [{ name: 'dutch', constraints: [{ attribute: 'country', operator: 'IN', values: ['NL'] }] }];
+        await page.getByLabel('Edit the rules').fill(JSON.stringify(dutch));
+        await page.getByRole('button', { name: 'Save the rules' }).click();
+        await expect(page.getByRole('status').textContent()).resolves.toContain('The rules are saved.');
+        await expect(page.locator('.summary').textContent()).resolves.toContain(
+          'on for 25% of users, 3 listed users, 1 pattern, 1 rule; 2 variants',
+        );
+        await expect(page.locator('ol.rules').textContent()).resolves.toMatch(
+          /Rule #0\s*“?dutch”?[\s\S]*country IN NL/,
+        );
         if (shoot) await page.screenshot({ path: screenshotPath('admin-feature.png'), fullPage: true });
 
         // Remove a user with the keyboard: focus its button, press Enter.
@@ -113,12 +125,24 @@ describeInBrowser('the admin page in headless Chromium', () => {
         await Promise.all([page.waitForURL(/explain\?user=alice/), page.keyboard.press('Enter')]);
         await expect(page.getByRole('status').textContent()).resolves.toContain('On: alice is a listed user.');
         await expect(page.locator('main').textContent()).resolves.toMatch(/Variant: (control|new)\./);
+
+        // With attributes, the rule is weighed: a user outside the 25% is in through it.
+        const outside = ['dave', 'erin', 'frank', 'grace', 'heidi'].find((id) => independentBucket(id) >= 25)!;
+        await page.getByLabel('User id').fill(outside);
+        await page.getByLabel('Attributes (optional)').fill('');
+        await page.getByRole('button', { name: 'Explain' }).click();
+        await expect(page.getByRole('status').textContent()).resolves.toContain(`Off: ${outside} is not listed`);
+        await page.getByLabel('Attributes (optional)').fill('{ "country": "NL" }');
+        await page.getByRole('button', { name: 'Explain' }).click();
+        await expect(page.getByRole('status').textContent()).resolves.toContain(
+          `On: ${outside} meets rule #0 (dutch).`,
+        );
         if (shoot) await page.screenshot({ path: screenshotPath('admin-explain.png') });
 
         await page.getByRole('link', { name: 'Features' }).click();
         const row = page.locator('tr', { has: page.getByRole('link', { name: 'new_checkout' }) });
         await expect(row.textContent()).resolves.toContain(
-          'on for 25% of users, 2 listed users, 1 pattern; 2 variants',
+          'on for 25% of users, 2 listed users, 1 pattern, 1 rule; 2 variants',
         );
         if (shoot) await page.screenshot({ path: screenshotPath('admin-list.png'), fullPage: true });
 
@@ -126,12 +150,12 @@ describeInBrowser('the admin page in headless Chromium', () => {
         await row.getByRole('link', { name: 'new_checkout' }).click();
         const history = page.locator('section[aria-labelledby="history-heading"]');
         const entries = history.locator('tbody tr');
-        await expect(entries.count()).resolves.toBe(6);
+        await expect(entries.count()).resolves.toBe(7);
         await expect(entries.first().textContent()).resolves.toMatch(
           /staff-1\s*\(admin\)[\s\S]*unregister[\s\S]*users −bob/,
         );
         expect(await history.locator('tbody tr td:nth-child(2)').allTextContents()).toEqual(
-          Array(6).fill('staff-1 (admin)'),
+          Array(7).fill('staff-1 (admin)'),
         );
         // Reverting the 25% now would overwrite what came after: refused in words, then forced.
         const ramp = entries.filter({ hasText: 'percentage 0% → 25%' });
@@ -150,7 +174,7 @@ describeInBrowser('the admin page in headless Chromium', () => {
           .getByRole('button', { name: /^Revert:/ })
           .click();
         await expect(page.locator('.summary').textContent()).resolves.toContain('on for 25% of users');
-        await expect(entries.count()).resolves.toBe(8);
+        await expect(entries.count()).resolves.toBe(9);
 
         // Delete: a wrong name is refused beside the field, the right one deletes.
         await page.goto(`${server.url}/flags/features/new_checkout/delete`);
@@ -173,6 +197,100 @@ describeInBrowser('the admin page in headless Chromium', () => {
       }
     },
   );
+
+  it('on the Koa example: create a segment, edit it, use it in a rule, explain, refuse then allow its deletion', async () => {
+    const server = await listen((await createKoaExample()).callback());
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const { page, complaints } = await openPage(context);
+    const summary = page.locator('.summary');
+    try {
+      await page.goto(`${server.url}/sign-in?as=staff-1`);
+      await page.getByRole('link', { name: 'Segments' }).click();
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Segments');
+      await expect(page.locator('main').textContent()).resolves.toContain('0 segments');
+
+      await page.getByRole('link', { name: 'New segment' }).click();
+      await page.getByLabel('Name', { exact: true }).fill('beta-testers');
+      await page
+        .getByLabel('Constraints', { exact: true })
+        .fill('[{ "attribute": "plan", "operator": "IN", "values": ["pro"] }]');
+      await page.getByLabel('Listed units').fill('alice\nbob\n<b>"quoted"</b>');
+      await page.getByRole('button', { name: 'Create segment' }).click();
+      await expect(page.getByRole('status').textContent()).resolves.toContain('The segment is created.');
+      expect(new URL(page.url()).pathname).toBe('/flags/segments/beta-testers');
+      await expect(summary.textContent()).resolves.toMatch(/3 listed units;\s*1 constraint\./);
+      expect(await page.locator('ul.users code').allTextContents()).toEqual(['alice', 'bob', '<b>"quoted"</b>']);
+
+      // Units added and removed; constraints edited, and a bad one refused beside the box.
+      await page.getByLabel('Add units').fill('carol');
+      await page.getByRole('button', { name: 'Add units' }).click();
+      await page.getByRole('button', { name: 'Remove bob' }).click();
+      await expect(summary.textContent()).resolves.toMatch(/3 listed units/);
+      expect(await page.locator('ul.users code').allTextContents()).toEqual(['alice', '<b>"quoted"</b>', 'carol']);
+      await page.getByLabel('Edit the constraints').fill('[{ "operator": "IN_SEGMENT", "values": ["beta-testers"] }]');
+      await page.getByRole('button', { name: 'Save the constraints' }).click();
+      await expect(page.locator('#constraints-error').textContent()).resolves.toContain('IN_SEGMENT');
+      await page
+        .getByLabel('Edit the constraints')
+        .fill('[{ "attribute": "country", "operator": "IN", "values": ["NL", "BE"] }]');
+      await page.getByRole('button', { name: 'Save the constraints' }).click();
+      await expect(page.getByRole('status').textContent()).resolves.toContain('The constraints are saved.');
+      await expect(page.locator('#constraints-heading + p + ul').textContent()).resolves.toContain('country IN NL, BE');
+      await page.getByLabel('Search listed units').fill('quot');
+      await Promise.all([page.waitForURL(/units_q=quot/), page.keyboard.press('Enter')]);
+      await expect(page.locator('main').textContent()).resolves.toMatch(/1 listed unit containing\s*quot/);
+      await page.screenshot({ path: screenshotPath('admin-segment.png'), fullPage: true });
+
+      // A rule of beta_dashboard (listed users only, 0%) takes the segment in.
+      await page.goto(`${server.url}/flags/features/beta_dashboard`);
+      await page
+        .getByLabel('Edit the rules')
+        .fill('[{ "constraints": [{ "operator": "IN_SEGMENT", "values": ["beta-testers"] }] }]');
+      await page.getByRole('button', { name: 'Save the rules' }).click();
+      await expect(page.getByRole('status').textContent()).resolves.toContain('The rules are saved.');
+      await page.goto(`${server.url}/flags/features/beta_dashboard/explain`);
+      const explain = async (user: string, attributes: string) => {
+        await page.getByLabel('User id').fill(user);
+        await page.getByLabel('Attributes (optional)').fill(attributes);
+        await page.getByRole('button', { name: 'Explain' }).click();
+        return page.getByRole('status').textContent();
+      };
+      await expect(explain('zoe', '')).resolves.toMatch(/^\s*Off: zoe is not listed/);
+      await expect(explain('zoe', '{ "country": "BE" }')).resolves.toContain('On: zoe meets rule #0.');
+      await expect(explain('carol', '')).resolves.toContain('On: carol meets rule #0.');
+
+      await page.getByRole('link', { name: 'Segments' }).click();
+      await expect(page.locator('tbody tr').textContent()).resolves.toMatch(
+        /beta-testers\s*3 units\s*country IN NL, BE/,
+      );
+      await page.screenshot({ path: screenshotPath('admin-segments.png') });
+
+      // In use: deletion refused, in words beside the field; once the rule is gone, deleted.
+      await page.getByRole('link', { name: 'beta-testers' }).click();
+      await expect(page.locator('main').textContent()).resolves.toMatch(/Used by the rules of\s*beta_dashboard/);
+      await page.getByRole('link', { name: 'Delete this segment…' }).click();
+      const confirm = page.getByLabel('Type the name of the segment to confirm');
+      await confirm.fill('beta-testers');
+      await page.getByRole('button', { name: 'Delete this segment' }).click();
+      await expect(page.locator('#confirm-error').textContent()).resolves.toContain(
+        'Segment "beta-testers" is used by the rules of "beta_dashboard"',
+      );
+      expect(await confirm.getAttribute('aria-invalid')).toBe('true');
+      await page.screenshot({ path: screenshotPath('admin-segment-delete-refused.png') });
+      await page.goto(`${server.url}/flags/features/beta_dashboard`);
+      await page.getByLabel('Edit the rules').fill('[]');
+      await page.getByRole('button', { name: 'Save the rules' }).click();
+      await page.goto(`${server.url}/flags/segments/beta-testers/delete`);
+      await confirm.fill('beta-testers');
+      await page.getByRole('button', { name: 'Delete this segment' }).click();
+      await expect(page.getByRole('status').textContent()).resolves.toContain('The segment beta-testers is deleted.');
+      await expect(page.locator('main').textContent()).resolves.toContain('0 segments');
+      expect(complaints).toEqual([]);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
 
   it('searches a list of 500 features by name', async () => {
     const rollout = new Rollout(new MemoryBackend());
@@ -210,6 +328,10 @@ describeInBrowser('the admin page in headless Chromium', () => {
     await rollout.addFunc('new_checkout', { percentage: 25, variants: ['control', 'new'] });
     await rollout.register('new_checkout', ['alice', 'bob', 'carol']);
     await rollout.register('new_checkout', /^staff-/);
+    await rollout.defineSegment('beta-testers', {
+      users: ['alice'],
+      constraints: [{ attribute: 'plan', operator: 'IN', values: ['pro'] }],
+    });
     const [, maker] = ADMIN_FRAMEWORKS.find(([name]) => name === 'Koa 3')!;
     const app = await startAdminApp(maker, { readOnly: true, banner: 'Production' }, rollout);
     const context = await browser.newContext({
@@ -223,6 +345,10 @@ describeInBrowser('the admin page in headless Chromium', () => {
         '/flags/features/new_checkout',
         '/flags/new',
         '/flags/features/new_checkout/delete',
+        '/flags/segments',
+        '/flags/segments/beta-testers',
+        '/flags/new-segment',
+        '/flags/segments/beta-testers/delete',
       ]) {
         await page.goto(`${app.url}${path}`);
         await expect(page.locator('.banner').textContent()).resolves.toBe('Production');

@@ -5,19 +5,43 @@ import { problem, securityHeaders, seeOther } from './layout';
 import { parseAdminOptions, type AdminConfig, type AdminOptions } from './options';
 import { sameOrigin } from './origin';
 import type { FormState, PageContext } from './page-context';
-import { featureUrl, pageUrl } from './page-context';
-import { deletePage } from './pages/delete';
+import { featureUrl, pageUrl, segmentUrl } from './page-context';
+import { deletePage, deleteSegmentPage } from './pages/delete';
 import { explainPage } from './pages/explain';
 import { featurePage } from './pages/feature';
 import { listPage } from './pages/list';
 import { createFeature, newFeaturePage } from './pages/new-feature';
-import { segmentsPage } from './pages/segments';
+import { createSegment, newSegmentPage, SEGMENT_ACTIONS, segmentPage, segmentsPage } from './pages/segment';
 import { routeOf, type Route } from './routes';
 import { FEATURE_SECTIONS } from './sections/all-sections';
+import { refusedAs } from './sections/field-errors';
 import type { FieldError, SectionAction } from './sections/section';
 import { ICON, STYLESHEET } from './style';
+import { hasTargeting, readSegment, segmentWritesRefused } from './targeting-support';
 import type { AdminRequest, AdminResponse } from './types';
 import { writerFor } from './writer';
+
+/** Pages that take a form (POST); every other page is read (GET, HEAD) only. */
+const WRITES: ReadonlySet<Route['page']> = new Set([
+  'new',
+  'delete',
+  'action',
+  'new-segment',
+  'delete-segment',
+  'segment-action',
+]);
+
+/** Pages that are only ever posted to. */
+const POST_ONLY: ReadonlySet<Route['page']> = new Set(['action', 'segment-action']);
+
+/** The segment pages, answered only where the store keeps segments. */
+const SEGMENT_PAGES: ReadonlySet<Route['page']> = new Set([
+  'segments',
+  'new-segment',
+  'segment',
+  'delete-segment',
+  'segment-action',
+]);
 
 /** The admin page as one function: a request in, a response out. The adapters translate. */
 export type AdminHandler<Req> = (request: AdminRequest, native: Req) => Promise<AdminResponse>;
@@ -54,8 +78,11 @@ export function createAdminHandler<Req>(options: AdminOptions<Req>): AdminHandle
     const ctx: PageContext = { ...bare, actor, csrf: tokens.issue(actor), query: request.query };
     if (!route) return problem(ctx, 404, 'Not found', 'There is no such page here.');
     const method = request.method === 'HEAD' ? 'GET' : request.method;
-    const writes = route.page === 'new' || route.page === 'delete' || route.page === 'action';
-    const reads = route.page !== 'action';
+    if (SEGMENT_PAGES.has(route.page) && !hasTargeting(ctx.config.rollout)) {
+      return problem(ctx, 404, 'Not found', 'This store keeps no segments.');
+    }
+    const writes = WRITES.has(route.page);
+    const reads = !POST_ONLY.has(route.page);
     if (method === 'GET' && reads) return read(ctx, route);
     if (method !== 'POST' || !writes) {
       const allow = [reads ? 'GET, HEAD' : '', writes ? 'POST' : ''].filter(Boolean).join(', ');
@@ -110,6 +137,12 @@ function read(ctx: PageContext, route: Route): Promise<AdminResponse> | AdminRes
       return newFeaturePage(ctx);
     case 'segments':
       return segmentsPage(ctx);
+    case 'new-segment':
+      return newSegmentPage(ctx);
+    case 'segment':
+      return segmentPage(ctx, route.name);
+    case 'delete-segment':
+      return deleteSegmentPage(ctx, route.name);
     case 'feature':
       return featurePage(ctx, route.name);
     case 'explain':
@@ -117,6 +150,7 @@ function read(ctx: PageContext, route: Route): Promise<AdminResponse> | AdminRes
     case 'delete':
       return deletePage(ctx, route.name);
     case 'action':
+    case 'segment-action':
       return problem(ctx, 405, 'Method not allowed', 'This address takes forms only.');
   }
 }
@@ -142,6 +176,9 @@ async function write(ctx: PageContext, route: Route, form: URLSearchParams): Pro
     await writerFor(rollout, ctx.actor).remove(route.name);
     return seeOther(pageUrl(ctx, '/', { deleted: route.name }));
   }
+  if (route.page === 'new-segment' || route.page === 'delete-segment' || route.page === 'segment-action') {
+    return writeSegment(ctx, route, form, again);
+  }
   if (route.page !== 'action') return problem(ctx, 404, 'Not found', 'There is no such page here.');
   const action = actionFor(ctx, route.action);
   if (!action) return problem(ctx, 404, 'Not found', 'There is no such action here.');
@@ -159,4 +196,39 @@ function actionFor(ctx: PageContext, key: string): SectionAction | undefined {
     if (section.available(ctx.config.rollout) && Object.hasOwn(section.actions, key)) return section.actions[key];
   }
   return undefined;
+}
+
+/** The writes of the segment pages: create, change, delete; refused (403) where the store cannot write segments. */
+async function writeSegment(
+  ctx: PageContext,
+  route: Extract<Route, { page: 'new-segment' | 'delete-segment' | 'segment-action' }>,
+  form: URLSearchParams,
+  again: (error: FieldError) => FormState,
+): Promise<AdminResponse> {
+  const { rollout } = ctx.config;
+  const refused = segmentWritesRefused(rollout);
+  if (refused) return problem(ctx, 403, 'Segments are read-only here', refused);
+  if (route.page === 'new-segment') {
+    const outcome = await createSegment(ctx, form);
+    return typeof outcome === 'string' ? seeOther(outcome) : newSegmentPage(ctx, again(outcome), 400);
+  }
+  const action = route.page === 'segment-action' ? SEGMENT_ACTIONS[route.action] : undefined;
+  if (route.page === 'segment-action' && (!action || !Object.hasOwn(SEGMENT_ACTIONS, route.action))) {
+    return problem(ctx, 404, 'Not found', 'There is no such action here.');
+  }
+  if (!(await readSegment(rollout, route.name))) {
+    return problem(ctx, 404, 'No such segment', `There is no segment named "${route.name}".`);
+  }
+  const writer = writerFor(rollout, ctx.actor);
+  if (route.page === 'delete-segment') {
+    const error =
+      form.get('confirm') !== route.name
+        ? { field: 'confirm', message: 'The name typed is not the name of this segment: nothing was deleted.' }
+        : await refusedAs('confirm', () => writer.removeSegment(route.name));
+    if (error) return deleteSegmentPage(ctx, route.name, again(error), 400);
+    return seeOther(pageUrl(ctx, '/segments', { deleted: route.name }));
+  }
+  const error = await action!.run({ rollout: writer, name: route.name, form, actor: ctx.actor });
+  if (error) return segmentPage(ctx, route.name, again(error), 400);
+  return seeOther(segmentUrl(ctx, route.name, '', { saved: route.action }));
 }

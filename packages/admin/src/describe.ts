@@ -8,6 +8,8 @@ export interface FeatureFacts {
   users: number | undefined;
   patterns: number;
   variants: number;
+  /** How many attribute rules it has (none when left out). */
+  rules?: number;
 }
 
 /**
@@ -21,7 +23,7 @@ export function count(n: number, noun: string): string {
 }
 
 /**
- * A feature's state in words: "on for 25% of users, 3 listed users, 1 pattern".
+ * A feature's state in words: "on for 25% of users, 3 listed users, 1 pattern, 2 rules".
  *
  * @example
  * describeFeature({ enabled: true, percentage: 100, users: 0, patterns: 0, variants: 0 }); // 'on for everyone'
@@ -32,6 +34,7 @@ export function describeFeature(facts: FeatureFacts): string {
   if (facts.users === undefined) who.push('listed users');
   else if (facts.users > 0) who.push(count(facts.users, 'listed user'));
   if (facts.patterns > 0) who.push(count(facts.patterns, 'pattern'));
+  if ((facts.rules ?? 0) > 0) who.push(count(facts.rules!, 'rule'));
   const variants = facts.variants > 0 ? `; ${count(facts.variants, 'variant')}` : '';
   let words: string;
   if (facts.percentage === 100) words = 'on for everyone';

@@ -16,5 +16,6 @@ export function factsOf(state: FeatureState): FeatureFacts {
     users: state.users ? state.users.size : state.hasUsers ? undefined : 0,
     patterns: state.patterns.length,
     variants: state.variants.length,
+    rules: state.targeting?.rules.length ?? 0,
   };
 }

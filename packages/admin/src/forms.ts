@@ -54,3 +54,20 @@ export function field(state: FormState, spec: FieldSpec): SafeHtml {
     ${error ? html`<p class="error" id="${spec.id}-error" role="alert">${error}</p>` : ''}
   </div>`;
 }
+
+/**
+ * The name box of a form that creates a feature or a segment.
+ *
+ * @example
+ * nameField(form);
+ */
+export function nameField(state: FormState): SafeHtml {
+  return field(state, {
+    id: 'name',
+    name: 'name',
+    label: 'Name',
+    hint: '1 to 128 characters, no spaces; case matters.',
+    required: true,
+    attrs: html`autocomplete="off"`,
+  });
+}

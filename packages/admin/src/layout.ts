@@ -1,4 +1,4 @@
-import { html, type HtmlValue } from './html';
+import { html, type HtmlValue, type SafeHtml } from './html';
 import { pageUrl, type PageContext } from './page-context';
 import { hasTargeting } from './targeting-support';
 import type { AdminResponse } from './types';
@@ -106,4 +106,31 @@ export function seeOther(location: string): AdminResponse {
     headers: { ...securityHeaders('text/plain; charset=utf-8'), Location: location },
     body: `See ${location}`,
   };
+}
+
+/**
+ * What a page says after a form: the write that worked (`role="status"`),
+ * or that a refused one changed nothing (`role="alert"`; the message stands
+ * beside its field).
+ *
+ * @example
+ * outcome('The percentage is saved.', false);
+ */
+export function outcome(saved: string | undefined, refused: boolean): SafeHtml {
+  return html`${saved ? html`<p class="saved" role="status">${saved}</p>` : ''}
+  ${refused ? html`<p class="error" role="alert">Nothing was changed: see the message below.</p>` : ''}`;
+}
+
+/**
+ * The link to delete a feature or a segment at the end of its page; none in
+ * read-only mode.
+ *
+ * @example
+ * deleteLink(ctx.config, featureUrl(ctx, name, '/delete'), 'feature');
+ */
+export function deleteLink(config: { readOnly: boolean }, url: string, kind: 'feature' | 'segment'): SafeHtml | '' {
+  return config.readOnly
+    ? ''
+    : html`<h2>Delete</h2>
+        <p><a href="${url}">Delete this ${kind}…</a></p>`;
 }

@@ -33,6 +33,18 @@ export function pageUrl(ctx: Pick<PageContext, 'base'>, path: string, query?: Re
   return `${ctx.base}${path}${search ? `?${search}` : ''}`;
 }
 
+/** The address of a named thing's page (`/features/<name>`), or of one of its actions (`suffix`). */
+type NamedUrl = (
+  ctx: Pick<PageContext, 'base'>,
+  name: string,
+  suffix?: string,
+  query?: Record<string, string | number>,
+) => string;
+
+function namedUrl(folder: string): NamedUrl {
+  return (ctx, name, suffix = '', query) => pageUrl(ctx, `/${folder}/${encodeURIComponent(name)}${suffix}`, query);
+}
+
 /**
  * The address of a feature's page, or of one of its actions; the name is
  * percent-encoded, so `a/b` or `<script>` stays one path segment.
@@ -40,11 +52,13 @@ export function pageUrl(ctx: Pick<PageContext, 'base'>, path: string, query?: Re
  * @example
  * featureUrl(ctx, 'new checkout', '/percentage'); // '/flags/features/new%20checkout/percentage'
  */
-export function featureUrl(
-  ctx: Pick<PageContext, 'base'>,
-  name: string,
-  suffix = '',
-  query?: Record<string, string | number>,
-): string {
-  return pageUrl(ctx, `/features/${encodeURIComponent(name)}${suffix}`, query);
-}
+export const featureUrl: NamedUrl = namedUrl('features');
+
+/**
+ * The address of a segment's page, or of one of its actions; the name is
+ * percent-encoded like a feature's.
+ *
+ * @example
+ * segmentUrl(ctx, 'beta-testers', '/delete'); // '/flags/segments/beta-testers/delete'
+ */
+export const segmentUrl: NamedUrl = namedUrl('segments');

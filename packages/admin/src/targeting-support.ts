@@ -1,4 +1,4 @@
-import type { Rollout } from '@hanoi/core';
+import { HanoiError, type Constraint, type Rollout } from '@hanoi/core';
 
 /**
  * Whether the rollout's backend stores targeting (rules, deny lists,
@@ -11,4 +11,73 @@ import type { Rollout } from '@hanoi/core';
 export function hasTargeting(rollout: Rollout<string>): boolean {
   const backend = rollout.backend as { peekSegment?: unknown; denyUsers?: unknown };
   return typeof backend.peekSegment === 'function' && typeof backend.denyUsers === 'function';
+}
+
+/**
+ * Why segments cannot be written on this rollout's store, in a sentence, or
+ * `undefined` when they can. Core keeps segments only where processes hold
+ * the listed users (`FeatureStore.holdsUsers`); on a store that looks users
+ * up instead (`RedisHighPerfBackend`) it refuses every segment write, so
+ * the page shows segments read-only with this sentence rather than forms
+ * that would fail.
+ *
+ * @example
+ * segmentWritesRefused(rollout); // undefined on MemoryBackend
+ */
+export function segmentWritesRefused(rollout: Rollout<string>): string | undefined {
+  if (!hasTargeting(rollout)) return 'This store keeps no segments.';
+  const store = (rollout.backend as { store?: { holdsUsers?: unknown } }).store;
+  if (typeof store !== 'object' || store === null || store.holdsUsers !== false) return undefined;
+  const kind = rollout.backend.constructor?.name;
+  return (
+    `${kind && kind !== 'Object' ? kind : 'This store'} looks listed users up in the store rather than ` +
+    'holding them in each process, and segments are kept only where processes hold the listed users: ' +
+    'segments cannot be created or changed here.'
+  );
+}
+
+/** A segment as the page shows it: its listed units (walked, never copied when held), their count, its constraints. */
+export interface ShownSegment {
+  users: Iterable<string>;
+  count: number;
+  constraints: readonly Constraint[];
+}
+
+/**
+ * The segment `name`: the one this process holds (`peekSegment`, no store
+ * round trip, units walked in place), else the store's copy; `undefined`
+ * when there is none, or the name is not one a segment can have.
+ *
+ * @example
+ * const segment = await readSegment(rollout, 'beta-testers');
+ */
+export async function readSegment(rollout: Rollout<string>, name: string): Promise<ShownSegment | undefined> {
+  const held = rollout.backend.peekSegment?.(name);
+  if (held) return { users: held.users, count: held.users.size, constraints: held.constraints };
+  try {
+    const copy = await rollout.getSegment(name);
+    return copy && { users: copy.users, count: copy.users.length, constraints: copy.constraints };
+  } catch (err) {
+    if (err instanceof HanoiError && err.code === 'HANOI_INVALID_ARGUMENT') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The features whose rules use the segment `name` (`IN_SEGMENT`), by name:
+ * what would refuse its deletion.
+ *
+ * @example
+ * await featuresUsing(rollout, 'beta-testers'); // ['checkout']
+ */
+export async function featuresUsing(rollout: Rollout<string>, name: string): Promise<string[]> {
+  return (await rollout.listFuncs())
+    .filter((feature) =>
+      rollout
+        .peek(feature)
+        ?.targeting?.rules.some((rule) =>
+          rule.constraints.some((c) => c.operator === 'IN_SEGMENT' && c.values?.includes(name)),
+        ),
+    )
+    .sort();
 }

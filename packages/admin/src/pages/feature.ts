@@ -1,7 +1,7 @@
 import { describeFeature } from '../describe';
 import { factsOf } from '../feature-facts';
 import { html } from '../html';
-import { pageResponse, problem } from '../layout';
+import { deleteLink, outcome, pageResponse, problem } from '../layout';
 import { featureUrl, NO_FORM_STATE, type FormState, type PageContext } from '../page-context';
 import { FEATURE_SECTIONS } from '../sections/all-sections';
 import type { AdminResponse } from '../types';
@@ -39,8 +39,7 @@ export async function featurePage(
     status,
     title: refused ? `Error: ${name}` : name,
     heading: html`<span class="muted">Feature</span> ${name}`,
-    main: html`${saved ? html`<p class="saved" role="status">${saved}</p>` : ''}
-      ${refused ? html`<p class="error" role="alert">Nothing was changed: see the message below.</p>` : ''}
+    main: html`${outcome(saved, refused)}
       <p class="summary">Now: <strong>${describeFeature(factsOf(state))}</strong>.</p>
       <form method="get" action="${featureUrl(ctx, name, '/explain')}" class="row">
         <div class="field">
@@ -49,12 +48,6 @@ export async function featurePage(
         </div>
         <button type="submit" class="secondary">Explain</button>
       </form>
-      ${parts}
-      ${
-        ctx.config.readOnly
-          ? ''
-          : html`<h2>Delete</h2>
-              <p><a href="${featureUrl(ctx, name, '/delete')}">Delete this feature…</a></p>`
-      }`,
+      ${parts} ${deleteLink(ctx.config, featureUrl(ctx, name, '/delete'), 'feature')}`,
   });
 }

@@ -1,4 +1,4 @@
-import { field, postForm } from '../forms';
+import { field, nameField, postForm } from '../forms';
 import { html } from '../html';
 import { pageResponse } from '../layout';
 import { featureUrl, NO_FORM_STATE, pageUrl, type FormState, type PageContext } from '../page-context';
@@ -23,14 +23,7 @@ export function newFeaturePage(ctx: PageContext, form: FormState = NO_FORM_STATE
       : postForm(
           ctx,
           pageUrl(ctx, '/new'),
-          html`${field(form, {
-              id: 'name',
-              name: 'name',
-              label: 'Name',
-              hint: '1 to 128 characters, no spaces; case matters.',
-              required: true,
-              attrs: html`autocomplete="off"`,
-            })}
+          html`${nameField(form)}
             ${field(form, {
               id: 'percentage',
               name: 'percentage',

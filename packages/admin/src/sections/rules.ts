@@ -1,7 +1,7 @@
 import type { Constraint, Prerequisite, Rule } from '@hanoi/core';
 import { field, postForm } from '../forms';
 import { html, type SafeHtml } from '../html';
-import { featureUrl } from '../page-context';
+import { featureUrl, segmentUrl, type PageContext } from '../page-context';
 import { hasTargeting } from '../targeting-support';
 import { refusedAs } from './field-errors';
 import type { FeatureSection } from './section';
@@ -42,11 +42,18 @@ export function prerequisiteInWords(prerequisite: Prerequisite): string {
     : `${prerequisite.feature} ${state}`;
 }
 
-function ruleItem(rule: Rule, index: number): SafeHtml {
+/** A constraint in words; one on segments links to each segment's page. */
+function constraintItem(ctx: PageContext, c: Constraint): SafeHtml {
+  if (c.operator !== 'IN_SEGMENT' || !c.values) return html`<li><code>${constraintInWords(c)}</code></li>`;
+  const links = c.values.map(
+    (segment, i) => html`${i > 0 ? ', ' : ''}<a href="${segmentUrl(ctx, segment)}">${segment}</a>`,
+  );
+  return html`<li><code>${c.inverted ? 'NOT ' : ''}IN_SEGMENT</code> ${links}</li>`;
+}
+
+function ruleItem(ctx: PageContext, rule: Rule, index: number): SafeHtml {
   const constraints =
-    rule.constraints.length === 0
-      ? html`<li>every context</li>`
-      : rule.constraints.map((c) => html`<li><code>${constraintInWords(c)}</code></li>`);
+    rule.constraints.length === 0 ? html`<li>every context</li>` : rule.constraints.map((c) => constraintItem(ctx, c));
   const share = rule.percentage === undefined ? 'everyone it holds for' : `${rule.percentage}% of those it holds for`;
   return html`<li>
     <p>
@@ -59,16 +66,23 @@ function ruleItem(rule: Rule, index: number): SafeHtml {
   </li>`;
 }
 
-/** Reads the rules as typed: a JSON list, or the message to show beside the field. */
-function readRules(text: string): unknown[] | string {
-  if (text.trim() === '') return 'Enter the rules as a JSON list; [] removes them all.';
+/**
+ * Reads a JSON list as typed in a text box (rules, a segment's
+ * constraints), or the message to show beside the field: `empty` for a
+ * blank box, `notList` for JSON of another shape.
+ *
+ * @example
+ * readJsonList('[]', 'Enter the rules.', 'The rules are a JSON list.'); // []
+ */
+export function readJsonList(text: string, empty: string, notList: string): unknown[] | string {
+  if (text.trim() === '') return empty;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
     return `Not JSON: ${(err as Error).message}`;
   }
-  return Array.isArray(parsed) ? parsed : 'The rules are a JSON list: [ { "constraints": [...] }, ... ].';
+  return Array.isArray(parsed) ? parsed : notList;
 }
 
 /**
@@ -109,7 +123,7 @@ export const rulesSection: FeatureSection = {
                 The feature is on for a user any rule holds for (after the deny list, listed users and patterns).
               </p>
               <ol start="0" class="rules">
-                ${rules.map(ruleItem)}
+                ${rules.map((rule, index) => ruleItem(ctx, rule, index))}
               </ol>`
           : html`<p class="muted">No rules.</p>`
       }
@@ -134,7 +148,11 @@ export const rulesSection: FeatureSection = {
     rules: {
       done: 'The rules are saved.',
       async run({ rollout, name, form }) {
-        const rules = readRules(form.get('rules') ?? '');
+        const rules = readJsonList(
+          form.get('rules') ?? '',
+          'Enter the rules as a JSON list; [] removes them all.',
+          'The rules are a JSON list: [ { "constraints": [...] }, ... ].',
+        );
         if (typeof rules === 'string') return { field: 'rules', message: rules };
         return refusedAs('rules', () => rollout.setRules(name, rules as Rule[]));
       },
