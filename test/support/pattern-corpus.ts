@@ -7,7 +7,7 @@
  * non-ASCII, astral, lone surrogates, every Unicode space and line terminator.
  */
 
-const ORDINARY: [string, string][] = [
+export const ORDINARY: [string, string][] = [
   ['01$', ''],
   ['^staff-', ''],
   ['@example\\.com$', 'i'],

@@ -119,21 +119,58 @@ export class FeatureCache {
   }
 }
 
-const key = (p: PatternSpec) => `${p.flags}/${p.source}`;
-// The key of each compiled pattern, worked out once: a reload compares thousands of them.
-const compiledKeys = new WeakMap<CompiledPattern, string>();
-function keyOf(pattern: CompiledPattern): string {
-  let k = compiledKeys.get(pattern);
-  if (k === undefined) compiledKeys.set(pattern, (k = key(pattern)));
-  return k;
+/** Where each compiled pattern of a list is, by flags then source, and whether the call under way has seen it. */
+interface PatternIndex {
+  readonly byFlags: Map<string, Map<string, { pattern: CompiledPattern; seen: number }>>;
+}
+
+// Each list's index moves to the list made from it, so that a change to a
+// feature with thousands of patterns costs a pass over its specs (look-ups,
+// no key built, no sort, no compilation) and work for what changed only.
+const indexes = new WeakMap<readonly CompiledPattern[], PatternIndex>();
+let pass = 0;
+
+function indexOf(list: readonly CompiledPattern[]): PatternIndex {
+  let index = indexes.get(list);
+  if (!index) {
+    index = { byFlags: new Map() };
+    for (const pattern of list) entriesOf(index, pattern.flags).set(pattern.source, { pattern, seen: 0 });
+    indexes.set(list, index);
+  }
+  return index;
+}
+
+function entriesOf(index: PatternIndex, flags: string): Map<string, { pattern: CompiledPattern; seen: number }> {
+  let entries = index.byFlags.get(flags);
+  if (!entries) index.byFlags.set(flags, (entries = new Map()));
+  return entries;
+}
+
+/** The order of a feature's patterns: by flags, then by source (what `${flags}/${source}` sorts as). */
+function order(a: PatternSpec, b: PatternSpec): number {
+  if (a.flags !== b.flags) return a.flags < b.flags ? -1 : 1;
+  return a.source < b.source ? -1 : a.source > b.source ? 1 : 0;
+}
+
+/** Where `pattern` goes in `list`, kept in `order`. */
+function insertionPoint(list: readonly CompiledPattern[], pattern: CompiledPattern): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (order(list[mid]!, pattern) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
- * The compiled patterns of `specs`, in a stable order, reusing those of
- * `previous` (the same list when nothing changed, so the combined matcher
- * is kept too): a change to a feature compiles only its new patterns, and
- * costs a sort of its keys, not a compilation of every pattern. A pattern
- * this engine cannot run is skipped rather than failing every check.
+ * The compiled patterns of `specs`, ordered by flags then source, reusing
+ * those of `previous` (the same list when the same patterns come back, in
+ * any order, so the combined matcher is kept too): a change to a feature
+ * compiles only its new patterns and costs one look-up per pattern, not a
+ * sort or a compilation of every pattern. Each source and flags appear once.
+ * A pattern this engine cannot run is skipped rather than failing every check.
  *
  * @example
  * const patterns = compilePatterns(reply.patterns, held?.patterns);
@@ -142,24 +179,44 @@ export function compilePatterns(
   specs: readonly PatternSpec[],
   previous: readonly CompiledPattern[] = [],
 ): readonly CompiledPattern[] {
-  const sorted = specs.map((spec) => ({ spec, k: key(spec) }));
-  sorted.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  if (sorted.length === previous.length && sorted.every(({ k }, i) => k === keyOf(previous[i]!))) return previous;
-  const known = new Map(previous.map((p) => [keyOf(p), p]));
-  const compiled: CompiledPattern[] = [];
-  for (const { spec, k } of sorted) {
-    const reused = known.get(k);
-    if (reused) {
-      compiled.push(reused);
+  const index = indexOf(previous);
+  const stamp = ++pass;
+  let kept = 0;
+  const fresh: CompiledPattern[] = [];
+  for (const spec of specs) {
+    const entries = entriesOf(index, spec.flags);
+    const entry = entries.get(spec.source);
+    if (entry) {
+      if (entry.seen !== stamp) {
+        entry.seen = stamp;
+        kept++;
+      }
       continue;
     }
+    let compiled: CompiledPattern;
     try {
-      const fresh = compilePattern(spec);
-      compiledKeys.set(fresh, k);
-      compiled.push(fresh);
+      compiled = compilePattern(spec);
     } catch {
-      // skipped: see above
+      continue; // skipped: see above
     }
+    entries.set(spec.source, { pattern: compiled, seen: stamp });
+    fresh.push(compiled);
   }
-  return compiled;
+  const removed = kept < previous.length;
+  if (!removed && fresh.length === 0) return previous;
+  let list: CompiledPattern[];
+  if (removed) {
+    list = previous.filter((p) => index.byFlags.get(p.flags)!.get(p.source)!.seen === stamp);
+    for (const [flags, entries] of index.byFlags) {
+      for (const [source, entry] of entries) if (entry.seen !== stamp) entries.delete(source);
+      if (entries.size === 0) index.byFlags.delete(flags);
+    }
+  } else list = previous.slice();
+  if (fresh.length > 64) {
+    list.push(...fresh);
+    list.sort(order);
+  } else for (const pattern of fresh) list.splice(insertionPoint(list, pattern), 0, pattern);
+  indexes.delete(previous);
+  indexes.set(list, index);
+  return list;
 }

@@ -66,6 +66,23 @@ export function compileNfa(source: string, flagText: string): Nfa {
   return new Builder(flags).build(pattern);
 }
 
+const SHARED_LIMIT = 4096;
+const sharedSets = new Map<string, CharSet>();
+
+/**
+ * One copy per process of each small set (up to 8 ranges), so that thousands
+ * of held patterns do not each hold their own `[0x30, 0x39]`. The table stops
+ * growing at SHARED_LIMIT sets; later ones are kept as they are.
+ */
+function shared(set: CharSet): CharSet {
+  if (set.length > 16) return set;
+  const key = set.join(',');
+  const found = sharedSets.get(key);
+  if (found) return found;
+  if (sharedSets.size < SHARED_LIMIT) sharedSets.set(key, set);
+  return set;
+}
+
 class Builder {
   readonly op: number[] = [];
   readonly sets: (CharSet | undefined)[] = [];
@@ -84,16 +101,18 @@ class Builder {
   build(pattern: AST.Pattern): Nfa {
     const match = this.state(OP_MATCH, -1, -1);
     const start = this.alternatives(pattern.alternatives, match);
+    // Held for as long as the pattern is: arrays of their exact length, and
+    // the small sets every pattern uses (a letter, a digit range, `\w`) shared.
     return {
-      op: this.op,
-      sets: this.sets,
-      at: this.at,
-      out1: this.out1,
-      out2: this.out2,
+      op: this.op.slice(),
+      sets: this.sets.map((set) => set && shared(set)),
+      at: this.at.slice(),
+      out1: this.out1.slice(),
+      out2: this.out2.slice(),
       start,
       unicode: this.flags.unicode,
       folding: this.classes.folding,
-      wordSet: this.classes.wordChars(),
+      wordSet: shared(this.classes.wordChars()),
       required: this.requiredText(pattern),
     };
   }

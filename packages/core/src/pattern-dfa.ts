@@ -32,34 +32,42 @@ const OTHER = 3;
 const UNKNOWN = -1;
 const MATCHED = -2;
 
+/**
+ * The marks of `closure`, shared by every automaton: a closure runs to its
+ * end before another starts, and a pattern has at most MAX_STATES states.
+ */
+let marks = new Int32Array(64);
+let markGeneration = 0;
+
 export class LazyDfa {
-  /** Start of each input class's range of (folded) characters, sorted. */
-  private readonly bounds: number[];
-  /** The input class of each ASCII character, after folding. */
-  private readonly ascii: Int32Array;
-  /** For each input class: one character of it, and its kind. */
-  private readonly sample: number[] = [];
-  private readonly kind: number[] = [];
+  /** Start of each input class's range of (folded) characters, sorted; also one character of each class. */
+  private readonly bounds: readonly number[];
+  /**
+   * The input class of each ASCII character, after folding, as the code of
+   * the character at its place (a string is the smallest table V8 holds);
+   * empty, with `asciiLimit` 0, in the unlikely case of more than 65,535 classes.
+   */
+  private readonly ascii: string;
+  private readonly asciiLimit: number;
   private readonly width: number;
   private readonly maxStates: number;
-  // DFA state i: the NFA states to continue from (before the closure over
-  // empty moves), the kind of the character before it, whether the input may
-  // end there (-1: not worked out), and its row of `table`: the next state
-  // per input class (UNKNOWN, MATCHED or an index).
-  private kernels: number[][] = [];
-  private befores: number[] = [];
+  // DFA state i: its key (the kind of the character before it, then the NFA
+  // states to continue from, before the closure over empty moves), whether
+  // the input may end there (-1: not worked out), and its row of `table`: the
+  // next state per input class (UNKNOWN, MATCHED or an index). Made at the
+  // first run, so that a pattern held but never run holds only its classes.
+  private keys: string[] = [];
   private endMatches: number[] = [];
-  private table: Int32Array;
-  private readonly index = new Map<string, number>();
-  private readonly mark: Int32Array;
-  private generation = 0;
+  private table: Int16Array | Int32Array | undefined;
+  private index: Map<string, number> | undefined;
   /**
    * With u or v, V8 also tries an empty match between the two halves of a
    * surrogate pair (ECMA-262 would step over it), where no character can be
    * taken but `\B` holds: `/\B/u.test('a😁a')` is true. Whether the pattern
-   * matches the empty string there, between two non-word characters.
+   * matches the empty string there, between two non-word characters
+   * (-1: not worked out).
    */
-  private readonly midPairMatch: boolean;
+  private midPairMatch = -1;
 
   constructor(private readonly nfa: Nfa) {
     const cuts = new Set<number>([0]);
@@ -70,25 +78,41 @@ export class LazyDfa {
     addCuts(nfa.wordSet);
     addCuts(LINE_TERMINATORS);
     this.bounds = [...cuts].sort((a, b) => a - b);
-    for (const start of this.bounds) {
-      this.sample.push(start);
-      this.kind.push(has(nfa.wordSet, start) ? WORD : has(LINE_TERMINATORS, start) ? LINE : OTHER);
-    }
     this.width = this.bounds.length;
-    this.ascii = new Int32Array(128);
-    for (let c = 0; c < 128; c++) this.ascii[c] = this.classOf(nfa.folding ? nfa.folding.fold(c) : c);
+    let ascii = '';
+    if (this.width <= 0xffff) {
+      for (let c = 0; c < 128; c++) ascii += String.fromCharCode(this.classOf(nfa.folding ? nfa.folding.fold(c) : c));
+    }
+    this.ascii = ascii;
+    this.asciiLimit = ascii.length;
     this.maxStates = Math.max(16, Math.min(2048, Math.floor(32_768 / this.width)));
-    this.table = new Int32Array(this.width * 8);
-    this.mark = new Int32Array(nfa.op.length);
-    this.midPairMatch = nfa.unicode && this.closure([nfa.start], OTHER, OTHER).includes(-1);
-    this.reset();
+  }
+
+  /** The kind of the characters of input class `k`. */
+  private kindOf(k: number): number {
+    const c = this.bounds[k]!;
+    return has(this.nfa.wordSet, c) ? WORD : has(LINE_TERMINATORS, c) ? LINE : OTHER;
+  }
+
+  /** The NFA states DFA state `s` continues from, and the kind of the character before it (read back from its key). */
+  private kernelOf(s: number): [number[], number] {
+    const key = this.keys[s]!;
+    const colon = key.indexOf(':');
+    return [
+      key
+        .slice(colon + 1)
+        .split(',')
+        .map(Number),
+      Number(key.slice(0, colon)),
+    ];
   }
 
   private reset(): void {
-    this.kernels = [];
-    this.befores = [];
+    this.keys = [];
     this.endMatches = [];
-    this.index.clear();
+    this.index = new Map();
+    // State indexes fit in 16 bits (maxStates <= 2048) beside UNKNOWN and MATCHED.
+    this.table = new Int16Array(this.width * 4);
     this.add([this.nfa.start], EDGE);
   }
 
@@ -106,23 +130,23 @@ export class LazyDfa {
 
   private add(kernel: number[], before: number): number {
     const key = `${before}:${kernel.join(',')}`;
-    const found = this.index.get(key);
+    const found = this.index!.get(key);
     if (found !== undefined) return found;
-    if (this.kernels.length >= this.maxStates) {
+    if (this.keys.length >= this.maxStates) {
       this.reset();
       return this.add(kernel, before);
     }
-    const id = this.kernels.length;
-    this.kernels.push(kernel);
-    this.befores.push(before);
+    const id = this.keys.length;
+    this.keys.push(key);
     this.endMatches.push(-1);
-    if ((id + 1) * this.width > this.table.length) {
-      const grown = new Int32Array(this.table.length * 2);
-      grown.set(this.table);
-      this.table = grown;
+    let table = this.table!;
+    if ((id + 1) * this.width > table.length) {
+      const grown = new Int16Array(this.width * Math.ceil((id + 1) * 1.5));
+      grown.set(table);
+      this.table = table = grown;
     }
-    this.table.fill(UNKNOWN, id * this.width, (id + 1) * this.width);
-    this.index.set(key, id);
+    table.fill(UNKNOWN, id * this.width, (id + 1) * this.width);
+    this.index!.set(key, id);
     return id;
   }
 
@@ -130,19 +154,24 @@ export class LazyDfa {
   test(input: string): boolean {
     const { unicode, folding } = this.nfa;
     const ascii = this.ascii;
+    const asciiLimit = this.asciiLimit;
     const width = this.width;
-    let table = this.table;
+    if (!this.table) this.reset();
+    let table = this.table!;
     let s = 0;
     const n = input.length;
     for (let i = 0; i < n; i++) {
       let c = input.charCodeAt(i);
       let k: number;
-      if (c < 128) k = ascii[c]!;
+      if (c < asciiLimit) k = ascii.charCodeAt(c);
       else {
         if (unicode && c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
           const low = input.charCodeAt(i + 1);
           if (low >= 0xdc00 && low <= 0xdfff) {
-            if (this.midPairMatch) return true;
+            if (this.midPairMatch < 0) {
+              this.midPairMatch = this.closure([this.nfa.start], OTHER, OTHER).includes(-1) ? 1 : 0;
+            }
+            if (this.midPairMatch === 1) return true;
             c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
             i++;
           }
@@ -154,23 +183,25 @@ export class LazyDfa {
         if (t === MATCHED) return true;
         t = this.step(s, k);
         if (t === MATCHED) return true;
-        table = this.table;
+        table = this.table!;
       }
       s = t;
     }
     if (this.endMatches[s]! < 0) {
-      this.endMatches[s] = this.closure(this.kernels[s]!, this.befores[s]!, EDGE).includes(-1) ? 1 : 0;
+      const [kernel, before] = this.kernelOf(s);
+      this.endMatches[s] = this.closure(kernel, before, EDGE).includes(-1) ? 1 : 0;
     }
     return this.endMatches[s] === 1;
   }
 
   private step(from: number, k: number): number {
-    const after = this.kind[k]!;
-    const reached = this.closure(this.kernels[from]!, this.befores[from]!, after);
+    const after = this.kindOf(k);
+    const [fromKernel, before] = this.kernelOf(from);
+    const reached = this.closure(fromKernel, before, after);
     let target: number;
     if (reached.includes(-1)) target = MATCHED;
     else {
-      const c = this.sample[k]!;
+      const c = this.bounds[k]!;
       const kernel = new Set<number>([this.nfa.start]);
       // The copies of a repeated atom share one set: ask each set once.
       const takes = new Map<CharSet, boolean>();
@@ -180,22 +211,27 @@ export class LazyDfa {
         if (taken === undefined) takes.set(set, (taken = has(set, c)));
         if (taken) kernel.add(this.nfa.out1[q]!);
       }
-      const kernels = this.kernels;
+      const keys = this.keys;
       target = this.add(
         [...kernel].sort((a, b) => a - b),
         after,
       );
-      if (kernels !== this.kernels) return target; // the memory was reset: `from` is gone
+      if (keys !== this.keys) return target; // the memory was reset: `from` is gone
     }
-    this.table[from * this.width + k] = target;
+    this.table![from * this.width + k] = target;
     return target;
   }
 
   /** The character-taking states reachable from `kernel` by empty moves, -1 standing for a match. */
   private closure(kernel: number[], before: number, after: number): number[] {
     const { op, at, out1, out2 } = this.nfa;
-    const mark = this.mark;
-    const generation = ++this.generation;
+    if (marks.length < op.length) marks = new Int32Array(Math.max(op.length, marks.length * 2));
+    if (markGeneration === 0x7fffffff) {
+      marks.fill(0);
+      markGeneration = 0;
+    }
+    const mark = marks;
+    const generation = ++markGeneration;
     const reached: number[] = [];
     const stack = kernel.slice().reverse();
     while (stack.length > 0) {

@@ -78,11 +78,19 @@ export function compilePattern(spec: PatternSpec): CompiledPattern {
     );
   }
   const literal = literalTest(source, flags);
-  if (literal) return { source, flags, test: literal };
-  const dfa = new LazyDfa(nfa);
+  if (literal) {
+    const compiled = { source, flags, test: literal };
+    literals.add(compiled);
+    return compiled;
+  }
+  // The automaton's tables are made at the first id that gets past `required`:
+  // of a feature's thousands of patterns, most never run.
+  let dfa: LazyDfa | undefined;
   const { required } = nfa;
-  if (required) return { source, flags, test: (userId) => userId.includes(required) && dfa.test(userId) };
-  return { source, flags, test: (userId) => dfa.test(userId) };
+  if (required) {
+    return { source, flags, test: (userId) => userId.includes(required) && (dfa ??= new LazyDfa(nfa)).test(userId) };
+  }
+  return { source, flags, test: (userId) => (dfa ??= new LazyDfa(nfa)).test(userId) };
 }
 
 /**
@@ -104,6 +112,9 @@ function literalTest(source: string, flags: string): ((userId: string) => boolea
   if (end) return (userId) => userId.endsWith(text);
   return (userId) => userId.includes(text);
 }
+
+/** The compiled patterns that are plain string tests. */
+const literals = new WeakSet<CompiledPattern>();
 
 const combined = new WeakMap<readonly CompiledPattern[], (userId: string) => boolean>();
 
@@ -127,10 +138,10 @@ export function matchesAny(patterns: readonly CompiledPattern[], userId: string)
 function combine(patterns: readonly CompiledPattern[]): (userId: string) => boolean {
   // Literal patterns first: a string test is cheaper than an automaton's run
   // (itself a table look-up per character, cheaper than remembering verdicts).
-  const ordered = [...patterns].sort(
-    (a, b) => Number(!literalTest(a.source, a.flags)) - Number(!literalTest(b.source, b.flags)),
-  );
-  const tests = ordered.map((p) => p.test);
+  // One pass, nothing compiled or parsed: a list is rebuilt on every change.
+  const tests: ((userId: string) => boolean)[] = [];
+  for (const p of patterns) if (literals.has(p)) tests.push(p.test);
+  for (const p of patterns) if (!literals.has(p)) tests.push(p.test);
   if (tests.length === 1) return tests[0]!;
   return (userId) => {
     for (let i = 0; i < tests.length; i++) if (tests[i]!(userId)) return true;

@@ -65,6 +65,32 @@ function decodePattern(member: string): PatternSpec | undefined {
   }
 }
 
+/**
+ * The patterns of a set's members. A set comes back in any order: a stable
+ * one (by source, then flags, as one string) keeps getFunc and exports
+ * deterministic. Each key is made once, not once per comparison: a feature
+ * may hold thousands of patterns, and every change to it decodes them all.
+ */
+function sortedPatterns(members: readonly string[]): PatternSpec[] {
+  const keyed: { key: string; pattern: PatternSpec }[] = [];
+  for (const member of members) {
+    const pattern = decodePattern(member);
+    if (pattern) keyed.push({ key: pattern.source + pattern.flags, pattern });
+  }
+  keyed.sort((a, b) =>
+    a.key !== b.key
+      ? a.key < b.key
+        ? -1
+        : 1
+      : a.pattern.flags < b.pattern.flags
+        ? -1
+        : a.pattern.flags > b.pattern.flags
+          ? 1
+          : 0,
+  );
+  return keyed.map(({ pattern }) => pattern);
+}
+
 function json(field: string, text: string): unknown {
   try {
     return JSON.parse(text);
@@ -115,11 +141,7 @@ export function decodeFeature(name: string, reply: StateReply, withUsers: boolea
       name,
       v: Number(v),
       data: decodeData(flat),
-      // A set comes back in any order: a stable one keeps getFunc and exports deterministic.
-      patterns: patterns
-        .map(decodePattern)
-        .filter((p): p is PatternSpec => p !== undefined)
-        .sort((a, b) => (a.source + a.flags < b.source + b.flags ? -1 : 1)),
+      patterns: sortedPatterns(patterns),
       userCount: Number(scard),
       ...(withUsers ? { users } : {}),
     };
