@@ -53,8 +53,8 @@ it.each([
   for (const context of [
     { targetingKey: id },
     { targetingKey: id, plan: 'pro' },
-    { targetingKey: id, gone: undefined },
-  ]) {
+    { targetingKey: id, gone: undefined } as unknown as EvaluationContext,
+  ] as EvaluationContext[]) {
     for (let call = 0; call < 3; call++) expect(await resolve(flag, context, !expected.value)).toEqual(expected);
   }
 });

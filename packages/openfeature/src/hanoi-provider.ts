@@ -20,9 +20,11 @@ import { failure, sharedBooleanResolution, metadataOf, reasonOf } from './resolu
  * gives the default value. `targetingKey` is the user id; with none, the
  * current Hanoi user (the request's, inside the Express or Koa middleware).
  * Evaluation never throws: every failure is an `ERROR` resolution with its
- * code. Events: `PROVIDER_CONFIGURATION_CHANGED` with `flagsChanged` for
- * every change this process sees (from any process), `PROVIDER_STALE` while
- * the store is away, `PROVIDER_READY` once it is back.
+ * code. The common boolean resolutions (everyone, listed, disabled, a
+ * bucket, no user) are frozen, metadata and all, and shared between
+ * evaluations. Events: `PROVIDER_CONFIGURATION_CHANGED` with `flagsChanged`
+ * for every change this process sees (from any process), `PROVIDER_STALE`
+ * while the store is away, `PROVIDER_READY` once it is back.
  *
  * The provider opens nothing but its listener on the Rollout: `onClose`
  * stops that and leaves the Rollout, its backend and its Redis client to
