@@ -5,10 +5,18 @@
  * no SDK around it) against `await rollout.isEnabled`, all in one run on
  * MemoryBackend. Run `pnpm build` first, then `pnpm --filter @hanoi/bench
  * openfeature` (BENCH_ROUNDS, BENCH_DEADLINE_S bound it; see bench/README.md).
+ *
+ * With BENCH_CALLGRIND=1 it times nothing and counts instructions instead:
+ * each side of the provider / isEnabled comparison runs alone under
+ * `valgrind --tool=callgrind`, twice with different evaluation counts, and
+ * the difference divided by the difference in counts is the instructions
+ * per evaluation (start-up and loading cancel out). Repeatable on a shared,
+ * noisy machine where times are not.
  */
 import { crc32, MemoryBackend, Rollout } from '@hanoi/core';
 import { HanoiProvider } from '@hanoi/openfeature';
 import { InMemoryProvider, OpenFeature, type EvaluationContext } from '@openfeature/server-sdk';
+import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { userIds } from './core-workloads';
@@ -17,6 +25,7 @@ import {
   formatRatio,
   machineLine,
   markdownTable,
+  median,
   roundsFromEnv,
   runRounds,
   type BenchCase,
@@ -50,17 +59,14 @@ const FLAGS = {
 };
 
 async function main(): Promise<void> {
-  const options = roundsFromEnv({ rounds: 7, warmupRounds: 1, deadlineMs: 120_000, clock: 'cpu' });
+  if (process.env.BENCH_CALLGRIND === '1') return countInstructions();
+  const options = roundsFromEnv({ rounds: 15, warmupRounds: 2, deadlineMs: 180_000, clock: 'cpu' });
   const resolved = fileURLToPath(import.meta.resolve('@hanoi/openfeature'));
   console.log('# OpenFeature: HanoiProvider against InMemoryProvider, and against rollout.isEnabled');
   console.log(`machine: ${machineLine()}`);
   console.log(`@hanoi/openfeature from: ${resolved}`);
-  console.log(`rounds: ${options.rounds} (+${options.warmupRounds} warm-up), clock: ${options.clock}`);
-  console.log(
-    `load average at start: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}\n`,
-  );
+  console.log(`rounds: ${options.rounds} (+${options.warmupRounds} warm-up) per pair, clock: ${options.clock}`);
+  console.log(`load average at start: ${load()}\n`);
 
   const rollout = new Rollout(new MemoryBackend());
   await rollout.addFunc('everyone', { percentage: 100 });
@@ -74,8 +80,11 @@ async function main(): Promise<void> {
   const inMemory = OpenFeature.getClient('in-memory');
 
   const rows: string[][] = [];
+  // Each comparison is a pair of cases alone in its rounds (the order alternating), so that the
+  // two sides of a ratio are timed side by side, and every round gives a ratio of its own.
+  const deadlineMs = options.deadlineMs / (2 * Object.keys(FLAGS).length);
   for (const flag of Object.keys(FLAGS)) {
-    const cases: BenchCase[] = [
+    const direct = [
       loop('await rollout.isEnabled', DIRECT_ITERATIONS, (i) => rollout.isEnabled(flag, ids[i % ids.length]!)),
       loop(
         'await provider.resolveBooleanEvaluation',
@@ -83,6 +92,8 @@ async function main(): Promise<void> {
         (i) => provider.resolveBooleanEvaluation(flag, false, contexts[i % ids.length]!),
         (resolution) => (resolution as { value: boolean }).value,
       ),
+    ];
+    const sdk = [
       loop('client.getBooleanValue, HanoiProvider', SDK_ITERATIONS, (i) =>
         hanoi.getBooleanValue(flag, false, contexts[i % ids.length]!),
       ),
@@ -90,10 +101,12 @@ async function main(): Promise<void> {
         inMemory.getBooleanValue(flag, false, contexts[i % ids.length]!),
       ),
     ];
-    const results = await runRounds(cases, { ...options, deadlineMs: options.deadlineMs / 3 });
-    const [isEnabled, resolve, viaHanoi, viaMemory] = results as [CaseResult, CaseResult, CaseResult, CaseResult];
+    const [isEnabled, resolve] = (await runRounds(direct, { ...options, deadlineMs })) as [CaseResult, CaseResult];
+    const [viaHanoi, viaMemory] = (await runRounds(sdk, { ...options, deadlineMs })) as [CaseResult, CaseResult];
+    const results = [isEnabled, resolve, viaHanoi, viaMemory];
+    const iterations = [...direct, ...sdk].map((c) => c.iterations);
     // Checksums per evaluation: the cases run different counts over the same ids.
-    const shares = results.map((r, i) => r.checksum / cases[i]!.iterations);
+    const shares = results.map((r, i) => r.checksum / iterations[i]!);
     const agree = shares.every((share) => Math.abs(share - shares[0]!) < 0.01);
     console.log(`## ${flag}\n`);
     console.log(
@@ -108,10 +121,11 @@ async function main(): Promise<void> {
       flag,
       formatNs(viaHanoi.medianNs),
       formatNs(viaMemory.medianNs),
-      formatRatio(viaHanoi.medianNs, viaMemory.medianNs),
+      roundRatio(viaHanoi, viaMemory),
       formatNs(resolve.medianNs),
       formatNs(isEnabled.medianNs),
       formatRatio(resolve.medianNs, isEnabled.medianNs),
+      roundRatio(resolve, isEnabled),
     ]);
   }
   console.log('## Summary (medians; aims: HanoiProvider / InMemoryProvider <= 1x, provider / isEnabled < 2x)\n');
@@ -124,17 +138,127 @@ async function main(): Promise<void> {
         { title: 'ratio', align: 'right' },
         { title: 'provider alone', align: 'right' },
         { title: 'isEnabled', align: 'right' },
+        { title: 'ratio of medians', align: 'right' },
+        { title: 'median ratio per round', align: 'right' },
+      ],
+      rows,
+    ),
+  );
+  console.log(`\nload average at end: ${load()}`);
+  await OpenFeature.close();
+}
+
+/** The median over rounds of `a / b`, both timed in the same round: a ratio that drift between rounds leaves alone. */
+function roundRatio(a: CaseResult, b: CaseResult): string {
+  const ratios = a.samples.map((sample, round) => sample / b.samples[round]!);
+  return `${median(ratios).toFixed(2)}x (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`;
+}
+
+function load(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+}
+
+// ---- instruction counts (BENCH_CALLGRIND=1) -----------------------------
+
+/**
+ * One side of the comparison, run alone by node under callgrind: the same
+ * Rollout and ids as the timed run, `count` evaluations of `flag`, each
+ * awaited. Plain JavaScript (no TypeScript loader to count), reading the
+ * built packages through the bench's own dependencies.
+ */
+const CHILD = `
+import { createRequire } from 'node:module';
+const require = createRequire(process.env.BENCH_FROM);
+const { MemoryBackend, Rollout } = require('@hanoi/core');
+const { HanoiProvider } = require('@hanoi/openfeature');
+const { BENCH_SIDE: side, BENCH_FLAG: flag } = process.env;
+const count = Number(process.env.BENCH_COUNT);
+const ids = Array.from({ length: ${ids.length} }, (_, i) => 'u-' + String(i).padStart(7, '0'));
+const contexts = ids.map((id) => ({ targetingKey: id }));
+const rollout = new Rollout(new MemoryBackend());
+await rollout.addFunc('everyone', { percentage: 100 });
+await rollout.addFunc('percentage', { percentage: 50 });
+await rollout.addFunc('listed', { percentage: 0 });
+await rollout.register('listed', ids.slice(0, ${listed.size}));
+const provider = new HanoiProvider(rollout);
+await provider.initialize();
+let on = 0;
+if (side === 'provider') {
+  for (let i = 0; i < count; i++) if ((await provider.resolveBooleanEvaluation(flag, false, contexts[i % ids.length])).value) on++;
+} else {
+  for (let i = 0; i < count; i++) if (await rollout.isEnabled(flag, ids[i % ids.length])) on++;
+}
+console.log(on);
+`;
+
+/** Instructions per evaluation of each side, per flag, and their ratio. */
+async function countInstructions(): Promise<void> {
+  const counts = (process.env.BENCH_CALLGRIND_COUNTS ?? '20000,220000').split(',').map(Number);
+  const [low, high] = counts as [number, number];
+  if (!(counts.length === 2 && Number.isInteger(low) && Number.isInteger(high) && high > low && low > 0)) {
+    throw new TypeError('BENCH_CALLGRIND_COUNTS is two evaluation counts, the smaller first: "20000,220000".');
+  }
+  console.log('# OpenFeature: instructions per evaluation, provider against rollout.isEnabled (callgrind)');
+  console.log(`machine: ${machineLine()}`);
+  console.log(`evaluation counts: ${low} and ${high}; per evaluation = (I(${high}) - I(${low})) / ${high - low}`);
+  console.log(`load average at start: ${load()}\n`);
+  // Jobs two at a time: the machine has two cores, and callgrind serialises each process on one.
+  const jobs = Object.keys(FLAGS).flatMap((flag) =>
+    ['isEnabled', 'provider'].flatMap((side) => [low, high].map((count) => ({ flag, side, count }))),
+  );
+  const collected = new Map<string, number>();
+  for (let i = 0; i < jobs.length; i += 2) {
+    await Promise.all(
+      jobs.slice(i, i + 2).map(async ({ flag, side, count }) => {
+        collected.set(`${flag}/${side}/${count}`, await callgrind(side, flag, count));
+      }),
+    );
+  }
+  const rows = Object.keys(FLAGS).map((flag) => {
+    const per = (side: string) =>
+      (collected.get(`${flag}/${side}/${high}`)! - collected.get(`${flag}/${side}/${low}`)!) / (high - low);
+    const provider = per('provider');
+    const isEnabled = per('isEnabled');
+    return [flag, Math.round(provider).toString(), Math.round(isEnabled).toString(), formatRatio(provider, isEnabled)];
+  });
+  console.log(
+    markdownTable(
+      [
+        { title: 'flag' },
+        { title: 'provider alone, instructions', align: 'right' },
+        { title: 'isEnabled, instructions', align: 'right' },
         { title: 'ratio', align: 'right' },
       ],
       rows,
     ),
   );
-  console.log(
-    `\nload average at end: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
-  await OpenFeature.close();
+  console.log(`\nload average at end: ${load()}`);
+}
+
+/** The instructions callgrind counts in one child run (all of it: start-up, set-up and `count` evaluations). */
+function callgrind(side: string, flag: string, count: number): Promise<number> {
+  const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded'];
+  const env = {
+    ...process.env,
+    BENCH_FROM: fileURLToPath(new URL('./package.json', import.meta.url)),
+    BENCH_SIDE: side,
+    BENCH_FLAG: flag,
+    BENCH_COUNT: String(count),
+  };
+  return new Promise((resolve, reject) => {
+    execFile(
+      'valgrind',
+      [...args, '--input-type=module', '--eval', CHILD],
+      { env, timeout: 900_000, maxBuffer: 1 << 20 },
+      (err, _stdout, stderr) => {
+        const found = /Collected : (\d+)/.exec(stderr);
+        if (err || !found) reject(new Error(`callgrind ${side} ${flag} ${count} failed: ${err?.message ?? stderr}`));
+        else resolve(Number(found[1]));
+      },
+    );
+  });
 }
 
 /**

@@ -10,7 +10,7 @@ import {
 } from '@openfeature/server-sdk';
 import { toHanoiUser } from './evaluation-context';
 import { flagValue, type VariantFlagType } from './flag-value';
-import { failure, metadataOf, reasonOf } from './resolution';
+import { failure, sharedBooleanResolution, metadataOf, reasonOf } from './resolution';
 
 /**
  * An OpenFeature server provider over a Hanoi `Rollout`: boolean flags are
@@ -20,9 +20,11 @@ import { failure, metadataOf, reasonOf } from './resolution';
  * gives the default value. `targetingKey` is the user id; with none, the
  * current Hanoi user (the request's, inside the Express or Koa middleware).
  * Evaluation never throws: every failure is an `ERROR` resolution with its
- * code. Events: `PROVIDER_CONFIGURATION_CHANGED` with `flagsChanged` for
- * every change this process sees (from any process), `PROVIDER_STALE` while
- * the store is away, `PROVIDER_READY` once it is back.
+ * code. The common boolean resolutions (everyone, listed, disabled, a
+ * bucket, no user) are frozen, metadata and all, and shared between
+ * evaluations. Events: `PROVIDER_CONFIGURATION_CHANGED` with `flagsChanged`
+ * for every change this process sees (from any process), `PROVIDER_STALE`
+ * while the store is away, `PROVIDER_READY` once it is back.
  *
  * The provider opens nothing but its listener on the Rollout: `onClose`
  * stops that and leaves the Rollout, its backend and its Redis client to
@@ -110,8 +112,9 @@ export class HanoiProvider implements Provider {
         failure(defaultValue, ErrorCode.PROVIDER_NOT_READY, 'The Hanoi provider is not initialised yet.'),
       );
     }
+    let user: User | undefined;
     try {
-      const user = this.userOf(context);
+      user = this.userOf(context);
       // Unknown, a boolean, or off: answered now, without a round trip and with no promise but the one returned.
       // (An unknown feature is never enabled.)
       const explanation = this.rollout.explainNow(flagKey, user);
@@ -119,10 +122,10 @@ export class HanoiProvider implements Provider {
         return Promise.resolve(this.settle(flagKey, explanation, defaultValue, type));
       }
       return this.resolveAsync(flagKey, defaultValue, user, type, explanation).catch((err: unknown) =>
-        this.failed(err, defaultValue),
+        this.failed(invalidContextOr(context, err), defaultValue),
       );
     } catch (err) {
-      return Promise.resolve(this.failed(err, defaultValue));
+      return Promise.resolve(this.failed(user === undefined ? err : invalidContextOr(context, err), defaultValue));
     }
   }
 
@@ -146,8 +149,8 @@ export class HanoiProvider implements Provider {
       const message = `Feature ${JSON.stringify(flagKey)} does not exist. Add it with rollout.addFunc.`;
       return failure(defaultValue, ErrorCode.FLAG_NOT_FOUND, message);
     }
-    const value = type === 'boolean' ? (explanation.enabled as T) : defaultValue;
-    return { value, reason: reasonOf(explanation), flagMetadata: metadataOf(explanation) };
+    if (type === 'boolean') return sharedBooleanResolution(explanation) as ResolutionDetails<T>;
+    return { value: defaultValue, reason: reasonOf(explanation), flagMetadata: metadataOf(explanation) };
   }
 
   private failed<T>(err: unknown, defaultValue: T): ResolutionDetails<T> {
@@ -165,6 +168,10 @@ export class HanoiProvider implements Provider {
    * Hanoi user.
    */
   private userOf(context: EvaluationContext): User | undefined {
+    // A context that is a targetingKey alone (most evaluations) goes to core as it is: core checks
+    // the id, and a failure there is mapped back to the context (invalidContextOr).
+    const id = bareTargetingKey(context);
+    if (id !== undefined) return id;
     const user = toHanoiUser(context);
     for (const name in user) {
       if (name === 'id') continue;
@@ -195,9 +202,32 @@ export class HanoiProvider implements Provider {
     if (picked.mismatch !== undefined) return failure(defaultValue, ErrorCode.TYPE_MISMATCH, picked.mismatch, metadata);
     return { value: picked.value as T, variant: variant.name, reason: reasonOf(explanation), flagMetadata: metadata };
   }
+}
 
-  private answer<T>(value: T, explanation: Explanation): ResolutionDetails<T> {
-    return { value, reason: reasonOf(explanation), flagMetadata: metadataOf(explanation) };
+/**
+ * The `targetingKey` of a context that holds nothing else (as an own
+ * property, a string), or `undefined` for any other context.
+ */
+function bareTargetingKey(context: EvaluationContext): string | undefined {
+  let id: unknown;
+  for (const name in context) {
+    // (hasOwnProperty on the key for-in gives is a map check once optimised; Object.hasOwn is a call.)
+    if (name !== 'targetingKey' || !Object.prototype.hasOwnProperty.call(context, name)) return undefined;
+    id = context[name];
+  }
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * What to report when an evaluation threw after its context was taken as it
+ * is: the context's own error (`INVALID_CONTEXT`) when it is not valid, else `err`.
+ */
+function invalidContextOr(context: EvaluationContext, err: unknown): unknown {
+  try {
+    toHanoiUser(context);
+    return err;
+  } catch (invalid) {
+    return invalid;
   }
 }
 

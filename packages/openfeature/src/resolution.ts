@@ -3,6 +3,7 @@ import {
   type ErrorCode,
   StandardResolutionReasons,
   type FlagMetadata,
+  type ResolutionDetails,
   type ResolutionReason,
 } from '@openfeature/server-sdk';
 
@@ -88,6 +89,70 @@ function flatten(explanation: Record<string, unknown>): FlagMetadata {
   }
   return metadata;
 }
+
+/**
+ * The resolution of a boolean flag for an explanation (not `unknown`, which
+ * is an error): its `enabled` as the value, `reasonOf` and `metadataOf`.
+ *
+ * @example
+ * booleanResolution({ enabled: true, reason: 'everyone' }); // { value: true, reason: 'STATIC', flagMetadata: { reason: 'everyone' } }
+ */
+export function booleanResolution(explanation: Explanation): ResolutionDetails<boolean> {
+  return { value: explanation.enabled, reason: reasonOf(explanation), flagMetadata: metadataOf(explanation) };
+}
+
+/**
+ * `booleanResolution`, for the explanations that are the same on every call
+ * (a fixed step; a bucket against a percentage; no user against a
+ * percentage): built once and shared, frozen, metadata and all, so that an
+ * evaluation allocates nothing for them. Any other is built fresh.
+ *
+ * @example
+ * sharedBooleanResolution({ enabled: false, reason: 'bucket', bucket: 88, percentage: 10 }); // { value: false, reason: 'DEFAULT', flagMetadata: { reason: 'bucket', bucket: 88, percentage: 10 } }
+ */
+export function sharedBooleanResolution(explanation: Explanation): ResolutionDetails<boolean> {
+  switch (explanation.reason) {
+    case 'everyone':
+    case 'listed':
+    case 'disabled':
+      return FIXED_RESOLUTIONS[explanation.reason];
+    case 'bucket': {
+      const { bucket, percentage, enabled } = explanation;
+      if (isSmallInteger(bucket, 99) && isSmallInteger(percentage, 100)) {
+        return (BUCKET_RESOLUTIONS[(enabled ? 10_100 : 0) + bucket * 101 + percentage] ??= frozen(explanation));
+      }
+      break;
+    }
+    case 'no-user': {
+      const { percentage, enabled } = explanation;
+      if (isSmallInteger(percentage, 100)) {
+        return (NO_USER_RESOLUTIONS[(enabled ? 101 : 0) + percentage] ??= frozen(explanation));
+      }
+      break;
+    }
+  }
+  return booleanResolution(explanation);
+}
+
+function isSmallInteger(value: number, max: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= max;
+}
+
+/** A frozen resolution with frozen metadata: nothing in it can change. */
+function frozen(explanation: Explanation): ResolutionDetails<boolean> {
+  const resolution = booleanResolution(explanation);
+  Object.freeze(resolution.flagMetadata);
+  return Object.freeze(resolution);
+}
+
+// Per fixed step; per (enabled, bucket 0..99, percentage 0..100); per (enabled, percentage 0..100).
+const FIXED_RESOLUTIONS = {
+  everyone: frozen({ enabled: true, reason: 'everyone' }),
+  listed: frozen({ enabled: true, reason: 'listed' }),
+  disabled: frozen({ enabled: false, reason: 'disabled' }),
+};
+const BUCKET_RESOLUTIONS: (ResolutionDetails<boolean> | undefined)[] = new Array(2 * 100 * 101).fill(undefined);
+const NO_USER_RESOLUTIONS: (ResolutionDetails<boolean> | undefined)[] = new Array(2 * 101).fill(undefined);
 
 /** A resolution that is an error: the default value, reason `ERROR`, a code and a message. */
 export interface ErrorResolution<T> {
