@@ -1,8 +1,7 @@
-import { Rollout, UnsupportedError, type Backend } from '@hanoi/core';
+import { Rollout, type Backend } from '@hanoi/core';
 import type { Redis } from 'ioredis';
 import { describeRules } from '../targeting/rules-suite';
 import { describeSegmentsDenyPrerequisites } from '../targeting/segments-deny-prerequisites-suite';
-import { refusal } from '../targeting/refused';
 import { BACKENDS, eventually, quietLogger, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
 
 // Targeting through a real Redis: rules, `by` and prerequisites are fields of
@@ -25,8 +24,9 @@ const open = (kind: BackendKind, prefix = uniquePrefix(kind), on: Redis = client
 };
 
 describeRules('on RedisBackend', () => open('RedisBackend'));
-describeRules('on RedisHighPerfBackend', () => open('RedisHighPerfBackend'), { segments: false });
+describeRules('on RedisHighPerfBackend', () => open('RedisHighPerfBackend'));
 describeSegmentsDenyPrerequisites('on RedisBackend', () => open('RedisBackend'));
+describeSegmentsDenyPrerequisites('on RedisHighPerfBackend', () => open('RedisHighPerfBackend'));
 
 describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: targeting reaches another process', (kind) => {
   it('rules, the unit, prerequisites and the deny list written by one process decide in another', async () => {
@@ -66,7 +66,7 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: targeting reaches ano
   });
 });
 
-describe('segments across processes, and where they are refused', () => {
+describe('segments across processes', () => {
   it('RedisBackend: a segment defined in one process decides in another; it is no feature', async () => {
     const prefix = uniquePrefix('segments');
     const writer = new Rollout(open('RedisBackend', prefix, redis.client()), { logger: quietLogger() });
@@ -77,7 +77,7 @@ describe('segments across processes, and where they are refused', () => {
     await eventually(() => reader.peek('beta') !== undefined && reader.backend.peekSegment?.('testers') !== undefined);
     expect(await reader.isEnabled('beta', 'u2')).toBe(true);
     await writer.defineSegment('testers', { users: ['u3'] });
-    await eventually(() => reader.backend.peekSegment?.('testers')?.users.has('u3') === true);
+    await eventually(() => reader.backend.peekSegment?.('testers')?.users?.has('u3') === true);
     expect(await reader.isEnabled('beta', 'u2')).toBe(false);
     expect(await reader.isEnabled('beta', 'u3')).toBe(true);
     expect(await reader.getSegment('testers')).toEqual({ name: 'testers', users: ['u3'], constraints: [] });
@@ -86,18 +86,24 @@ describe('segments across processes, and where they are refused', () => {
     expect(await reader.listSegments()).toEqual(['testers']);
   });
 
-  it('RedisHighPerfBackend (users stay in Redis): segments are refused with HANOI_UNSUPPORTED, nothing written', async () => {
-    const rollout = new Rollout(open('RedisHighPerfBackend'), { logger: quietLogger() });
-    await rollout.ready();
-    for (const call of [
-      () => rollout.defineSegment('s', { users: ['u1'] }),
-      () => rollout.registerSegment('s', 'u1'),
-    ]) {
-      const error = await refusal(call);
-      expect(error).toBeInstanceOf(UnsupportedError);
-      expect(error.code).toBe('HANOI_UNSUPPORTED');
-    }
-    expect(await rollout.listFuncs()).toEqual([]);
-    expect(await rollout.listSegments()).toEqual([]);
+  it('RedisHighPerfBackend (users stay in Redis): a segment defined in one process decides in another, looked up', async () => {
+    const prefix = uniquePrefix('segments-hp');
+    const writer = new Rollout(open('RedisHighPerfBackend', prefix, redis.client()), { logger: quietLogger() });
+    const reader = new Rollout(open('RedisHighPerfBackend', prefix, redis.client()), { logger: quietLogger() });
+    await Promise.all([writer.ready(), reader.ready()]);
+    await writer.defineSegment('testers', { users: ['u1', 'u2'] });
+    await writer.addFunc('beta', { rules: [{ constraints: [{ operator: 'IN_SEGMENT', values: ['testers'] }] }] });
+    await eventually(() => reader.peek('beta') !== undefined && reader.backend.peekSegment?.('testers') !== undefined);
+    // No process holds the segment's users: they stay in Redis.
+    expect(reader.backend.peekSegment!('testers')!.users).toBeUndefined();
+    expect(await reader.isEnabled('beta', 'u2')).toBe(true);
+    expect((await reader.forUser('u1')).isEnabled('beta')).toBe(true);
+    await writer.defineSegment('testers', { users: ['u3'] });
+    expect(await reader.isEnabled('beta', 'u2')).toBe(false);
+    expect(await reader.isEnabled('beta', 'u3')).toBe(true);
+    expect(await reader.getSegment('testers')).toEqual({ name: 'testers', users: ['u3'], constraints: [] });
+    expect(await reader.listFuncs()).toEqual(['beta']);
+    expect(reader.backend.knownNames()).toEqual(['beta']);
+    expect(await reader.listSegments()).toEqual(['testers']);
   });
 });

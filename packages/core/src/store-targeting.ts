@@ -49,7 +49,8 @@ export function segmentState(name: string, state: FeatureState | undefined): Seg
     const constraints = (state as { constraints?: unknown }).constraints;
     segment = {
       name,
-      users: state.users ?? new Set<string>(),
+      users: state.users,
+      hasUsers: state.users ? state.users.size > 0 : state.hasUsers,
       constraints: Array.isArray(constraints) ? (constraints as Constraint[]) : [],
     };
     segmentStates.set(state, segment);

@@ -126,6 +126,12 @@ export interface StoreListener {
   error(err: unknown): void;
 }
 
+/** One question of a lookup: which of `names` (store entries) list `unit`. */
+export interface LookupQuery {
+  readonly unit: string;
+  readonly names: readonly string[];
+}
+
 /**
  * A store. Every call settles in bounded time (the store's own timeouts)
  * and rejects with a `HanoiError` (`HANOI_BACKEND_UNAVAILABLE` when it could
@@ -151,8 +157,12 @@ export interface FeatureStore {
   write(name: string, write: StoreWrite): Promise<StoreWriteResult>;
   /** Entries of the history, newest first (see history.ts). */
   history(query: HistoryQuery): Promise<HistoryPage>;
-  /** Which of `names` list `userId` (stores whose users processes do not hold). */
-  lookup?(userId: string, names: readonly string[]): Promise<ReadonlySet<string>>;
+  /**
+   * For stores whose users processes do not hold: for each query, which of
+   * its `names` (features' or segments' entries) list its `unit`, all in one
+   * round trip to the server; the answer's sets are in the queries' order.
+   */
+  lookup?(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]>;
   /** Every stored feature's name. */
   listNames(): Promise<string[]>;
   /** How many users `name` lists, without reading them. */

@@ -5,6 +5,9 @@ import { MAX_CHAIN, type Prerequisite } from './prerequisites';
 import { constraintTests, firstFailing, firstHoldingRule, type Rule, type RuleEnv, type RuleOutcome } from './rules';
 import type { SegmentState } from './segments';
 import { unitOf, type Context } from './user-context';
+import { matchesAny } from './pattern';
+import type { LookupPlan } from './lookup-plan';
+import { segmentEntry } from './store-targeting';
 
 /**
  * What a feature targets beyond the id: the unit it decides on, its rules,
@@ -28,6 +31,13 @@ export interface TargetingEnv {
   segment(name: string): SegmentState | undefined;
   /** The evaluation clock, in epoch milliseconds. */
   now(): number;
+  /**
+   * Whether the store entry `entry` (a feature, or a segment's `segment
+   * <name>`) lists `unit`, for stores whose users processes do not hold: what
+   * the request's lookup answered; `undefined` when it was not asked or the
+   * store did not answer. Absent: nothing was looked up.
+   */
+  listed?(entry: string, unit: string): boolean | undefined;
 }
 
 /**
@@ -61,14 +71,18 @@ class Evaluation implements RuleEnv {
     return this.bucketValue;
   }
 
-  inSegment(name: string): boolean {
+  inSegment(name: string): boolean | undefined {
     const segment = this.env.segment(name);
     if (!segment) return false;
-    if (this.unit !== undefined && segment.users.has(this.unit)) return true;
-    return (
+    let member: boolean | undefined = false;
+    if (this.unit !== undefined && segment.users) member = segment.users.has(this.unit);
+    else if (this.unit !== undefined && segment.hasUsers) member = this.env.listed?.(segmentEntry(name), this.unit);
+    if (member === true) return true;
+    const holds =
       segment.constraints.length > 0 &&
-      firstFailing(constraintTests(segment.constraints), this.context, this) === undefined
-    );
+      firstFailing(constraintTests(segment.constraints), this.context, this) === undefined;
+    // Not known to be listed (the store did not answer): in only when its constraints say so.
+    return holds || member;
   }
 }
 
@@ -105,7 +119,8 @@ export function decide(
   }
   if (feature.percentage === 100) return { enabled: true, reason: 'everyone' };
   if (unit !== undefined) {
-    if (feature.users ? feature.users.has(unit) : listed === true) return { enabled: true, reason: 'listed' };
+    const isListed = feature.users ? feature.users.has(unit) : (listed ?? env.listed?.(feature.name, unit)) === true;
+    if (isListed) return { enabled: true, reason: 'listed' };
     for (const pattern of feature.patterns) {
       if (pattern.test(unit)) {
         return { enabled: true, reason: 'pattern', pattern: { source: pattern.source, flags: pattern.flags } };
@@ -197,4 +212,49 @@ export function isOnFor(
 ): boolean {
   if (!feature?.targeting) return isFeatureOn(feature, context.id, listed, bucket);
   return decide(feature, context, env, false, listed).enabled;
+}
+
+/**
+ * Adds to `plan` what deciding `feature` for `context` needs to know from a
+ * store whose users processes do not hold: whether the feature lists the
+ * unit (unless the percentage or a pattern settles it, or `detail` asks for
+ * an explanation), whether each segment its rules name lists it, and the
+ * same for its prerequisites. Nothing for a backend that holds its users.
+ *
+ * @example
+ * const plan = new LookupPlan();
+ * planLookups(state, context, env, false, plan);
+ */
+export function planLookups(
+  feature: FeatureState | undefined,
+  context: Context,
+  env: TargetingEnv,
+  detail: boolean,
+  plan: LookupPlan,
+  depth = 0,
+): void {
+  if (!feature || !feature.enabled || depth >= MAX_CHAIN) return;
+  const targeting = feature.targeting;
+  if (targeting) {
+    for (const prerequisite of targeting.requires) {
+      planLookups(env.peek(prerequisite.feature), context, env, false, plan, depth + 1);
+    }
+  }
+  if (feature.percentage === 100) return;
+  const unit = unitOf(context, targeting?.by ?? 'id');
+  if (unit === undefined) return;
+  // A check that the bucket or a pattern settles needs nothing more (only an explanation says which step decided).
+  if (!detail && feature.percentage > 0 && bucketOf(unit) < feature.percentage) return;
+  if (!detail && matchesAny(feature.patterns, unit)) return;
+  if (!feature.users && feature.hasUsers) plan.add(unit, feature.name);
+  if (!targeting) return;
+  for (const rule of targeting.rules) {
+    for (const constraint of rule.constraints) {
+      if (constraint.operator !== 'IN_SEGMENT') continue;
+      for (const name of constraint.values ?? []) {
+        const segment = env.segment(name);
+        if (segment && !segment.users && segment.hasUsers) plan.add(unit, segmentEntry(name));
+      }
+    }
+  }
 }

@@ -5,6 +5,7 @@ import {
   type FeatureStore,
   type HistoryPage,
   type HistoryQuery,
+  type LookupQuery,
   type StoreHead,
   type StoreListener,
   type StoreRead,
@@ -169,14 +170,31 @@ export class PostgresStore implements FeatureStore {
     });
   }
 
-  /** Which of `names` list `userId`: one query, one index probe per name. Fails at once while the feed is down. */
-  async lookup(userId: string, names: readonly string[]): Promise<ReadonlySet<string>> {
+  /**
+   * For each query, which of its names (features, segments) list its unit:
+   * one statement, one index probe per (name, unit) pair. Fails at once
+   * while the feed is down.
+   */
+  async lookup(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]> {
     if (!this.isConnected()) throw new BackendUnavailableError('Looking up a user: PostgreSQL is not connected.');
-    const result = await this.pool.query<{ feature: string }>(
-      `SELECT feature FROM ${this.config.tables.users} WHERE user_id = $1 AND feature = ANY($2::text[])`,
-      [encodeText(userId), names],
+    const units: string[] = [];
+    const names: string[] = [];
+    queries.forEach(({ unit, names: asked }) => {
+      for (const name of asked) {
+        units.push(encodeText(unit));
+        names.push(name);
+      }
+    });
+    const result = await this.pool.query<{ feature: string; user_id: string }>(
+      `SELECT u.feature, u.user_id FROM unnest($1::text[], $2::text[]) AS q(feature, user_id)
+       JOIN ${this.config.tables.users} u ON u.feature = q.feature AND u.user_id = q.user_id`,
+      [names, units],
     );
-    return new Set(result.rows.map((row) => row.feature));
+    const found = new Set(result.rows.map((row) => `${row.feature}\n${row.user_id}`));
+    return queries.map(({ unit, names: asked }) => {
+      const key = encodeText(unit);
+      return new Set(asked.filter((name) => found.has(`${name}\n${key}`)));
+    });
   }
 
   async listNames(): Promise<string[]> {

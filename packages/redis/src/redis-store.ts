@@ -9,6 +9,7 @@ import {
   type FeatureStore,
   type HistoryPage,
   type HistoryQuery,
+  type LookupQuery,
   type WriteMeta,
   type StoreHead,
   type StoreListener,
@@ -191,23 +192,31 @@ export class RedisStore implements FeatureStore {
     });
   }
 
-  /** Which of `names` list `userId`: one script call. Fails at once when not connected; the cache times it out. */
-  async lookup(userId: string, names: readonly string[]): Promise<ReadonlySet<string>> {
+  /**
+   * For each query, which of its names (features, segments) list its unit:
+   * one script call, whatever the number of units and names. Fails at once
+   * when not connected; the cache times it out.
+   */
+  async lookup(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]> {
     if (this.client.status !== 'ready') {
       throw new BackendUnavailableError(`Looking up a user: Redis is not connected (status ${this.client.status}).`);
     }
     const { keys } = this.config;
-    const found = (await runScript(
-      this.client,
-      'lookup',
-      names.map((name) => keys.feature('u', name)),
-      [userId],
-    )) as number[];
-    const listed = new Set<string>();
-    names.forEach((name, i) => {
-      if (found[i] === 1) listed.add(name);
+    const setKeys: string[] = [];
+    const units: string[] = [];
+    for (const { unit, names } of queries) {
+      for (const name of names) {
+        setKeys.push(keys.feature('u', name));
+        units.push(unit);
+      }
+    }
+    const found = (await runScript(this.client, 'lookup', setKeys, units)) as number[];
+    let i = 0;
+    return queries.map(({ names }) => {
+      const listed = new Set<string>();
+      for (const name of names) if (found[i++] === 1) listed.add(name);
+      return listed;
     });
-    return listed;
   }
 
   async listNames(): Promise<string[]> {

@@ -252,12 +252,13 @@ if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return { epoch, version, 
 return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], ARGV[2], epoch) }
 `;
 
-// KEYS: the user sets of the names asked about. ARGV: the user id. Replies 1/0 per key (0 for a damaged one).
+// KEYS: the user sets asked about (features', segments'). ARGV: the unit asked of each key, in order.
+// Replies 1/0 per key (0 for a damaged one): every unit of a request in one call.
 const LOOKUP = `
 local found = {}
 for i, key in ipairs(KEYS) do
   local t = redis.call('TYPE', key)['ok']
-  if t == 'set' then found[i] = redis.call('SISMEMBER', key, ARGV[1]) else found[i] = 0 end
+  if t == 'set' then found[i] = redis.call('SISMEMBER', key, ARGV[i]) else found[i] = 0 end
 end
 return found
 `;
