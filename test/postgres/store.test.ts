@@ -39,6 +39,48 @@ describe('migrate', () => {
     await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
   });
 
+  it('moves deny lists an earlier schema kept in the jsonb data into their table, once, in both modes', async () => {
+    const pool = pg.pool();
+    const schema = uniqueSchema();
+    await migrate(pool, { schema });
+    // The schema as an earlier version left it: no deny table, each list a field of the data (ids as encodeText writes them).
+    await pool.query(`DROP TABLE "${schema}"."denied"`);
+    const old = { enabled: true, percentage: 100, variants: [], by: 'companyId', deny: ['c1', 'c\\0x'] };
+    await pool.query(
+      `INSERT INTO "${schema}"."features" (name, epoch, v, data) SELECT 'beta', epoch, 1, $1::jsonb FROM "${schema}"."head"`,
+      [JSON.stringify(old)],
+    );
+    await pool.query(
+      `INSERT INTO "${schema}"."features" (name, epoch, v, data) SELECT 'odd', epoch, 1, $1::jsonb FROM "${schema}"."head"`,
+      [JSON.stringify({ enabled: true, percentage: 100, variants: [], deny: 'not a list' })],
+    );
+    await Promise.all([migrate(pool, { schema }), migrate(pg.pool(), { schema })]);
+    await migrate(pool, { schema });
+    const rows = await pool.query(`SELECT feature, unit FROM "${schema}"."denied" ORDER BY unit`);
+    expect(rows.rows).toEqual([
+      { feature: 'beta', unit: 'c1' },
+      { feature: 'beta', unit: 'c\\0x' },
+    ]);
+    const data = await pool.query(`SELECT data FROM "${schema}"."features" ORDER BY name`);
+    expect(data.rows.map((r) => r.data.deny)).toEqual([undefined, undefined]);
+    for (const lookupUsers of [false, true]) {
+      const backend = new PostgresBackend(pool, { schema, lookupUsers, logger: quietLogger() });
+      const rollout = new Rollout(backend);
+      try {
+        await rollout.ready();
+        await eventually(() => backend.store.isConnected());
+        expect((await rollout.getFunc('beta'))!.deny).toEqual(['c\u0000x', 'c1']); // sorted: NUL comes first
+        expect(await rollout.isEnabled('beta', { companyId: 'c\u0000x' })).toBe(false);
+        expect(await rollout.isEnabled('beta', { companyId: 'c1' })).toBe(false);
+        expect(await rollout.isEnabled('beta', { companyId: 'c2' })).toBe(true);
+        expect((await rollout.getFunc('odd'))!.deny).toBeUndefined();
+      } finally {
+        await rollout.close();
+      }
+    }
+    await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+  });
+
   it('quotes the schema: mixed case and punctuation are one schema, and bad names are refused at construction', async () => {
     const pool = pg.pool();
     const schema = `Shop-${uniqueSchema().slice(-6)}$x`;
@@ -83,6 +125,7 @@ describe('migrate', () => {
       .pool()
       .query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema]);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'denied',
       'features',
       'head',
       'history',

@@ -587,7 +587,7 @@ export class StoreBackend implements Backend {
       patterns: compilePatterns(feature.patterns, previous?.patterns),
       users: users === undefined ? undefined : users instanceof Set ? users : new Set(users),
       hasUsers: feature.userCount > 0,
-      ...targetingOf(feature.data),
+      ...targetingOf(feature.data, feature.deniedCount),
     };
   }
 }

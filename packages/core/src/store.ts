@@ -49,6 +49,13 @@ export interface StoredFeature {
   readonly userCount: number;
   /** The registered users, when the call asked for them. */
   readonly users?: readonly string[];
+  /**
+   * For a store whose users processes do not hold: how many units the deny
+   * list holds, when the read left the list out (`data.deny` absent: the
+   * list stays in the store, and a lookup asks the entry `deny <name>`).
+   * Absent: the deny list, if any, is `data.deny`.
+   */
+  readonly deniedCount?: number;
 }
 
 /** A feature the store cannot read (a key of the wrong type, an unreadable value): only it is affected. */
@@ -159,8 +166,9 @@ export interface FeatureStore {
   history(query: HistoryQuery): Promise<HistoryPage>;
   /**
    * For stores whose users processes do not hold: for each query, which of
-   * its `names` (features' or segments' entries) list its `unit`, all in one
-   * round trip to the server; the answer's sets are in the queries' order.
+   * its `names` (features' or segments' entries, or `deny <feature>` for a
+   * feature's deny list) list its `unit`, all in one round trip to the
+   * server; the answer's sets are in the queries' order.
    */
   lookup?(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]>;
   /** Every stored feature's name. */

@@ -7,7 +7,7 @@ import type { SegmentState } from './segments';
 import { unitOf, type Context } from './user-context';
 import { matchesAny } from './pattern';
 import type { LookupPlan } from './lookup-plan';
-import { segmentEntry } from './store-targeting';
+import { denyEntry, segmentEntry } from './store-targeting';
 
 /**
  * What a feature targets beyond the id: the unit it decides on, its rules,
@@ -18,8 +18,14 @@ export interface Targeting {
   /** The attribute the feature decides on; `'id'` by default. */
   readonly by: string;
   readonly rules: readonly Rule[];
-  /** Units that never get the feature. */
+  /** Units that never get the feature (empty when `deniedInStore`). */
   readonly denied: ReadonlySet<string>;
+  /**
+   * True when the deny list stays in the store (a store whose users
+   * processes do not hold): a request looks the unit up; a unit whose
+   * lookup did not answer counts as denied.
+   */
+  readonly deniedInStore?: boolean;
   readonly requires: readonly Prerequisite[];
 }
 
@@ -115,7 +121,7 @@ export function decide(
         return { enabled: false, reason: 'prerequisite', prerequisite: prerequisite.feature };
       }
     }
-    if (unit !== undefined && targeting.denied.has(unit)) return { enabled: false, reason: 'denied' };
+    if (unit !== undefined && isDenied(feature.name, targeting, unit, env)) return { enabled: false, reason: 'denied' };
   }
   if (feature.percentage === 100) return { enabled: true, reason: 'everyone' };
   if (unit !== undefined) {
@@ -149,6 +155,12 @@ export function decide(
   if (unit === undefined) return { enabled: false, reason: 'no-user', percentage: feature.percentage, ...extra };
   const bucket = evaluation.bucket()!;
   return { enabled: bucket < feature.percentage, reason: 'bucket', bucket, percentage: feature.percentage, ...extra };
+}
+
+/** Whether `unit` is on the deny list: held, or as the request's lookup answered (not answered: denied). */
+function isDenied(name: string, targeting: Targeting, unit: string, env: TargetingEnv): boolean {
+  if (targeting.denied.has(unit)) return true;
+  return targeting.deniedInStore === true && env.listed?.(denyEntry(name), unit) !== false;
 }
 
 function isMet(prerequisite: Prerequisite, context: Context, env: TargetingEnv, depth: number): boolean {
@@ -240,9 +252,11 @@ export function planLookups(
       planLookups(env.peek(prerequisite.feature), context, env, false, plan, depth + 1);
     }
   }
-  if (feature.percentage === 100) return;
   const unit = unitOf(context, targeting?.by ?? 'id');
   if (unit === undefined) return;
+  // The deny list beats everything: asked whatever else decides.
+  if (targeting?.deniedInStore) plan.add(unit, denyEntry(feature.name));
+  if (feature.percentage === 100) return;
   // A check that the bucket or a pattern settles needs nothing more (only an explanation says which step decided).
   if (!detail && feature.percentage > 0 && bucketOf(unit) < feature.percentage) return;
   if (!detail && matchesAny(feature.patterns, unit)) return;

@@ -14,7 +14,7 @@ const MAX_DENIED_AT_ONCE = 10_000;
 
 /** The ids a feature's deny list holds: the held set walked in place, else `getFunc`'s `deny`. */
 async function deniedIds({ ctx, name, state }: SectionArgs): Promise<Iterable<string>> {
-  if (state.targeting) return state.targeting.denied;
+  if (state.targeting && !state.targeting.deniedInStore) return state.targeting.denied;
   return (await ctx.config.rollout.getFunc(name))?.deny ?? [];
 }
 
