@@ -254,7 +254,8 @@ export function planLookups(
   }
   const unit = unitOf(context, targeting?.by ?? 'id');
   if (unit === undefined) return;
-  // The deny list beats everything: asked whatever else decides.
+  // The deny list beats everything: asked whatever else decides; a unit denied here needs nothing more.
+  if (targeting?.denied.has(unit)) return;
   if (targeting?.deniedInStore) plan.add(unit, denyEntry(feature.name));
   if (feature.percentage === 100) return;
   // A check that the bucket or a pattern settles needs nothing more (only an explanation says which step decided).
