@@ -205,8 +205,14 @@ export function explainFor(
   listed?: boolean,
   bucket?: number,
 ): Explanation {
-  if (!feature?.targeting) return explainFeature(feature, context.id, listed, bucket);
+  if (!feature?.targeting)
+    return explainFeature(feature, context.id, listed ?? listedId(feature, context, env), bucket);
   return decide(feature, context, env, true, listed);
+}
+
+/** Whether a feature without targeting lists the context's id, as the request's lookup answered. */
+function listedId(feature: FeatureState | undefined, context: Context, env: TargetingEnv): boolean | undefined {
+  return feature && context.id !== undefined ? env.listed?.(feature.name, context.id) : undefined;
 }
 
 /**
@@ -222,7 +228,7 @@ export function isOnFor(
   listed?: boolean,
   bucket?: number,
 ): boolean {
-  if (!feature?.targeting) return isFeatureOn(feature, context.id, listed, bucket);
+  if (!feature?.targeting) return isFeatureOn(feature, context.id, listed ?? listedId(feature, context, env), bucket);
   return decide(feature, context, env, false, listed).enabled;
 }
 
