@@ -15,8 +15,10 @@ function counted(pool: Pool): { pool: Pool; sent: { query: number; connect: numb
   const fault = { query: false };
   const proxy = new Proxy(pool, {
     get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver);
-      if (key !== 'query' && key !== 'connect') return typeof value === 'function' ? value.bind(target) : value;
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (key !== 'query' && key !== 'connect') {
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      }
       return (...args: unknown[]) => {
         sent[key]++;
         if (key === 'query' && fault.query) return Promise.reject(new Error('lookup lost'));
