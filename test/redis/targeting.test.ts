@@ -42,8 +42,11 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: targeting reaches ano
     });
     await writer.deny('dutch', ['c13', 'c14']);
     await writer.undeny('dutch', 'c14');
-    const denied = () => [...(reader.peek('dutch')?.targeting?.denied ?? [])];
-    await eventually(() => denied().join() === 'c13');
+    // RedisBackend holds the deny list; RedisHighPerfBackend keeps it in Redis, asked per request.
+    const targeting = () => reader.peek('dutch')?.targeting;
+    const denied = () => (targeting()?.deniedInStore ? ['(in Redis)'] : [...(targeting()?.denied ?? [])]);
+    await eventually(() => denied().join() === (kind === 'RedisBackend' ? 'c13' : '(in Redis)'));
+    expect(targeting()?.denied.size).toBe(kind === 'RedisBackend' ? 1 : 0);
     expect(await reader.explain('dutch', { companyId: 'c1', country: 'NL' })).toEqual({
       enabled: true,
       reason: 'rule',
@@ -61,8 +64,12 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: targeting reaches ano
     await eventually(() => reader.peek('base')?.enabled === false);
     expect((await reader.explain('dutch', { companyId: 'c1', country: 'NL' })).reason).toBe('prerequisite');
     await writer.undeny('dutch', 'c13');
-    await eventually(() => reader.peek('dutch')?.targeting?.denied.size === 0);
+    await eventually(() => denied().length === 0);
     expect((await reader.getFunc('dutch'))!.deny).toBeUndefined();
+    expect(await reader.isEnabled('dutch', { companyId: 'c13', country: 'NL' })).toBe(false); // the prerequisite is off
+    await writer.enable('base');
+    await eventually(() => reader.peek('base')?.enabled === true);
+    expect(await reader.isEnabled('dutch', { companyId: 'c13', country: 'NL' })).toBe(true);
   });
 });
 
@@ -105,5 +112,32 @@ describe('segments across processes', () => {
     expect(await reader.listFuncs()).toEqual(['beta']);
     expect(reader.backend.knownNames()).toEqual(['beta']);
     expect(await reader.listSegments()).toEqual(['testers']);
+  });
+});
+
+describe('deny lists in Redis sets', () => {
+  it('a list an earlier version kept in the hash field x:deny still denies, and the next deny moves it into the set', async () => {
+    const prefix = uniquePrefix('deny-upgrade');
+    const writer = new Rollout(open('RedisBackend', prefix), { logger: quietLogger() });
+    await writer.addFunc('beta', { percentage: 100 });
+    // As an earlier version stored it: the field, no set.
+    await client.hset(`{${prefix}}:f:beta`, 'x:deny', JSON.stringify(['u1', 'u2']));
+    for (const kind of ['RedisBackend', 'RedisHighPerfBackend'] as const) {
+      const rollout = new Rollout(open(kind, prefix, redis.client()), { logger: quietLogger() });
+      await rollout.ready();
+      expect([await rollout.isEnabled('beta', 'u1'), await rollout.isEnabled('beta', 'u3')]).toEqual([false, true]);
+      expect((await rollout.getFunc('beta'))!.deny).toEqual(['u1', 'u2']);
+    }
+    await writer.deny('beta', 'u3');
+    expect(await client.hexists(`{${prefix}}:f:beta`, 'x:deny')).toBe(0);
+    expect((await client.smembers(`{${prefix}}:d:beta`)).sort()).toEqual(['u1', 'u2', 'u3']);
+    const highPerf = new Rollout(open('RedisHighPerfBackend', prefix, redis.client()), { logger: quietLogger() });
+    await highPerf.ready();
+    expect(highPerf.peek('beta')!.targeting).toMatchObject({ deniedInStore: true, denied: new Set() });
+    expect([await highPerf.isEnabled('beta', 'u2'), await highPerf.isEnabled('beta', 'u4')]).toEqual([false, true]);
+    const { entries } = await writer.backend.history({ feature: 'beta', limit: 1 });
+    expect([entries[0]!.before, entries[0]!.after]).toEqual([{ deny: ['u1', 'u2'] }, { deny: ['u1', 'u2', 'u3'] }]);
+    await writer.remove('beta');
+    expect(await client.exists(`{${prefix}}:d:beta`)).toBe(0);
   });
 });

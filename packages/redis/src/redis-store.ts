@@ -28,6 +28,9 @@ import { Subscription } from './subscription';
 import { ServerClock, withTimeout } from './timeouts';
 import { writeUserBatches } from './user-batches';
 
+/** How a lookup names a feature's deny list (core's `denyEntry`). */
+const DENY = 'deny ';
+
 /** A write script's reply. */
 export type WriteReply =
   | ['expired']
@@ -106,7 +109,7 @@ export class RedisStore implements FeatureStore {
     return {
       epoch,
       version: Number(version),
-      features: features.map(([name, state]) => decodeFeature(name, state, this.holdsUsers)),
+      features: features.map(([name, state]) => decodeFeature(name, state, this.holdsUsers, this.holdsUsers)),
     };
   }
 
@@ -117,7 +120,7 @@ export class RedisStore implements FeatureStore {
     return {
       epoch,
       version: Number(version),
-      feature: state === 0 ? undefined : decodeFeature(name, state, withUsers),
+      feature: state === 0 ? undefined : decodeFeature(name, state, withUsers, this.holdsUsers),
     };
   }
 
@@ -206,7 +209,7 @@ export class RedisStore implements FeatureStore {
     const units: string[] = [];
     for (const { unit, names } of queries) {
       for (const name of names) {
-        setKeys.push(keys.feature('u', name));
+        setKeys.push(name.startsWith(DENY) ? keys.feature('d', name.slice(DENY.length)) : keys.feature('u', name));
         units.push(unit);
       }
     }
@@ -274,6 +277,7 @@ export class RedisStore implements FeatureStore {
       keys.feature('p', name),
       keys.history,
       keys.heads,
+      keys.feature('d', name),
     ];
   }
 
@@ -345,7 +349,7 @@ export class RedisStore implements FeatureStore {
     const [, epoch, version, previousV, state, entry] = reply as ['ok', string, number, number, StateReply | 0, string];
     let feature;
     if (state !== 0) {
-      feature = decodeFeature(name, state, false);
+      feature = decodeFeature(name, state, false, this.holdsUsers);
       if ('damaged' in feature) throw new FeatureDamagedError(name, feature.damaged);
     }
     return { epoch, version: Number(version), name, entry: String(entry), previousV: Number(previousV), feature };
