@@ -39,23 +39,26 @@ describe('the admin page on RedisHighPerfBackend', () => {
     expect(why.text).toContain('On: carol is a listed user.');
   });
 
-  it('shows segments read-only, saying why, where the store cannot keep them', async () => {
+  it('creates a segment whose units stay in the store, and decides by it', async () => {
     const get = (path: string) => app.agent.get(path).set('x-user-id', 'staff-1').expect(200);
-    const why = 'RedisHighPerfBackend looks listed users up in the store';
     const list = (await get('/flags/segments')).text;
-    expect(list).toContain(why);
-    expect(list).not.toContain('href="/flags/new-segment"');
-    const form = (await get('/flags/new-segment')).text;
-    expect(form).toContain(why);
-    expect(form).not.toContain('method="post"');
+    expect(list).toContain('href="/flags/new-segment"');
     const token = await tokenFor(app, 'staff-1');
-    const refused = await postForm(app, '/flags/new-segment', { _csrf: token, name: 'testers', units: 'u1' });
-    expect(refused.status).toBe(403);
-    expect(refused.text).toContain(why);
-    // The store's own answer: core refuses segments here, so none was written either way.
-    await expect(redis.rollout.defineSegment('probe', { users: ['u1'] })).rejects.toMatchObject({
-      code: 'HANOI_UNSUPPORTED',
+    const created = await postForm(app, '/flags/new-segment', { _csrf: token, name: 'testers', units: 'u1\nu2' });
+    expect(created.status).toBe(303);
+    // Written to the store, as the store reads it back; the process holds no units.
+    expect(await redis.rollout.getSegment('testers')).toEqual({
+      name: 'testers',
+      users: ['u1', 'u2'],
+      constraints: [],
     });
-    expect(await redis.rollout.listSegments()).toEqual([]);
+    expect(redis.rollout.backend.peekSegment?.('testers')?.users).toBeUndefined();
+    const page = (await get('/flags/segments/testers')).text;
+    expect(page).toContain('<code>u1</code>');
+    expect(page).toContain('<code>u2</code>');
+    await redis.rollout.addFunc('checkout', { percentage: 0 });
+    await redis.rollout.setRules('checkout', [{ constraints: [{ operator: 'IN_SEGMENT', values: ['testers'] }] }]);
+    expect(await redis.rollout.isEnabled('checkout', 'u2')).toBe(true);
+    expect(await redis.rollout.isEnabled('checkout', 'u3')).toBe(false);
   });
 });

@@ -65,9 +65,9 @@ describe('a paused Redis under load', () => {
         const store = storeOf(backend);
         let sent = 0;
         const lookup = store.lookup.bind(store);
-        store.lookup = (userId, names) => {
+        store.lookup = (queries) => {
           sent++;
-          return lookup(userId, names);
+          return lookup(queries);
         };
         const until = Date.now() + PAUSE_MS;
         const sampler = setInterval(() => (maxQueued = Math.max(maxQueued, queues(client))), 20);

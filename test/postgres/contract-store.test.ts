@@ -15,7 +15,9 @@ beforeAll(() => {
 
 async function truncate(store: FeatureStore): Promise<void> {
   const { tables } = (store as PostgresStore).config;
-  await pools[0]!.query(`TRUNCATE ${tables.users}, ${tables.patterns}, ${tables.features}, ${tables.head}`);
+  await pools[0]!.query(
+    `TRUNCATE ${tables.users}, ${tables.patterns}, ${tables.denied}, ${tables.features}, ${tables.head}`,
+  );
 }
 
 for (const holdsUsers of [true, false]) {

@@ -1,8 +1,7 @@
-import { Rollout, UnsupportedError, type Backend } from '@hanoi/core';
+import { Rollout, type Backend } from '@hanoi/core';
 import { PostgresBackend } from '@hanoi/postgres';
 import type { Pool } from 'pg';
 import { describeRules } from '../targeting/rules-suite';
-import { refusal } from '../targeting/refused';
 import { describeSegmentsDenyPrerequisites } from '../targeting/segments-deny-prerequisites-suite';
 import { eventually, quietLogger, usePostgres } from './postgres-fixture';
 
@@ -20,9 +19,9 @@ afterEach(async () => {
   for (const backend of opened.splice(0)) await backend.close();
 });
 
-const open = (schema: string, pool = pools[0]!): Backend => {
+const open = (schema: string, pool = pools[0]!, lookupUsers = false): Backend => {
   // A segment of 100,000 users is one transaction: more than the default 2 s on a busy test machine.
-  const backend = new PostgresBackend(pool, { schema, logger: quietLogger(), writeTimeoutMs: 20_000 });
+  const backend = new PostgresBackend(pool, { schema, lookupUsers, logger: quietLogger(), writeTimeoutMs: 20_000 });
   opened.push(backend);
   return backend;
 };
@@ -35,6 +34,8 @@ beforeEach(async () => {
 
 describeRules('on PostgresBackend', () => open(schema));
 describeSegmentsDenyPrerequisites('on PostgresBackend', () => open(schema));
+describeRules('on PostgresBackend with lookupUsers', () => open(schema, pools[0], true));
+describeSegmentsDenyPrerequisites('on PostgresBackend with lookupUsers', () => open(schema, pools[0], true));
 
 describe('PostgresBackend: targeting across processes, with lookupUsers, in history', () => {
   it('rules, the unit, prerequisites and the deny list written by one process decide in another', async () => {
@@ -62,7 +63,7 @@ describe('PostgresBackend: targeting across processes, with lookupUsers, in hist
     expect((await reader.getFunc('dutch'))!.deny).toBeUndefined();
   });
 
-  it('with lookupUsers: the deny list is feature data (NUL kept), segments are refused', async () => {
+  it('with lookupUsers: the deny list keeps any id (NUL kept); a segment decides, its users looked up', async () => {
     const backend = new PostgresBackend(pools[0]!, { schema, lookupUsers: true, logger: quietLogger() });
     opened.push(backend);
     const rollout = new Rollout(backend, { logger: quietLogger() });
@@ -73,9 +74,14 @@ describe('PostgresBackend: targeting across processes, with lookupUsers, in hist
     expect(await rollout.isEnabled('f', 'u\\y')).toBe(false);
     expect(await rollout.isEnabled('f', 'u')).toBe(true);
     expect((await rollout.getFunc('f'))!.deny).toEqual(['u\u0000x', 'u\\y']);
-    const error = await refusal(() => rollout.defineSegment('s', { users: ['u1'] }));
-    expect(error).toBeInstanceOf(UnsupportedError);
-    expect(await rollout.listSegments()).toEqual([]);
+    await rollout.defineSegment('s', { users: ['u1', 'u\u0000x'] });
+    await rollout.addFunc('g', { rules: [{ constraints: [{ operator: 'IN_SEGMENT', values: ['s'] }] }] });
+    expect(backend.peekSegment('s')!.users).toBeUndefined();
+    expect(await rollout.isEnabled('g', 'u1')).toBe(true);
+    expect(await rollout.isEnabled('g', 'u\u0000x')).toBe(true);
+    expect(await rollout.isEnabled('g', 'u2')).toBe(false);
+    expect(await rollout.getSegment('s')).toEqual({ name: 's', users: ['u1', 'u\u0000x'].sort(), constraints: [] });
+    expect(await rollout.listSegments()).toEqual(['s']);
   });
 
   it('deny and undeny are history entries: the change of the field deny, revertible', async () => {

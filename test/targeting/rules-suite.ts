@@ -3,10 +3,10 @@ import { idInBucket, referenceBucket } from '@hanoi/core/testing';
 
 /**
  * Rules, currentTime and `by` on the backends `backend` makes: MemoryBackend
- * here, the Redis backends in test/redis/targeting.test.ts. `segments: false`
- * leaves out the test of IN_SEGMENT, for a backend that refuses segments.
+ * here, the Redis and PostgreSQL backends in test/redis and test/postgres
+ * (users held in every process, or looked up in the store).
  */
-export function describeRules(label: string, backend: () => Backend, { segments = true } = {}): void {
+export function describeRules(label: string, backend: () => Backend): void {
   describe(label, () => {
     /** Whether one constraint holds for `user`, through a feature whose only way in is that rule. */
     async function holds(constraint: Constraint, user: User, clock?: () => Date | number): Promise<boolean> {
@@ -177,7 +177,7 @@ export function describeRules(label: string, backend: () => Backend, { segments 
         expect(await holds(constraint, user as User)).toBe(expected);
       });
 
-      (segments ? it : it.skip)('IN_SEGMENT holds when the user is in any of the segments', async () => {
+      it('IN_SEGMENT holds when the user is in any of the segments', async () => {
         const rollout = new Rollout(backend());
         await rollout.defineSegment('a', { users: ['u1'] });
         await rollout.defineSegment('b', { constraints: [c('plan', 'IN', { values: ['pro'] })] });

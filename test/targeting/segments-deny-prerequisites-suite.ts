@@ -4,7 +4,8 @@ import { refusal } from './refused';
 
 /**
  * Segments, deny lists, prerequisites and explain on the backends `backend`
- * makes: MemoryBackend here, RedisBackend in test/redis/targeting.test.ts.
+ * makes: MemoryBackend here, the Redis and PostgreSQL backends (both modes
+ * of each) in test/redis and test/postgres.
  */
 export function describeSegmentsDenyPrerequisites(label: string, backend: () => Backend): void {
   describe(label, () => {

@@ -14,26 +14,16 @@ export function hasTargeting(rollout: Rollout<string>): boolean {
 }
 
 /**
- * Why segments cannot be written on this rollout's store, in a sentence, or
- * `undefined` when they can. Core keeps segments only where processes hold
- * the listed users (`FeatureStore.holdsUsers`); on a store that looks users
- * up instead (`RedisHighPerfBackend`) it refuses every segment write, so
- * the page shows segments read-only with this sentence rather than forms
- * that would fail.
+ * Why segments cannot be written on this rollout's backend, in a sentence,
+ * or `undefined` when they can: every backend with the targeting methods
+ * keeps segments (on a store that looks users up, their listed units stay
+ * in the store), so only a backend without them refuses.
  *
  * @example
  * segmentWritesRefused(rollout); // undefined on MemoryBackend
  */
 export function segmentWritesRefused(rollout: Rollout<string>): string | undefined {
-  if (!hasTargeting(rollout)) return 'This store keeps no segments.';
-  const store = (rollout.backend as { store?: { holdsUsers?: unknown } }).store;
-  if (typeof store !== 'object' || store === null || store.holdsUsers !== false) return undefined;
-  const kind = rollout.backend.constructor?.name;
-  return (
-    `${kind && kind !== 'Object' ? kind : 'This store'} looks listed users up in the store rather than ` +
-    'holding them in each process, and segments are kept only where processes hold the listed users: ' +
-    'segments cannot be created or changed here.'
-  );
+  return hasTargeting(rollout) ? undefined : 'This store keeps no segments.';
 }
 
 /** A segment as the page shows it: its listed units (walked, never copied when held), their count, its constraints. */
@@ -45,7 +35,8 @@ export interface ShownSegment {
 
 /**
  * The segment `name`: the one this process holds (`peekSegment`, no store
- * round trip, units walked in place), else the store's copy; `undefined`
+ * round trip, units walked in place), else the store's copy (a store that
+ * looks users up keeps the units); `undefined`
  * when there is none, or the name is not one a segment can have.
  *
  * @example
@@ -53,7 +44,7 @@ export interface ShownSegment {
  */
 export async function readSegment(rollout: Rollout<string>, name: string): Promise<ShownSegment | undefined> {
   const held = rollout.backend.peekSegment?.(name);
-  if (held) return { users: held.users, count: held.users.size, constraints: held.constraints };
+  if (held?.users) return { users: held.users, count: held.users.size, constraints: held.constraints };
   try {
     const copy = await rollout.getSegment(name);
     return copy && { users: copy.users, count: copy.users.length, constraints: copy.constraints };

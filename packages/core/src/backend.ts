@@ -3,6 +3,7 @@ import type { FeatureFields, FeatureSnapshot, FeatureState } from './feature';
 import type { HistoryEntry, HistoryPage, HistoryQuery, WriteMeta } from './history';
 import type { PatternSpec } from './pattern';
 import type { SegmentFields, SegmentSnapshot, SegmentState } from './segments';
+import type { LookupQuery } from './store';
 
 /**
  * Where features live. A backend holds every feature's evaluable state in
@@ -26,6 +27,13 @@ export interface Backend {
    * cannot answer.
    */
   lookupUser?(userId: string, names: readonly string[]): Promise<ReadonlySet<string>>;
+  /**
+   * `lookupUser` for several units at once (a request may need a feature's
+   * listed users by id and a segment's by `companyId`): for each query,
+   * which of its `names` (features, or segments' entries `segment <name>`)
+   * list its `unit`, in one round trip; the sets in the queries' order.
+   */
+  lookupUnits?(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]>;
   /** Settles once the first state is loaded (at once for in-memory backends). */
   ready(): Promise<void>;
   /**

@@ -74,8 +74,22 @@ export function compileConstraint(constraint: Constraint): ConstraintTest {
   } catch {
     return () => false;
   }
+  if (constraint.operator === 'IN_SEGMENT') return segmentTest(constraint.values ?? [], constraint.inverted === true);
   if (!constraint.inverted) return test;
   return (context, env) => !test(context, env);
+}
+
+/** `IN_SEGMENT`: holds when the unit is in any of the segments; fails, inverted or not, when membership is unknown. */
+function segmentTest(names: readonly string[], inverted: boolean): ConstraintTest {
+  return (_context, env) => {
+    let unknown = false;
+    for (const name of names) {
+      const member = env.inSegment(name);
+      if (member === true) return !inverted;
+      if (member === undefined) unknown = true;
+    }
+    return unknown ? false : inverted;
+  };
 }
 
 function compileBare(constraint: Constraint): ConstraintTest {
@@ -127,7 +141,7 @@ function compileBare(constraint: Constraint): ConstraintTest {
       });
     }
     case 'IN_SEGMENT':
-      return (_context, env) => values.some((name) => env.inSegment(name));
+      return segmentTest(values, false);
     default:
       break;
   }

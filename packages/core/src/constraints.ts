@@ -59,8 +59,12 @@ export interface Constraint<Attributes extends object = AnyAttributes> {
 export interface ConstraintEnv {
   /** Epoch milliseconds of the evaluation clock. */
   now(): number;
-  /** Whether the user is in the segment `name`. */
-  inSegment(name: string): boolean;
+  /**
+   * Whether the user is in the segment `name`; `undefined` when that could
+   * not be known (the store did not answer a lookup): an `IN_SEGMENT`
+   * constraint then fails, inverted or not.
+   */
+  inSegment(name: string): boolean | undefined;
 }
 
 /** A constraint ready to run. */

@@ -71,6 +71,7 @@ export type {
   DamagedFeature,
   FeatureData,
   FeatureStore,
+  LookupQuery,
   StoreChange,
   StoredFeature,
   StoreHead,

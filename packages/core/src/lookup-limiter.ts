@@ -1,4 +1,5 @@
 import { BackendUnavailableError } from './errors';
+import type { LookupQuery } from './store';
 
 /** Bounds on user lookups, so a store that hangs costs requests nothing and grows nothing. */
 export interface LookupLimits {
@@ -24,8 +25,8 @@ const DEFAULTS: LookupLimits = { timeoutMs: 250, maxPending: 256, failuresToPaus
  * the outage once.
  *
  * @example
- * const limiter = new LookupLimiter((id, names) => store.lookup(id, names), { timeoutMs: 100 });
- * await limiter.lookup('alice', ['beta']);
+ * const limiter = new LookupLimiter((queries) => store.lookup(queries), { timeoutMs: 100 });
+ * await limiter.lookup([{ unit: 'alice', names: ['beta', 'segment testers'] }]);
  */
 export class LookupLimiter {
   private readonly limits: LookupLimits;
@@ -35,7 +36,7 @@ export class LookupLimiter {
   private probing = false;
 
   constructor(
-    private readonly send: (userId: string, names: readonly string[]) => Promise<ReadonlySet<string>>,
+    private readonly send: (queries: readonly LookupQuery[]) => Promise<readonly ReadonlySet<string>[]>,
     limits: Partial<LookupLimits> = {},
   ) {
     this.limits = { ...DEFAULTS, ...limits };
@@ -46,8 +47,10 @@ export class LookupLimiter {
     return this.pending;
   }
 
-  lookup(userId: string, names: readonly string[]): Promise<ReadonlySet<string>> {
-    if (names.length === 0) return Promise.resolve(new Set());
+  /** For each query, which of its names list its unit: one call to the store, bounded as the class says. */
+  lookup(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]> {
+    const asked = queries.filter((query) => query.names.length > 0);
+    if (asked.length === 0) return Promise.resolve(queries.map(() => new Set<string>()));
     const { timeoutMs, maxPending } = this.limits;
     const paused = Date.now() < this.pausedUntil;
     if (paused || (this.pausedUntil > 0 && this.probing)) {
@@ -61,9 +64,9 @@ export class LookupLimiter {
     const probe = this.pausedUntil > 0;
     if (probe) this.probing = true;
     this.pending++;
-    let sent: Promise<ReadonlySet<string>>;
+    let sent: Promise<readonly ReadonlySet<string>[]>;
     try {
-      sent = this.send(userId, names);
+      sent = this.send(asked);
     } catch (err) {
       sent = Promise.reject(err);
     }
@@ -86,7 +89,8 @@ export class LookupLimiter {
           if (done) return;
           this.failures = 0;
           this.pausedUntil = 0;
-          resolve(listed);
+          let next = 0;
+          resolve(queries.map((query) => (query.names.length > 0 ? (listed[next++] ?? new Set<string>()) : new Set())));
         },
         (err: unknown) => {
           clearTimeout(timer);

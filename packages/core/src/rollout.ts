@@ -11,7 +11,8 @@ import { checkSource, withScope } from './write-scope';
 import { MemoryBackend } from './memory-backend';
 import { createReporter, type ErrorReporter, type Logger } from './reporter';
 import { TargetingAdmin } from './targeting-admin';
-import { explainFor, featureUnit, isOnFor, variantOf, type TargetingEnv } from './targeting';
+import { explainFor, isOnFor, planLookups, variantOf, type TargetingEnv } from './targeting';
+import { LookupAnswers, LookupPlan } from './lookup-plan';
 import { contextFor, subjectOf } from './current-subject';
 import { isContextObject, normalizeContext, type AnyAttributes, type Context, type User } from './user-context';
 import { UserFeatures } from './user-features';
@@ -211,9 +212,9 @@ export class Rollout<Name extends string = string, Attributes extends object = A
   forUser(user?: User<Attributes>): Promise<UserFeatures<Name>> {
     try {
       const [id, context] = subjectOf(user);
-      const names = this.lookupNames(id);
-      if (id === undefined || names.length === 0) return Promise.resolve(this.features(id, context));
-      return this.lookupMany(id, names).then((listed) => this.features(id, context, listed));
+      const plan = this.lookupPlan(id, context);
+      if (plan.empty) return Promise.resolve(this.features(id, context));
+      return this.lookupMany(plan).then((answers) => this.features(id, context, answers));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -230,7 +231,7 @@ export class Rollout<Name extends string = string, Attributes extends object = A
    */
   forUserNow(user?: User<Attributes>): UserFeatures<Name> | undefined {
     const [id, context] = subjectOf(user);
-    return this.lookupNames(id).length === 0 ? this.features(id, context) : undefined;
+    return this.lookupPlan(id, context).empty ? this.features(id, context) : undefined;
   }
 
   /**
@@ -336,53 +337,69 @@ export class Rollout<Name extends string = string, Attributes extends object = A
     context: Context,
     detail: boolean,
   ): Promise<Explanation> {
-    const unit = state ? featureUnit(state, context) : undefined;
-    const asks =
-      unit !== undefined &&
-      state !== undefined &&
-      (detail ? !state.users && state.hasUsers && state.enabled && state.percentage < 100 : needsLookup(state, unit));
-    const answer = (listed?: boolean) =>
-      detail
-        ? explainFor(state, context, this.env, listed)
-        : ({ enabled: isOnFor(state, context, this.env, listed) } as Explanation);
-    if (asks) return this.lookup(unit, name).then(answer);
-    return Promise.resolve(answer());
+    const plan = new LookupPlan();
+    if (this.looksUp()) planLookups(state, context, this.env, detail, plan);
+    const answer = (env: TargetingEnv) =>
+      detail ? explainFor(state, context, env) : ({ enabled: isOnFor(state, context, env) } as Explanation);
+    if (plan.empty) return Promise.resolve(answer(this.env));
+    return this.lookupMany(plan).then((answers) => answer(this.envWith(answers)));
   }
 
-  private features(
-    id: string | undefined,
-    context: Context | undefined,
-    listed?: ReadonlySet<string>,
-  ): UserFeatures<Name> {
-    return new UserFeatures<Name>(this.backend, id, listed, context, this.env);
+  private features(id: string | undefined, context: Context | undefined, answers?: LookupAnswers): UserFeatures<Name> {
+    return new UserFeatures<Name>(this.backend, id, answers, context, answers ? this.envWith(answers) : this.env);
+  }
+
+  /** The evaluation environment of one request: this Rollout's, with what its lookup answered. */
+  private envWith(answers: LookupAnswers): TargetingEnv {
+    return { ...this.env, listed: (entry, unit) => answers.listed(entry, unit) };
+  }
+
+  /** Whether the backend keeps users in its store (and looks them up). */
+  private looksUp(): boolean {
+    return this.backend.lookupUnits !== undefined || this.backend.lookupUser !== undefined;
   }
 
   /**
-   * The features whose answer for `id` waits on the store knowing whether
-   * `id` is listed. (Features with targeting live on backends that hold
-   * their users in memory.)
+   * What answering every feature for this user waits on the store for:
+   * whether features list the unit they decide on, and whether the segments
+   * their rules name do (prerequisites included). Empty on a backend that
+   * holds its users.
    */
-  private lookupNames(id: string | undefined): string[] {
-    if (id === undefined || !this.backend.lookupUser) return [];
-    const bucket = bucketOf(id);
-    return this.backend.knownNames().filter((name) => {
+  private lookupPlan(id: string | undefined, context: Context | undefined): LookupPlan {
+    const plan = new LookupPlan();
+    if ((id === undefined && context === undefined) || !this.looksUp()) return plan;
+    const bucket = id === undefined ? 0 : bucketOf(id);
+    let subject = context;
+    for (const name of this.backend.knownNames()) {
       const state = this.backend.peek(name);
-      return !state?.targeting && needsLookup(state, id, bucket);
-    });
+      if (!state) continue;
+      if (state.targeting || context) {
+        subject ??= normalizeContext(id!);
+        planLookups(state, subject, this.env, false, plan);
+      } else if (id !== undefined && needsLookup(state, id, bucket)) plan.add(id, name);
+    }
+    return plan;
   }
 
   private async lookup(id: string, name: string): Promise<boolean> {
-    return (await this.lookupMany(id, [name])).has(name);
+    const plan = new LookupPlan();
+    plan.add(id, name);
+    return (await this.lookupMany(plan)).listed(name, id) === true;
   }
 
-  private async lookupMany(id: string, names: readonly string[]): Promise<ReadonlySet<string>> {
+  /** Asks the store, once; a failure counts as nothing known (not listed, in no segment) and is reported. */
+  private async lookupMany(plan: LookupPlan): Promise<LookupAnswers> {
+    const queries = plan.queries();
+    const backend = this.backend;
     try {
-      const listed = await this.backend.lookupUser!(id, names);
+      const found = backend.lookupUnits
+        ? await backend.lookupUnits(queries)
+        : await Promise.all(queries.map((query) => backend.lookupUser!(query.unit, query.names)));
       this.reporter.recovered('Looking users up');
-      return listed;
+      return new LookupAnswers(queries, found);
     } catch (err) {
       this.reporter.failure(err, 'Looking users up');
-      return new Set();
+      return new LookupAnswers(queries, undefined);
     }
   }
 }

@@ -24,10 +24,17 @@ export interface SegmentSnapshot {
   constraints: Constraint[];
 }
 
-/** A segment as this process evaluates it: plain data, held in memory. */
+/**
+ * A segment as this process evaluates it: plain data, held in memory. On a
+ * store whose users processes do not hold, `users` is `undefined` and a
+ * request looks the unit up in the store (in its one round trip).
+ */
 export interface SegmentState {
   readonly name: string;
-  readonly users: ReadonlySet<string>;
+  /** The listed units, when this process holds them; `undefined` when they live in the store. */
+  readonly users: ReadonlySet<string> | undefined;
+  /** Whether the segment lists any unit: a lookup is skipped when it lists none. */
+  readonly hasUsers: boolean;
   readonly constraints: readonly Constraint[];
 }
 

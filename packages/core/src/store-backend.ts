@@ -25,6 +25,7 @@ import {
   type DamagedFeature,
   type FeatureData,
   type FeatureStore,
+  type LookupQuery,
   type StoreChange,
   type StoreHead,
   type StoredFeature,
@@ -75,6 +76,8 @@ export interface StoreBackendOptions {
 export class StoreBackend implements Backend {
   /** Which of `names` list `userId`; present when the store keeps users (processes do not hold them). */
   readonly lookupUser?: (userId: string, names: readonly string[]) => Promise<ReadonlySet<string>>;
+  /** For each query, which of its names list its unit, in one bounded lookup; present with `lookupUser`. */
+  readonly lookupUnits?: (queries: readonly LookupQuery[]) => Promise<readonly ReadonlySet<string>[]>;
   protected readonly cache = new FeatureCache();
   private readonly listeners = new BackendListeners();
   private reporter: ErrorReporter;
@@ -120,7 +123,8 @@ export class StoreBackend implements Backend {
     let limiter: LookupLimiter | undefined;
     if (!store.holdsUsers && store.lookup) {
       const lookups = new LookupLimiter(store.lookup.bind(store), options.lookups);
-      this.lookupUser = (userId, names) => lookups.lookup(userId, names);
+      this.lookupUnits = (queries) => lookups.lookup(queries);
+      this.lookupUser = async (userId, names) => (await lookups.lookup([{ unit: userId, names }]))[0]!;
       limiter = lookups;
     }
     this.unsubscribe = store.subscribe({
@@ -257,29 +261,30 @@ export class StoreBackend implements Backend {
     await this.write(name, { op: 'removeDenied', users: userIds, meta });
   }
 
-  /** The segment `name` as this process holds it; `undefined` when there is none or the store holds no segments. */
+  /**
+   * The segment `name` as this process holds it; `undefined` when there is
+   * none. On a store whose users processes do not hold, its users are
+   * `undefined` (a request looks the unit up).
+   */
   peekSegment(name: string): SegmentState | undefined {
-    return this.store.holdsUsers ? segmentState(name, this.cache.get(segmentEntry(name))) : undefined;
+    return segmentState(name, this.cache.get(segmentEntry(name)));
   }
 
-  /** A plain copy of the stored segment; `undefined` too when the store holds no segments. */
+  /** A plain copy of the stored segment, its users read from the store. */
   async getSegment(name: string): Promise<SegmentSnapshot | undefined> {
-    if (!this.store.holdsUsers) return undefined;
     const { feature } = await this.request(() => this.store.read(segmentEntry(name), true));
     if (feature && isDamaged(feature)) throw this.damaged(feature);
     return feature && segmentSnapshot(name, feature);
   }
 
-  /** Every stored segment's name; none when the store holds no segments. */
+  /** Every stored segment's name. */
   async listSegments(): Promise<string[]> {
-    if (!this.store.holdsUsers) return [];
     const names = await this.request(() => this.store.listNames());
     return names.map(segmentOf).filter((name): name is string => name !== undefined);
   }
 
   /** Creates a segment, or replaces the fields given; replacing its users writes what differs. */
   async defineSegment(name: string, fields: SegmentFields): Promise<void> {
-    this.assertTargeting('segments', this.store.holdsUsers);
     const entry = segmentEntry(name);
     const result = await this.write(entry, {
       op: 'add',
@@ -288,7 +293,13 @@ export class StoreBackend implements Backend {
     });
     if (!fields.users) return;
     const wanted = new Set(fields.users);
-    const held = this.cache.get(entry)?.users ?? new Set<string>();
+    let held: ReadonlySet<string> = this.cache.get(entry)?.users ?? new Set<string>();
+    if (!this.store.holdsUsers && result.feature && result.feature.userCount > 0) {
+      // The users live in the store only: what it lists now decides what to remove and add.
+      const read = await this.request(() => this.store.read(entry, true));
+      const stored = read.feature && !isDamaged(read.feature) ? read.feature.users : undefined;
+      held = new Set(stored ?? []);
+    }
     const gone = result.feature && result.feature.userCount > 0 ? [...held].filter((id) => !wanted.has(id)) : [];
     if (gone.length > 0) await this.write(entry, { op: 'removeUsers', users: gone });
     const added = [...wanted].filter((id) => !held.has(id));
@@ -308,7 +319,6 @@ export class StoreBackend implements Backend {
   }
 
   private async segmentWrite(name: string, op: 'addUsers' | 'removeUsers' | 'remove', users: readonly string[]) {
-    this.assertTargeting('segments', this.store.holdsUsers);
     try {
       await this.write(segmentEntry(name), op === 'remove' ? { op } : { op, users });
     } catch (err) {
@@ -577,7 +587,7 @@ export class StoreBackend implements Backend {
       patterns: compilePatterns(feature.patterns, previous?.patterns),
       users: users === undefined ? undefined : users instanceof Set ? users : new Set(users),
       hasUsers: feature.userCount > 0,
-      ...targetingOf(feature.data),
+      ...targetingOf(feature.data, feature.deniedCount),
     };
   }
 }

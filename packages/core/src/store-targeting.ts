@@ -18,6 +18,12 @@ import type { Targeting } from './targeting';
  */
 
 const SEGMENT_PREFIX = 'segment ';
+const DENY_PREFIX = 'deny ';
+
+/** What a lookup asks to know whether feature `name`'s deny list (kept in the store) holds a unit. */
+export function denyEntry(name: string): string {
+  return DENY_PREFIX + name;
+}
 
 /** The store entry of segment `name`. */
 export function segmentEntry(name: string): string {
@@ -49,7 +55,8 @@ export function segmentState(name: string, state: FeatureState | undefined): Seg
     const constraints = (state as { constraints?: unknown }).constraints;
     segment = {
       name,
-      users: state.users ?? new Set<string>(),
+      users: state.users,
+      hasUsers: state.users ? state.users.size > 0 : state.hasUsers,
       constraints: Array.isArray(constraints) ? (constraints as Constraint[]) : [],
     };
     segmentStates.set(state, segment);
@@ -73,7 +80,9 @@ export function segmentSnapshot(name: string, entry: StoredFeature): SegmentSnap
  * write checks them: data that is not what hanoi writes (another writer, a
  * hand edit) switches the feature off rather than failing a request.
  */
-export function targetingOf(data: FeatureData): TargetingFields {
+export function targetingOf(data: FeatureData, deniedCount?: number): TargetingFields {
+  // A deny list the store keeps (looked up per request) is known only by its size.
+  if (deniedCount !== undefined) return readTargeting(data, deniedCount);
   // A store that hands back the same data object (MemoryStore: frozen, shared) pays for the checks, and the
   // compilation of the rules they return, once per change of the data rather than once per write of users.
   let fields = targetingFields.get(data);
@@ -84,7 +93,7 @@ export function targetingOf(data: FeatureData): TargetingFields {
 type TargetingFields = { targeting?: Targeting; enabled?: false };
 const targetingFields = new WeakMap<FeatureData, TargetingFields>();
 
-function readTargeting(data: FeatureData): TargetingFields {
+function readTargeting(data: FeatureData, deniedCount = 0): TargetingFields {
   const by = typeof data.by === 'string' ? data.by : 'id';
   const deny = Array.isArray(data.deny) ? (data.deny as string[]) : [];
   let rules: Rule[] = [];
@@ -95,8 +104,12 @@ function readTargeting(data: FeatureData): TargetingFields {
   } catch {
     return { enabled: false };
   }
-  if (by === 'id' && rules.length === 0 && deny.length === 0 && requires.length === 0) return {};
-  return { targeting: { by, rules, denied: new Set(deny), requires } };
+  const inStore = deniedCount > 0;
+  if (by === 'id' && rules.length === 0 && deny.length === 0 && !inStore && requires.length === 0) return {};
+  const denied = new Set(deny);
+  return {
+    targeting: inStore ? { by, rules, denied, deniedInStore: true, requires } : { by, rules, denied, requires },
+  };
 }
 
 /** A feature's stored data as `getFunc` shows it: each targeting field only when it says something. */

@@ -49,6 +49,13 @@ export interface StoredFeature {
   readonly userCount: number;
   /** The registered users, when the call asked for them. */
   readonly users?: readonly string[];
+  /**
+   * For a store whose users processes do not hold: how many units the deny
+   * list holds, when the read left the list out (`data.deny` absent: the
+   * list stays in the store, and a lookup asks the entry `deny <name>`).
+   * Absent: the deny list, if any, is `data.deny`.
+   */
+  readonly deniedCount?: number;
 }
 
 /** A feature the store cannot read (a key of the wrong type, an unreadable value): only it is affected. */
@@ -126,6 +133,12 @@ export interface StoreListener {
   error(err: unknown): void;
 }
 
+/** One question of a lookup: which of `names` (store entries) list `unit`. */
+export interface LookupQuery {
+  readonly unit: string;
+  readonly names: readonly string[];
+}
+
 /**
  * A store. Every call settles in bounded time (the store's own timeouts)
  * and rejects with a `HanoiError` (`HANOI_BACKEND_UNAVAILABLE` when it could
@@ -151,8 +164,13 @@ export interface FeatureStore {
   write(name: string, write: StoreWrite): Promise<StoreWriteResult>;
   /** Entries of the history, newest first (see history.ts). */
   history(query: HistoryQuery): Promise<HistoryPage>;
-  /** Which of `names` list `userId` (stores whose users processes do not hold). */
-  lookup?(userId: string, names: readonly string[]): Promise<ReadonlySet<string>>;
+  /**
+   * For stores whose users processes do not hold: for each query, which of
+   * its `names` (features' or segments' entries, or `deny <feature>` for a
+   * feature's deny list) list its `unit`, all in one round trip to the
+   * server; the answer's sets are in the queries' order.
+   */
+  lookup?(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]>;
   /** Every stored feature's name. */
   listNames(): Promise<string[]>;
   /** How many users `name` lists, without reading them. */

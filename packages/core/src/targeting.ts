@@ -5,6 +5,9 @@ import { MAX_CHAIN, type Prerequisite } from './prerequisites';
 import { constraintTests, firstFailing, firstHoldingRule, type Rule, type RuleEnv, type RuleOutcome } from './rules';
 import type { SegmentState } from './segments';
 import { unitOf, type Context } from './user-context';
+import { matchesAny } from './pattern';
+import type { LookupPlan } from './lookup-plan';
+import { denyEntry, segmentEntry } from './store-targeting';
 
 /**
  * What a feature targets beyond the id: the unit it decides on, its rules,
@@ -15,8 +18,14 @@ export interface Targeting {
   /** The attribute the feature decides on; `'id'` by default. */
   readonly by: string;
   readonly rules: readonly Rule[];
-  /** Units that never get the feature. */
+  /** Units that never get the feature (empty when `deniedInStore`). */
   readonly denied: ReadonlySet<string>;
+  /**
+   * True when the deny list stays in the store (a store whose users
+   * processes do not hold): a request looks the unit up; a unit whose
+   * lookup did not answer counts as denied.
+   */
+  readonly deniedInStore?: boolean;
   readonly requires: readonly Prerequisite[];
 }
 
@@ -28,6 +37,13 @@ export interface TargetingEnv {
   segment(name: string): SegmentState | undefined;
   /** The evaluation clock, in epoch milliseconds. */
   now(): number;
+  /**
+   * Whether the store entry `entry` (a feature, or a segment's `segment
+   * <name>`) lists `unit`, for stores whose users processes do not hold: what
+   * the request's lookup answered; `undefined` when it was not asked or the
+   * store did not answer. Absent: nothing was looked up.
+   */
+  listed?(entry: string, unit: string): boolean | undefined;
 }
 
 /**
@@ -61,14 +77,18 @@ class Evaluation implements RuleEnv {
     return this.bucketValue;
   }
 
-  inSegment(name: string): boolean {
+  inSegment(name: string): boolean | undefined {
     const segment = this.env.segment(name);
     if (!segment) return false;
-    if (this.unit !== undefined && segment.users.has(this.unit)) return true;
-    return (
+    let member: boolean | undefined = false;
+    if (this.unit !== undefined && segment.users) member = segment.users.has(this.unit);
+    else if (this.unit !== undefined && segment.hasUsers) member = this.env.listed?.(segmentEntry(name), this.unit);
+    if (member === true) return true;
+    const holds =
       segment.constraints.length > 0 &&
-      firstFailing(constraintTests(segment.constraints), this.context, this) === undefined
-    );
+      firstFailing(constraintTests(segment.constraints), this.context, this) === undefined;
+    // Not known to be listed (the store did not answer): in only when its constraints say so.
+    return holds || member;
   }
 }
 
@@ -101,11 +121,12 @@ export function decide(
         return { enabled: false, reason: 'prerequisite', prerequisite: prerequisite.feature };
       }
     }
-    if (unit !== undefined && targeting.denied.has(unit)) return { enabled: false, reason: 'denied' };
+    if (unit !== undefined && isDenied(feature.name, targeting, unit, env)) return { enabled: false, reason: 'denied' };
   }
   if (feature.percentage === 100) return { enabled: true, reason: 'everyone' };
   if (unit !== undefined) {
-    if (feature.users ? feature.users.has(unit) : listed === true) return { enabled: true, reason: 'listed' };
+    const isListed = feature.users ? feature.users.has(unit) : (listed ?? env.listed?.(feature.name, unit)) === true;
+    if (isListed) return { enabled: true, reason: 'listed' };
     for (const pattern of feature.patterns) {
       if (pattern.test(unit)) {
         return { enabled: true, reason: 'pattern', pattern: { source: pattern.source, flags: pattern.flags } };
@@ -134,6 +155,12 @@ export function decide(
   if (unit === undefined) return { enabled: false, reason: 'no-user', percentage: feature.percentage, ...extra };
   const bucket = evaluation.bucket()!;
   return { enabled: bucket < feature.percentage, reason: 'bucket', bucket, percentage: feature.percentage, ...extra };
+}
+
+/** Whether `unit` is on the deny list: held, or as the request's lookup answered (not answered: denied). */
+function isDenied(name: string, targeting: Targeting, unit: string, env: TargetingEnv): boolean {
+  if (targeting.denied.has(unit)) return true;
+  return targeting.deniedInStore === true && env.listed?.(denyEntry(name), unit) !== false;
 }
 
 function isMet(prerequisite: Prerequisite, context: Context, env: TargetingEnv, depth: number): boolean {
@@ -178,8 +205,14 @@ export function explainFor(
   listed?: boolean,
   bucket?: number,
 ): Explanation {
-  if (!feature?.targeting) return explainFeature(feature, context.id, listed, bucket);
+  if (!feature?.targeting)
+    return explainFeature(feature, context.id, listed ?? listedId(feature, context, env), bucket);
   return decide(feature, context, env, true, listed);
+}
+
+/** Whether a feature without targeting lists the context's id, as the request's lookup answered. */
+function listedId(feature: FeatureState | undefined, context: Context, env: TargetingEnv): boolean | undefined {
+  return feature && context.id !== undefined ? env.listed?.(feature.name, context.id) : undefined;
 }
 
 /**
@@ -195,6 +228,54 @@ export function isOnFor(
   listed?: boolean,
   bucket?: number,
 ): boolean {
-  if (!feature?.targeting) return isFeatureOn(feature, context.id, listed, bucket);
+  if (!feature?.targeting) return isFeatureOn(feature, context.id, listed ?? listedId(feature, context, env), bucket);
   return decide(feature, context, env, false, listed).enabled;
+}
+
+/**
+ * Adds to `plan` what deciding `feature` for `context` needs to know from a
+ * store whose users processes do not hold: whether the feature lists the
+ * unit (unless the percentage or a pattern settles it, or `detail` asks for
+ * an explanation), whether each segment its rules name lists it, and the
+ * same for its prerequisites. Nothing for a backend that holds its users.
+ *
+ * @example
+ * const plan = new LookupPlan();
+ * planLookups(state, context, env, false, plan);
+ */
+export function planLookups(
+  feature: FeatureState | undefined,
+  context: Context,
+  env: TargetingEnv,
+  detail: boolean,
+  plan: LookupPlan,
+  depth = 0,
+): void {
+  if (!feature || !feature.enabled || depth >= MAX_CHAIN) return;
+  const targeting = feature.targeting;
+  if (targeting) {
+    for (const prerequisite of targeting.requires) {
+      planLookups(env.peek(prerequisite.feature), context, env, false, plan, depth + 1);
+    }
+  }
+  const unit = unitOf(context, targeting?.by ?? 'id');
+  if (unit === undefined) return;
+  // The deny list beats everything: asked whatever else decides; a unit denied here needs nothing more.
+  if (targeting?.denied.has(unit)) return;
+  if (targeting?.deniedInStore) plan.add(unit, denyEntry(feature.name));
+  if (feature.percentage === 100) return;
+  // A check that the bucket or a pattern settles needs nothing more (only an explanation says which step decided).
+  if (!detail && feature.percentage > 0 && bucketOf(unit) < feature.percentage) return;
+  if (!detail && matchesAny(feature.patterns, unit)) return;
+  if (!feature.users && feature.hasUsers) plan.add(unit, feature.name);
+  if (!targeting) return;
+  for (const rule of targeting.rules) {
+    for (const constraint of rule.constraints) {
+      if (constraint.operator !== 'IN_SEGMENT') continue;
+      for (const name of constraint.values ?? []) {
+        const segment = env.segment(name);
+        if (segment && !segment.users && segment.hasUsers) plan.add(unit, segmentEntry(name));
+      }
+    }
+  }
 }

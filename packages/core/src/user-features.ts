@@ -4,7 +4,8 @@ import { bucket } from './bucket';
 import { explainFeature, isFeatureOn, pickVariant, type Explanation } from './evaluate';
 import type { FeatureState } from './feature';
 import { EMPTY_CONTEXT } from './current-subject';
-import { explainFor, isOnFor, variantOf, type TargetingEnv } from './targeting';
+import type { LookupAnswers } from './lookup-plan';
+import { explainFor, featureUnit, isOnFor, variantOf, type TargetingEnv } from './targeting';
 import { normalizeContext, type Context } from './user-context';
 
 interface Answer {
@@ -42,7 +43,7 @@ export class UserFeatures<Name extends string = string> {
   constructor(
     private readonly backend: Backend,
     userId: string | undefined,
-    private readonly listed?: ReadonlySet<string>,
+    private readonly lookups?: LookupAnswers,
     context?: Context,
     private readonly env?: TargetingEnv,
   ) {
@@ -101,8 +102,8 @@ export class UserFeatures<Name extends string = string> {
    */
   explain(name: Name): Explanation {
     const { state } = this.answer(name);
-    if (this.targeted(state)) return explainFor(state, this.subject(), this.env!, this.listed?.has(name));
-    return explainFeature(state, this.userId, this.listed?.has(name), this.bucket());
+    if (this.targeted(state)) return explainFor(state, this.subject(), this.env!, this.listed(name, state));
+    return explainFeature(state, this.userId, this.listed(name, state), this.bucket());
   }
 
   private answer(name: string): Answer {
@@ -113,8 +114,8 @@ export class UserFeatures<Name extends string = string> {
       // The bucket is worked out once per user, and only for a feature that uses it.
       const usesBucket = state !== undefined && state.enabled && state.percentage > 0 && state.percentage < 100;
       const on = this.targeted(state)
-        ? isOnFor(state, this.subject(), this.env!, this.listed?.has(name))
-        : isFeatureOn(state, this.userId, this.listed?.has(name), usesBucket ? this.bucket() : undefined);
+        ? isOnFor(state, this.subject(), this.env!, this.listed(name, state))
+        : isFeatureOn(state, this.userId, this.listed(name, state), usesBucket ? this.bucket() : undefined);
       answer = { on, state, variant: null };
       if (this.firstAnswer === undefined) {
         this.firstName = name;
@@ -129,6 +130,13 @@ export class UserFeatures<Name extends string = string> {
     return (
       state !== undefined && this.env !== undefined && (state.targeting !== undefined || this.context !== undefined)
     );
+  }
+
+  /** Whether the store lists the unit `state` decides on, as the request's lookup answered; `undefined` when not asked. */
+  private listed(name: string, state: FeatureState | undefined): boolean | undefined {
+    if (!this.lookups || !state || state.users) return undefined;
+    const unit = state.targeting || this.context ? featureUnit(state, this.subject()) : this.userId;
+    return unit === undefined ? undefined : this.lookups.listed(name, unit);
   }
 
   private subject(): Context {

@@ -19,6 +19,10 @@ export interface FeatureRow {
   /** `[[source, flags], ...]` */
   patterns: unknown;
   users?: string[] | null;
+  /** The deny list (encoded ids), when the query read it. */
+  deny?: string[] | null;
+  /** The deny list's size, when the query counted it. */
+  denied_count?: string | number | null;
 }
 
 /**
@@ -67,11 +71,19 @@ export function decodeRow(row: FeatureRow, epoch: string, withUsers: boolean): S
   return {
     name: row.name,
     v: row.epoch === epoch ? Number(row.v) : 0,
-    data: decodeData(row.data) as FeatureData,
+    data: withDeny(decodeData(row.data) as FeatureData, row.deny),
     patterns,
     userCount: Number(row.user_count),
     ...(withUsers ? { users: (row.users ?? []).map(decodeText) } : {}),
+    ...(row.deny == null && row.denied_count != null ? { deniedCount: Number(row.denied_count) } : {}),
   };
+}
+
+/** `data` with the deny list read from its table (sorted, as every store keeps it); as it is when none was read. */
+function withDeny(data: FeatureData, deny: string[] | null | undefined): FeatureData {
+  if (deny == null) return data;
+  const { deny: _stale, ...rest } = data;
+  return deny.length > 0 ? { ...rest, deny: deny.map(decodeText).sort() } : (rest as FeatureData);
 }
 
 /**

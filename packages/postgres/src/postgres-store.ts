@@ -5,6 +5,7 @@ import {
   type FeatureStore,
   type HistoryPage,
   type HistoryQuery,
+  type LookupQuery,
   type StoreHead,
   type StoreListener,
   type StoreRead,
@@ -19,6 +20,9 @@ import { decodeEntry, decodeRow, encodeText, type FeatureRow, type HistoryRow } 
 import { clientBy, unavailable, withClient, withTimeout } from './connections';
 import { parseOptions, type PostgresConfig, type PostgresStoreOptions } from './options';
 import { prepareWrite } from './write-transaction';
+
+/** How a lookup names a feature's deny list (store-targeting's `denyEntry`). */
+const DENY = 'deny ';
 
 /** A row of a read: the head's epoch and version (null before the first write), and a feature or nulls. */
 type HeadedRow = { head_epoch: string | null; head_version: string | null } & Partial<FeatureRow>;
@@ -118,6 +122,7 @@ export class PostgresStore implements FeatureStore {
           randomUUID(),
           () => until - Date.now(),
           this.config.historyLimit,
+          this.holdsUsers,
         );
         committing = true;
         // One simple-protocol message: the deadline check, then COMMIT only if it passed.
@@ -169,14 +174,36 @@ export class PostgresStore implements FeatureStore {
     });
   }
 
-  /** Which of `names` list `userId`: one query, one index probe per name. Fails at once while the feed is down. */
-  async lookup(userId: string, names: readonly string[]): Promise<ReadonlySet<string>> {
+  /**
+   * For each query, which of its names (features, segments, `deny <feature>`
+   * for a deny list) list its unit: one statement, one index probe per
+   * (name, unit) pair. Fails at once while the feed is down.
+   */
+  async lookup(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]> {
     if (!this.isConnected()) throw new BackendUnavailableError('Looking up a user: PostgreSQL is not connected.');
-    const result = await this.pool.query<{ feature: string }>(
-      `SELECT feature FROM ${this.config.tables.users} WHERE user_id = $1 AND feature = ANY($2::text[])`,
-      [encodeText(userId), names],
+    const t = this.config.tables;
+    const listed: [string[], string[]] = [[], []];
+    const denied: [string[], string[]] = [[], []];
+    queries.forEach(({ unit, names: asked }) => {
+      for (const name of asked) {
+        const [entries, units] = name.startsWith(DENY) ? denied : listed;
+        entries.push(name.startsWith(DENY) ? name.slice(DENY.length) : name);
+        units.push(encodeText(unit));
+      }
+    });
+    const result = await this.pool.query<{ entry: string; unit: string }>(
+      `SELECT u.feature AS entry, u.user_id AS unit FROM unnest($1::text[], $2::text[]) AS q(feature, unit)
+         JOIN ${t.users} u ON u.feature = q.feature AND u.user_id = q.unit
+       UNION ALL
+       SELECT $5::text || d.feature, d.unit FROM unnest($3::text[], $4::text[]) AS q(feature, unit)
+         JOIN ${t.denied} d ON d.feature = q.feature AND d.unit = q.unit`,
+      [...listed, ...denied, DENY],
     );
-    return new Set(result.rows.map((row) => row.feature));
+    const found = new Set(result.rows.map((row) => `${row.entry}\n${row.unit}`));
+    return queries.map(({ unit, names: asked }) => {
+      const key = encodeText(unit);
+      return new Set(asked.filter((name) => found.has(`${name}\n${key}`)));
+    });
   }
 
   async listNames(): Promise<string[]> {
@@ -227,7 +254,9 @@ export class PostgresStore implements FeatureStore {
     const result = await client.query<HeadedRow>(
       `SELECT h.epoch AS head_epoch, h.version AS head_version, f.name, f.epoch, f.v, f.data, f.user_count,
          (SELECT coalesce(json_agg(json_build_array(p.source, p.flags)), '[]') FROM ${t.patterns} p WHERE p.feature = f.name) AS patterns,
-         CASE WHEN $1 THEN (SELECT coalesce(array_agg(u.user_id), '{}') FROM ${t.users} u WHERE u.feature = f.name) END AS users
+         CASE WHEN $1 THEN (SELECT coalesce(array_agg(u.user_id), '{}') FROM ${t.users} u WHERE u.feature = f.name) END AS users,
+         CASE WHEN $1 THEN (SELECT coalesce(array_agg(d.unit), '{}') FROM ${t.denied} d WHERE d.feature = f.name) END AS deny,
+         CASE WHEN NOT $1 THEN (SELECT count(*) FROM ${t.denied} d WHERE d.feature = f.name) END AS denied_count
        FROM (SELECT 1) one
        LEFT JOIN ${t.head} h ON true
        LEFT JOIN ${t.features} f ON ($2::text IS NULL OR f.name = $2)`,

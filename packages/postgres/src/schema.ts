@@ -16,6 +16,8 @@ export interface Tables {
   readonly users: string;
   /** (feature, flags, source). */
   readonly patterns: string;
+  /** (feature, unit): a feature's deny list, one index probe per unit asked. */
+  readonly denied: string;
   /** One row per write: id (bigserial, in commit order), at (the database's clock), feature, who, before, after. */
   readonly history: string;
   /** The one row counting the history entries kept and those retention dropped. */
@@ -54,6 +56,7 @@ export function tablesOf(schema: string = DEFAULT_SCHEMA): Tables {
     features: `${s}."features"`,
     users: `${s}."users"`,
     patterns: `${s}."patterns"`,
+    denied: `${s}."denied"`,
     history: `${s}."history"`,
     historyCount: `${s}."history_count"`,
     channel,
@@ -74,6 +77,9 @@ function literal(text: string): string {
  * write starts a new epoch, and announces a reset so running processes
  * take a snapshot at once rather than at their next periodic check.
  *
+ * Deny lists live in a table of their own; a schema that kept them in the
+ * features' jsonb data has them moved there (and the field dropped).
+ *
  * The history tables are made by `CREATE TABLE IF NOT EXISTS` too, so
  * migrate() run on a schema an earlier version made adds them. A TRUNCATE of
  * the history deletes its count row; the next write counts the entries again.
@@ -81,7 +87,7 @@ function literal(text: string): string {
 export function migrationSql(t: Tables): string {
   const reset = `${t.schema}."hanoi_reset"`;
   const historyReset = `${t.schema}."hanoi_history_reset"`;
-  const triggers = [t.head, t.features, t.users, t.patterns]
+  const triggers = [t.head, t.features, t.users, t.patterns, t.denied]
     .map(
       (table) =>
         `DROP TRIGGER IF EXISTS "hanoi_reset" ON ${table};\n` +
@@ -114,6 +120,17 @@ CREATE TABLE IF NOT EXISTS ${t.patterns} (
   source text NOT NULL,
   PRIMARY KEY (feature, flags, source)
 );
+CREATE TABLE IF NOT EXISTS ${t.denied} (
+  feature text NOT NULL REFERENCES ${t.features} (name) ON DELETE CASCADE,
+  unit text NOT NULL,
+  PRIMARY KEY (feature, unit)
+);
+-- A schema an earlier version made keeps each deny list in the jsonb data: moved into its table, once.
+INSERT INTO ${t.denied} (feature, unit)
+  SELECT f.name, d.unit FROM ${t.features} f, jsonb_array_elements_text(f.data->'deny') AS d(unit)
+  WHERE jsonb_typeof(f.data->'deny') = 'array' AND d.unit IS NOT NULL
+  ON CONFLICT DO NOTHING;
+UPDATE ${t.features} SET data = data - 'deny' WHERE data ? 'deny';
 CREATE OR REPLACE FUNCTION ${reset}() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   DELETE FROM ${t.head};

@@ -39,6 +39,10 @@ export interface PreparedWrite {
  * 2. the feature's row is locked and read; the change applied;
  *    A write that expects the feature's latest history entry
  *    (`meta.expect`, a revert) is refused with HANOI_CONFLICT here;
+ *    A deny list lives in its own table: a write that reads or changes it
+ *    (deny, undeny, a data field `deny`, remove, restore) reads it into the
+ *    data first, so it is recorded as the change of the field `deny`, and
+ *    writes back only the ids that changed;
  * 3. the feature gets the new version, its history entry is appended (with
  *    retention), the head gets the version, and NOTIFY is queued (PostgreSQL
  *    delivers it at COMMIT, never for a rolled-back write). The change and
@@ -54,6 +58,7 @@ export async function prepareWrite(
   newEpoch: string,
   leftMs: () => number,
   historyLimit: number,
+  withDeny: boolean,
 ): Promise<PreparedWrite> {
   const head = await client.query<{ epoch: string; version: string; now: number }>(
     `INSERT INTO ${t.head} (singleton, epoch, version) VALUES (true, $1, 0)
@@ -88,6 +93,15 @@ export async function prepareWrite(
   const previousV = row && row.epoch === epoch ? Number(row.v) : 0;
   const defaults = write.op === 'add' ? write.defaults : write.op === 'restore' ? write.data : undefined;
   let data = (decodeData(row?.data) as FeatureData | undefined) ?? { ...defaults! };
+  // The deny list, read from its table when this write reads or changes it.
+  const touchesDeny =
+    write.op === 'addDenied' ||
+    write.op === 'removeDenied' ||
+    write.op === 'remove' ||
+    write.op === 'restore' ||
+    ((write.op === 'add' || write.op === 'update') && write.data.deny !== undefined);
+  const denyBefore = row && touchesDeny ? await readDeny(client, t, name) : [];
+  if (denyBefore.length > 0) data = { ...data, deny: denyBefore };
   let userDelta = 0;
   let action: HistoryAction = write.op === 'add' ? (row ? 'update' : 'create') : 'update';
   let before: HistoryChange | null = {};
@@ -194,12 +208,20 @@ export async function prepareWrite(
   if (meta.reverts !== undefined) action = 'revert';
   let feature;
   if (write.op !== 'remove') {
-    const saved = await client.query<FeatureRow>(
+    const { deny, ...kept } = data;
+    await client.query(
       `INSERT INTO ${t.features} AS f (name, epoch, v, data, user_count) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (name) DO UPDATE SET epoch = $2, v = $3, data = $4, user_count = f.user_count + $5
-       RETURNING name, epoch, v, data, user_count,
-         (SELECT coalesce(json_agg(json_build_array(p.source, p.flags)), '[]') FROM ${t.patterns} p WHERE p.feature = $1) AS patterns`,
-      [name, epoch, version, encodeData(data), userDelta],
+       ON CONFLICT (name) DO UPDATE SET epoch = $2, v = $3, data = $4, user_count = f.user_count + $5`,
+      [name, epoch, version, encodeData(kept as FeatureData), userDelta],
+    );
+    if (touchesDeny) await writeDeny(client, t, name, denyBefore, Array.isArray(deny) ? (deny as unknown[]) : []);
+    const saved = await client.query<FeatureRow>(
+      `SELECT name, epoch, v, data, user_count,
+         (SELECT coalesce(json_agg(json_build_array(p.source, p.flags)), '[]') FROM ${t.patterns} p WHERE p.feature = $1) AS patterns,
+         CASE WHEN $2 THEN (SELECT coalesce(array_agg(d.unit), '{}') FROM ${t.denied} d WHERE d.feature = $1) END AS deny,
+         CASE WHEN NOT $2 THEN (SELECT count(*) FROM ${t.denied} d WHERE d.feature = $1) END AS denied_count
+       FROM ${t.features} WHERE name = $1`,
+      [name, withDeny],
     );
     feature = decodeRow(saved.rows[0]!, epoch, false);
     if ('damaged' in feature) throw new FeatureDamagedError(name, feature.damaged);
@@ -294,6 +316,35 @@ async function writeUsers(
     for (const row of done.rows) changed.push(decodeText(row.user_id));
   }
   return changed;
+}
+
+/** The deny list of `name` in its table: decoded, sorted. */
+async function readDeny(client: PoolClient, t: Tables, name: string): Promise<string[]> {
+  const found = await client.query<{ unit: string }>(`SELECT unit FROM ${t.denied} WHERE feature = $1`, [name]);
+  return found.rows.map((row) => decodeText(row.unit)).sort();
+}
+
+/** Makes the deny list of `name` `after` (ids that are not strings are left out), writing only what differs from `before`. */
+async function writeDeny(
+  client: PoolClient,
+  t: Tables,
+  name: string,
+  before: readonly string[],
+  after: readonly unknown[],
+): Promise<void> {
+  const wanted = new Set(after.filter((id): id is string => typeof id === 'string'));
+  const had = new Set(before);
+  const gone = before.filter((id) => !wanted.has(id)).map(encodeText);
+  const added = [...wanted].filter((id) => !had.has(id)).map(encodeText);
+  if (gone.length > 0) {
+    await client.query(`DELETE FROM ${t.denied} WHERE feature = $1 AND unit = ANY($2::text[])`, [name, gone]);
+  }
+  if (added.length > 0) {
+    await client.query(
+      `INSERT INTO ${t.denied} (feature, unit) SELECT $1, id FROM unnest($2::text[]) AS id ON CONFLICT DO NOTHING`,
+      [name, added],
+    );
+  }
 }
 
 /** The deny list `list` with `users` added (or removed): sorted, distinct; undefined when empty. */

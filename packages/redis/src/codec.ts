@@ -11,7 +11,7 @@ import type {
 } from '@hanoi/core';
 
 /** A feature as a script replies it: { v, HGETALL of its hash, scard, patterns, users }, or {'damaged', why}. */
-export type StateReply = [number, string[], number, string[], string[]] | ['damaged', string];
+export type StateReply = [number, string[], number, string[], string[], string[] | number] | ['damaged', string];
 
 // Hash fields of a feature that are not its data: the version of its last write and that version's epoch.
 const BOOKKEEPING = new Set(['v', 'e']);
@@ -133,14 +133,25 @@ function decodeData(flat: readonly string[]): FeatureData {
  * @example
  * decodeFeature('beta', reply, true); // { name: 'beta', v: 12, data: {...}, patterns, userCount, users }
  */
-export function decodeFeature(name: string, reply: StateReply, withUsers: boolean): StoredFeature | DamagedFeature {
+export function decodeFeature(
+  name: string,
+  reply: StateReply,
+  withUsers: boolean,
+  holdsUsers = true,
+): StoredFeature | DamagedFeature {
   if (reply[0] === 'damaged') return { name, damaged: reply[1] as string };
-  const [v, flat, scard, patterns, users] = reply;
+  const [v, flat, scard, patterns, users, deny] = reply;
   try {
+    // The deny set: its members (a process holding users keeps them as the field deny), or its size.
+    const members = Array.isArray(deny) ? deny : undefined;
+    const data = decodeData(flat);
+    if (members && members.length > 0 && (holdsUsers || withUsers)) data.deny = [...members].sort();
+    const deniedCount = !members ? Number(deny ?? 0) : holdsUsers || withUsers ? undefined : members.length;
     return {
       name,
       v: Number(v),
-      data: decodeData(flat),
+      data,
+      ...(deniedCount === undefined ? {} : { deniedCount }),
       patterns: sortedPatterns(patterns),
       userCount: Number(scard),
       ...(withUsers ? { users } : {}),

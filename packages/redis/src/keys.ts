@@ -16,8 +16,9 @@
  *                  any other field, v (version of its last write) and e (the epoch of v)
  * - `{p}:u:<name>` SET of user ids
  * - `{p}:p:<name>` SET of patterns, each JSON `[source, flags]`
+ * - `{p}:d:<name>` SET of the units on the feature's deny list
  *
- * The snapshot script builds `f:`/`u:`/`p:` keys from `base` the same way
+ * The snapshot script builds `f:`/`u:`/`p:`/`d:` keys from `base` the same way
  * (see scripts.ts): change both together.
  */
 
@@ -25,7 +26,7 @@
 export const DEFAULT_PREFIX = 'hanoi';
 
 /** Kinds of per-feature key. */
-export type FeatureKeyKind = 'f' | 'u' | 'p';
+export type FeatureKeyKind = 'f' | 'u' | 'p' | 'd';
 
 /** Every key a prefix uses, built once. */
 export interface KeySpace {

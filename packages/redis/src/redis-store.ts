@@ -9,6 +9,7 @@ import {
   type FeatureStore,
   type HistoryPage,
   type HistoryQuery,
+  type LookupQuery,
   type WriteMeta,
   type StoreHead,
   type StoreListener,
@@ -26,6 +27,9 @@ import { defineScripts, runScript, type RedisClient } from './scripts';
 import { Subscription } from './subscription';
 import { ServerClock, withTimeout } from './timeouts';
 import { writeUserBatches } from './user-batches';
+
+/** How a lookup names a feature's deny list (core's `denyEntry`). */
+const DENY = 'deny ';
 
 /** A write script's reply. */
 export type WriteReply =
@@ -105,7 +109,7 @@ export class RedisStore implements FeatureStore {
     return {
       epoch,
       version: Number(version),
-      features: features.map(([name, state]) => decodeFeature(name, state, this.holdsUsers)),
+      features: features.map(([name, state]) => decodeFeature(name, state, this.holdsUsers, this.holdsUsers)),
     };
   }
 
@@ -116,7 +120,7 @@ export class RedisStore implements FeatureStore {
     return {
       epoch,
       version: Number(version),
-      feature: state === 0 ? undefined : decodeFeature(name, state, withUsers),
+      feature: state === 0 ? undefined : decodeFeature(name, state, withUsers, this.holdsUsers),
     };
   }
 
@@ -191,23 +195,31 @@ export class RedisStore implements FeatureStore {
     });
   }
 
-  /** Which of `names` list `userId`: one script call. Fails at once when not connected; the cache times it out. */
-  async lookup(userId: string, names: readonly string[]): Promise<ReadonlySet<string>> {
+  /**
+   * For each query, which of its names (features, segments) list its unit:
+   * one script call, whatever the number of units and names. Fails at once
+   * when not connected; the cache times it out.
+   */
+  async lookup(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]> {
     if (this.client.status !== 'ready') {
       throw new BackendUnavailableError(`Looking up a user: Redis is not connected (status ${this.client.status}).`);
     }
     const { keys } = this.config;
-    const found = (await runScript(
-      this.client,
-      'lookup',
-      names.map((name) => keys.feature('u', name)),
-      [userId],
-    )) as number[];
-    const listed = new Set<string>();
-    names.forEach((name, i) => {
-      if (found[i] === 1) listed.add(name);
+    const setKeys: string[] = [];
+    const units: string[] = [];
+    for (const { unit, names } of queries) {
+      for (const name of names) {
+        setKeys.push(name.startsWith(DENY) ? keys.feature('d', name.slice(DENY.length)) : keys.feature('u', name));
+        units.push(unit);
+      }
+    }
+    const found = (await runScript(this.client, 'lookup', setKeys, units)) as number[];
+    let i = 0;
+    return queries.map(({ names }) => {
+      const listed = new Set<string>();
+      for (const name of names) if (found[i++] === 1) listed.add(name);
+      return listed;
     });
-    return listed;
   }
 
   async listNames(): Promise<string[]> {
@@ -265,6 +277,7 @@ export class RedisStore implements FeatureStore {
       keys.feature('p', name),
       keys.history,
       keys.heads,
+      keys.feature('d', name),
     ];
   }
 
@@ -336,7 +349,7 @@ export class RedisStore implements FeatureStore {
     const [, epoch, version, previousV, state, entry] = reply as ['ok', string, number, number, StateReply | 0, string];
     let feature;
     if (state !== 0) {
-      feature = decodeFeature(name, state, false);
+      feature = decodeFeature(name, state, false, this.holdsUsers);
       if ('damaged' in feature) throw new FeatureDamagedError(name, feature.damaged);
     }
     return { epoch, version: Number(version), name, entry: String(entry), previousV: Number(previousV), feature };

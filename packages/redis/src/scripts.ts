@@ -20,8 +20,12 @@ export type RedisClient = Redis | Cluster;
  * it (`e`); from another epoch it reads as 0.
  *
  * A feature's state travels as { v, HGETALL of its hash, scard, patterns,
- * users } (users empty unless asked for), or as {'damaged', why} when one
- * of its keys has the wrong type: only that feature is affected.
+ * users, deny } (users empty unless asked for; deny the members of its deny
+ * set when users are asked for or for a write's reply, else their number),
+ * or as {'damaged', why} when one of its keys has the wrong type: only that
+ * feature is affected. A deny list is the set d:<name>; one written by an
+ * earlier version is the hash field x:deny, read as it is until the next
+ * deny or undeny moves it into the set.
  */
 const STATE = `
 local function epochNow(version, epochKey)
@@ -30,27 +34,30 @@ local function epochNow(version, epochKey)
   if version < tonumber(e[2] or '0') then return e[1] .. '!' end
   return e[1]
 end
-local function damage(f, u, p)
-  local kinds = { { f, 'hash' }, { u, 'set' }, { p, 'set' } }
+local function damage(f, u, p, d)
+  local kinds = { { f, 'hash' }, { u, 'set' }, { p, 'set' }, { d or u, 'set' } }
   for _, k in ipairs(kinds) do
     local t = redis.call('TYPE', k[1])['ok']
     if t ~= 'none' and t ~= k[2] then return k[1] .. ' is a ' .. t .. ', not a ' .. k[2] end
   end
   return false
 end
-local function state(f, u, p, withUsers, epoch)
-  local why = damage(f, u, p)
+-- withUsers: '1' users and deny members, '0' neither (the deny set's size), '2' deny members only (a write's reply).
+local function state(f, u, p, withUsers, epoch, d)
+  local why = damage(f, u, p, d)
   if why then return { 'damaged', why } end
   local h = redis.call('HMGET', f, 'v', 'e')
   local v = 0
   if h[2] == epoch then v = tonumber(h[1] or '0') end
   local users = {}
   if withUsers == '1' then users = redis.call('SMEMBERS', u) end
-  return { v, redis.call('HGETALL', f), redis.call('SCARD', u), redis.call('SMEMBERS', p), users }
+  local deny
+  if withUsers == '0' then deny = redis.call('SCARD', d) else deny = redis.call('SMEMBERS', d) end
+  return { v, redis.call('HGETALL', f), redis.call('SCARD', u), redis.call('SMEMBERS', p), users, deny }
 end
 `;
 
-// KEYS: index, version, epoch, f, u, p, history, heads. ARGV: channel, name, deadline (server ms,
+// KEYS: index, version, epoch, f, u, p, history, heads, d. ARGV: channel, name, deadline (server ms,
 // 0 = none), proposed epoch id, actor, reason, source, reverts ('' = none), '1' when the write
 // expects ARGV[10] to be the feature's latest entry id, that id, historyLimit, op, args... ('add':
 // the number of default values, the defaults, then the fields; 'update': the fields, as HSET pairs;
@@ -72,7 +79,7 @@ local name, O = ARGV[2], 12
 local op = ARGV[O]
 local exists = redis.call('SISMEMBER', KEYS[1], name) == 1
 if op ~= 'remove' then
-  local why = damage(KEYS[4], KEYS[5], KEYS[6])
+  local why = damage(KEYS[4], KEYS[5], KEYS[6], KEYS[9])
   if why then return { 'damaged', why } end
   -- An unreadable value refuses the write too, unless the write replaces it.
   local setting = {}
@@ -96,10 +103,47 @@ end
 local latest = redis.call('HGET', KEYS[8], name) or ''
 if ARGV[9] == '1' and latest ~= ARGV[10] then return { 'conflict', latest, ARGV[10] } end
 
+-- The deny list as the field x:deny holds it: a sorted JSON list, nil when empty (the set, and an earlier version's field).
+local function denyList()
+  local ids = {}
+  local ok, old = pcall(cjson.decode, redis.call('HGET', KEYS[4], 'x:deny') or '[]')
+  if ok and type(old) == 'table' then for _, id in ipairs(old) do if type(id) == 'string' then ids[id] = true end end end
+  if redis.call('TYPE', KEYS[9])['ok'] == 'set' then
+    for _, id in ipairs(redis.call('SMEMBERS', KEYS[9])) do ids[id] = true end
+  end
+  return ids
+end
+local function denyJson(ids)
+  local sorted = {}
+  for id in pairs(ids) do sorted[#sorted + 1] = id end
+  if #sorted == 0 then return nil end
+  table.sort(sorted)
+  return cjson.encode(sorted)
+end
+-- Makes the deny set what a JSON list says ('null' or not a list: empty); the field x:deny is dropped.
+local function setDeny(text)
+  redis.call('DEL', KEYS[9])
+  redis.call('HDEL', KEYS[4], 'x:deny')
+  local ok, list = pcall(cjson.decode, text or 'null')
+  if not ok or type(list) ~= 'table' then return end
+  local ids = {}
+  for _, id in ipairs(list) do if type(id) == 'string' then ids[#ids + 1] = id end end
+  for i = 1, #ids, 1000 do redis.call('SADD', KEYS[9], unpack(ids, i, math.min(i + 999, #ids))) end
+end
+-- Sets a hash field; the deny list goes to its set.
+local function put(field, value)
+  if field == 'x:deny' then setDeny(value) else redis.call('HSET', KEYS[4], field, value) end
+end
+local function field(name)
+  if name == 'x:deny' then return denyJson(denyList()) end
+  return redis.call('HGET', KEYS[4], name)
+end
+
 -- What the write changes, read before it changes anything.
 local function whole()
   local t, h = {}, redis.call('HGETALL', KEYS[4])
   for i = 1, #h, 2 do if h[i] ~= 'v' and h[i] ~= 'e' then t[h[i]] = h[i + 1] end end
+  t['x:deny'] = denyJson(denyList())
   t['users'] = redis.call('SMEMBERS', KEYS[5])
   t['patterns'] = redis.call('SMEMBERS', KEYS[6])
   return t
@@ -107,7 +151,7 @@ end
 local function fieldsBefore(from)
   local t = {}
   for i = from, #ARGV, 2 do
-    local old = redis.call('HGET', KEYS[4], ARGV[i])
+    local old = field(ARGV[i])
     if old then t[ARGV[i]] = old end
   end
   return t
@@ -149,23 +193,18 @@ elseif op == 'srem' then action, before = 'unregister', { users = changed(KEYS[5
 elseif op == 'padd' then action, after = 'register', { patterns = changed(KEYS[6], O + 1, false) }
 elseif op == 'prem' then action, before = 'unregister', { patterns = changed(KEYS[6], O + 1, true) }
 elseif op == 'dadd' or op == 'drem' then
-  -- The deny list: the data field deny (x:deny), a sorted JSON list of distinct ids, absent when empty.
-  -- Recorded as the change of that field, so a revert and a replay treat it as any other data field.
-  local raw = redis.call('HGET', KEYS[4], 'x:deny')
-  local ok, list = pcall(cjson.decode, raw or '[]')
-  if not ok or type(list) ~= 'table' then list = {} end
-  local ids = {}
-  for _, id in ipairs(list) do if type(id) == 'string' then ids[id] = true end end
+  -- The deny list: the set d:<name>, read as the data field deny (x:deny), a sorted JSON list of distinct
+  -- ids, absent when empty. Recorded as the change of that field, so a revert and a replay treat it as any
+  -- other data field.
+  local ids = denyList()
+  local raw = denyJson(ids)
   for i = O + 1, #ARGV do ids[ARGV[i]] = (op == 'dadd') or nil end
-  local sorted = {}
-  for id in pairs(ids) do sorted[#sorted + 1] = id end
-  table.sort(sorted)
-  if #sorted > 0 then denyAfter = cjson.encode(sorted) end
+  denyAfter = denyJson(ids)
   action = op == 'dadd' and 'deny' or 'undeny'
   before = { ['x:deny'] = raw or 'null' }
   after = { ['x:deny'] = denyAfter or 'null' }
 elseif op == 'remove' then
-  local why = damage(KEYS[4], KEYS[5], KEYS[6])
+  local why = damage(KEYS[4], KEYS[5], KEYS[6], KEYS[9])
   before, after = why and { damaged = why } or whole(), false
 elseif op == 'restore' then
   before = exists and whole()
@@ -201,12 +240,12 @@ if op == 'add' then
   local n = tonumber(ARGV[O + 1])
   if not exists then
     redis.call('SADD', KEYS[1], name)
-    for i = O + 2, O + 1 + n, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
+    for i = O + 2, O + 1 + n, 2 do put(ARGV[i], ARGV[i + 1]) end
   end
   first = O + 2 + n
 end
 if op == 'add' or op == 'update' then
-  for i = first, #ARGV, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
+  for i = first, #ARGV, 2 do put(ARGV[i], ARGV[i + 1]) end
 elseif op == 'toggle' then
   redis.call('HSET', KEYS[4], 'enabled', after['enabled'])
 elseif op == 'sadd' then redis.call('SADD', KEYS[5], unpack(ARGV, O + 1))
@@ -214,23 +253,29 @@ elseif op == 'srem' then redis.call('SREM', KEYS[5], unpack(ARGV, O + 1))
 elseif op == 'padd' then redis.call('SADD', KEYS[6], ARGV[O + 1])
 elseif op == 'prem' then redis.call('SREM', KEYS[6], ARGV[O + 1])
 elseif op == 'dadd' or op == 'drem' then
-  if denyAfter then redis.call('HSET', KEYS[4], 'x:deny', denyAfter) else redis.call('HDEL', KEYS[4], 'x:deny') end
+  -- Only the ids given change in the set; a list an earlier version kept in the field moves into it.
+  local from = redis.call('HGET', KEYS[4], 'x:deny')
+  if from then setDeny(denyAfter) else
+    for i = O + 1, #ARGV, 1000 do
+      redis.call(op == 'dadd' and 'SADD' or 'SREM', KEYS[9], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+    end
+  end
 elseif op == 'remove' then
   redis.call('SREM', KEYS[1], name)
-  redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])
+  redis.call('DEL', KEYS[4], KEYS[5], KEYS[6], KEYS[9])
 elseif op == 'restore' then
   local n = tonumber(ARGV[O + 1])
   local m = tonumber(ARGV[O + 2 + n])
-  redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])
+  redis.call('DEL', KEYS[4], KEYS[5], KEYS[6], KEYS[9])
   redis.call('SADD', KEYS[1], name)
-  for i = O + 2, O + 1 + n, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
+  for i = O + 2, O + 1 + n, 2 do put(ARGV[i], ARGV[i + 1]) end
   if m > 0 then sadd(KEYS[5], O + 3 + n, O + 2 + n + m) end
   if #ARGV >= O + 3 + n + m then sadd(KEYS[6], O + 3 + n + m, #ARGV) end
 end
 redis.call('PUBLISH', ARGV[1], epoch .. ' ' .. v .. ' ' .. name)
 if op == 'remove' then return { 'ok', epoch, v, previous, 0, entry } end
 redis.call('HSET', KEYS[4], 'v', v, 'e', epoch)
-return { 'ok', epoch, v, previous, state(KEYS[4], KEYS[5], KEYS[6], '0', epoch), entry }
+return { 'ok', epoch, v, previous, state(KEYS[4], KEYS[5], KEYS[6], '2', epoch, KEYS[9]), entry }
 `;
 
 // KEYS: index, version, epoch. ARGV: base, withUsers. Replies {epoch, version, TIME, {{name, state}...}}: one atomic view.
@@ -239,25 +284,27 @@ local version = tonumber(redis.call('GET', KEYS[2]) or '0')
 local epoch = epochNow(version, KEYS[3])
 local base, features = ARGV[1], {}
 for i, name in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  features[i] = { name, state(base .. 'f:' .. name, base .. 'u:' .. name, base .. 'p:' .. name, ARGV[2], epoch) }
+  local f, u, p, d = base .. 'f:' .. name, base .. 'u:' .. name, base .. 'p:' .. name, base .. 'd:' .. name
+  features[i] = { name, state(f, u, p, ARGV[2], epoch, d) }
 end
 return { epoch, version, redis.call('TIME'), features }
 `;
 
-// KEYS: index, version, epoch, f, u, p. ARGV: name, withUsers. Replies {epoch, version, state or 0 when absent}.
+// KEYS: index, version, epoch, f, u, p, history, heads, d. ARGV: name, withUsers. Replies {epoch, version, state or 0 when absent}.
 const LOAD = `${STATE}
 local version = tonumber(redis.call('GET', KEYS[2]) or '0')
 local epoch = epochNow(version, KEYS[3])
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return { epoch, version, 0 } end
-return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], ARGV[2], epoch) }
+return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], ARGV[2], epoch, KEYS[9]) }
 `;
 
-// KEYS: the user sets of the names asked about. ARGV: the user id. Replies 1/0 per key (0 for a damaged one).
+// KEYS: the user sets asked about (features', segments'). ARGV: the unit asked of each key, in order.
+// Replies 1/0 per key (0 for a damaged one): every unit of a request in one call.
 const LOOKUP = `
 local found = {}
 for i, key in ipairs(KEYS) do
   local t = redis.call('TYPE', key)['ok']
-  if t == 'set' then found[i] = redis.call('SISMEMBER', key, ARGV[1]) else found[i] = 0 end
+  if t == 'set' then found[i] = redis.call('SISMEMBER', key, ARGV[i]) else found[i] = 0 end
 end
 return found
 `;

@@ -5,13 +5,15 @@ import { hasTargeting } from '../targeting-support';
 import type { FeatureSection, SectionArgs } from './section';
 
 /**
- * The ids a feature's deny list holds, walked in place: the process holds
- * every feature's targeting (deny list included) whatever the store, and a
- * feature without any has none. Never `getFunc`, which copies every listed
- * user to read the deny list.
+ * The ids a feature's deny list holds, walked in place where the process
+ * holds it (every store but the lookup ones, which keep deny lists in the
+ * store); a feature without targeting has none. `getFunc` only for a list
+ * kept in the store: it copies every listed user.
  */
-function deniedIds({ state }: SectionArgs): Iterable<string> {
-  return state.targeting?.denied ?? [];
+async function deniedIds({ ctx, name, state }: SectionArgs): Promise<Iterable<string>> {
+  if (!state.targeting) return [];
+  if (!state.targeting.deniedInStore) return state.targeting.denied;
+  return (await ctx.config.rollout.getFunc(name))?.deny ?? [];
 }
 
 /**
@@ -22,10 +24,10 @@ function deniedIds({ state }: SectionArgs): Iterable<string> {
 export const denySection: FeatureSection = {
   id: 'deny',
   available: hasTargeting,
-  render(args) {
+  async render(args) {
     const { ctx, name, form } = args;
     const { search, page } = idListQuery(ctx, 'deny');
-    const found = pageOfIds(deniedIds(args), search, page, IDS_PER_PAGE);
+    const found = pageOfIds(await deniedIds(args), search, page, IDS_PER_PAGE);
     return idList(
       {
         ctx,

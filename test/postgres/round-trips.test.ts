@@ -1,0 +1,110 @@
+import { Rollout } from '@hanoi/core';
+import { PostgresBackend } from '@hanoi/postgres';
+import type { Pool } from 'pg';
+import { eventually, quietLogger, usePostgres } from './postgres-fixture';
+
+// With lookupUsers, listed users, segment members and deny lists stay in
+// PostgreSQL: a request asks for all of them in one statement. Counted on
+// the pool the store is handed: every statement it sends goes through
+// `query` (one statement) or `connect` (a borrowed connection).
+const pg = usePostgres();
+
+/** `pool` with its statements and borrowed connections counted; `fault.query` makes its `query` reject. */
+function counted(pool: Pool): { pool: Pool; sent: { query: number; connect: number }; fault: { query: boolean } } {
+  const sent = { query: 0, connect: 0 };
+  const fault = { query: false };
+  const proxy = new Proxy(pool, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (key !== 'query' && key !== 'connect') {
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      }
+      return (...args: unknown[]) => {
+        sent[key]++;
+        if (key === 'query' && fault.query) return Promise.reject(new Error('lookup lost'));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { pool: proxy, sent, fault };
+}
+
+it('a request with 3 features, 2 segments, deny lists and two units (id, companyId) costs one statement', async () => {
+  const schema = await pg.schema();
+  const options = { schema, lookupUsers: true, logger: quietLogger(), resyncIntervalMs: 600_000 };
+  const writer = new Rollout(new PostgresBackend(pg.pool(), options));
+  const { pool, sent } = counted(pg.pool());
+  const backend = new PostgresBackend(pool, options);
+  const reader = new Rollout(backend);
+  try {
+    await Promise.all([writer.ready(), reader.ready()]);
+    await writer.defineSegment('big-customers', { users: ['c1', 'c2'] });
+    await writer.defineSegment('testers', { users: ['u1', 'u9'] });
+    const inSegment = (name: string) => [{ constraints: [{ operator: 'IN_SEGMENT' as const, values: [name] }] }];
+    await writer.addFunc('company-beta', { by: 'companyId', rules: inSegment('big-customers') });
+    await writer.deny('company-beta', 'c2');
+    await writer.addFunc('listed', { percentage: 0 });
+    await writer.register('listed', ['u1']);
+    await writer.addFunc('testing', { rules: inSegment('testers') });
+    await writer.deny('testing', 'u9');
+    await eventually(() => backend.store.isConnected() && reader.peek('testing')?.targeting?.deniedInStore === true);
+    // No process holds the deny lists: only their size.
+    expect(reader.peek('testing')!.targeting!.denied.size).toBe(0);
+
+    const count = async <T>(request: () => Promise<T>): Promise<[T, typeof sent]> => {
+      sent.query = sent.connect = 0;
+      const result = await request();
+      return [result, { ...sent }];
+    };
+    const [first, one] = await count(() => reader.forUser({ id: 'u1', companyId: 'c1' }));
+    expect(one).toEqual({ query: 1, connect: 0 });
+    // By SPEC: c1 is in big-customers and not denied; u1 is listed on `listed`, in testers and not denied.
+    expect(['company-beta', 'listed', 'testing'].map((name) => first.isEnabled(name))).toEqual([true, true, true]);
+
+    const [second, two] = await count(() => reader.forUser({ id: 'u9', companyId: 'c2' }));
+    expect(two).toEqual({ query: 1, connect: 0 });
+    // c2 and u9 are denied, whatever their segments say; u9 is not listed.
+    expect(['company-beta', 'listed', 'testing'].map((name) => second.explain(name).reason)).toEqual([
+      'denied',
+      'bucket',
+      'denied',
+    ]);
+
+    const [alone, three] = await count(() => reader.isEnabled('company-beta', { id: 'u3', companyId: 'c1' }));
+    expect([alone, three]).toEqual([true, { query: 1, connect: 0 }]);
+  } finally {
+    await writer.close();
+    await reader.close();
+  }
+});
+
+it('when the lookup fails, a unit counts as denied and in no segment, inverted or not (a guard that cannot decide denies)', async () => {
+  const schema = await pg.schema();
+  const logger = quietLogger();
+  const { pool, fault } = counted(pg.pool());
+  const backend = new PostgresBackend(pool, { schema, lookupUsers: true, logger, resyncIntervalMs: 600_000 });
+  const rollout = new Rollout(backend, { logger });
+  try {
+    await rollout.ready();
+    await rollout.defineSegment('testers', { users: ['u1'] });
+    const segment = (inverted: boolean) => ({ operator: 'IN_SEGMENT' as const, values: ['testers'], inverted });
+    await rollout.addFunc('open', { percentage: 100 });
+    await rollout.deny('open', 'u2');
+    await rollout.addFunc('not-testers', { rules: [{ constraints: [segment(true)] }] });
+    await rollout.addFunc('testers-only', { rules: [{ constraints: [segment(false)] }] });
+    await eventually(() => backend.store.isConnected());
+    expect(await rollout.isEnabled('open', 'u3')).toBe(true);
+    expect(await rollout.isEnabled('not-testers', 'u3')).toBe(true);
+    expect(await rollout.isEnabled('testers-only', 'u1')).toBe(true);
+    // The fault: the store cannot answer lookups.
+    fault.query = true;
+    expect(await rollout.isEnabled('open', 'u3')).toBe(false);
+    expect(await rollout.isEnabled('not-testers', 'u3')).toBe(false);
+    expect(await rollout.isEnabled('testers-only', 'u1')).toBe(false);
+    const features = await rollout.forUser('u3');
+    expect([features.isEnabled('open'), features.isEnabled('not-testers')]).toEqual([false, false]);
+    expect(logger.messages.join('\n')).toContain('Looking users up failed');
+  } finally {
+    await rollout.close();
+  }
+});
