@@ -329,12 +329,9 @@ describe.each(ADMIN_FRAMEWORKS)('the segment pages on %s', (_name, maker) => {
     });
   });
 
-  // Core's segment writes do not carry the writer's actor and source yet
-  // (`defineSegment` and friends take no scope), so history names the
-  // process, not the signed-in person: this test fails until they do.
-  it.failing('records segment writes in history as the signed-in person, from the admin page', async () => {
+  it('records segment writes in history as the signed-in person, from the admin page', async () => {
     await postForm(app, '/flags/segments/testers/add-units', { _csrf: token, units: 'u3' });
-    const [entry] = await rollout.history({ limit: 1 });
-    expect(entry).toMatchObject({ actor: 'staff-1', source: 'admin' });
+    const [entry] = await rollout.history({ segment: 'testers', limit: 1 });
+    expect(entry).toMatchObject({ feature: 'segment testers', actor: 'staff-1', source: 'admin' });
   });
 });

@@ -65,3 +65,25 @@ test('replaying a feature from its creation gives its state, for random write se
   const rollout = new Rollout(new StoreBackend(new MemoryStore(), { resyncIntervalMs: false }));
   await checkReplay(rollout, 200);
 });
+
+test("a segment's writes carry the scope, and history({ segment }) reads them alone", async () => {
+  const rollout = new Rollout(new MemoryBackend());
+  const ana = rollout.as({ actor: 'ana', reason: 'beta cohort', source: 'admin' });
+  await ana.defineSegment('testers', { users: ['u1'] });
+  await rollout.addFunc('beta');
+  await ana.registerSegment('testers', ['u2']);
+  await ana.unregisterSegment('testers', 'u1');
+  await ana.removeSegment('testers');
+  const entries = await rollout.history({ segment: 'testers' });
+  expect(entries.map((e) => [e.feature, e.action, e.actor, e.reason, e.source])).toEqual([
+    ['segment testers', 'remove', 'ana', 'beta cohort', 'admin'],
+    ['segment testers', 'unregister', 'ana', 'beta cohort', 'admin'],
+    ['segment testers', 'register', 'ana', 'beta cohort', 'admin'],
+    ['segment testers', 'register', 'ana', 'beta cohort', 'admin'],
+    ['segment testers', 'create', 'ana', 'beta cohort', 'admin'],
+  ]);
+  await expect(rollout.history({ feature: 'beta', segment: 'testers' })).rejects.toMatchObject({
+    code: 'HANOI_INVALID_ARGUMENT',
+  });
+  await expect(rollout.history({ segment: 'no such' })).rejects.toMatchObject({ code: 'HANOI_INVALID_ARGUMENT' });
+});

@@ -88,13 +88,13 @@ export interface Backend {
   /** Every stored segment's name. */
   listSegments?(): Promise<string[]>;
   /** Creates a segment, or replaces the fields given (validated). */
-  defineSegment?(name: string, fields: SegmentFields): Promise<void>;
+  defineSegment?(name: string, fields: SegmentFields, meta?: WriteMeta): Promise<void>;
   /** Adds units to a segment; `SegmentNotFoundError` when it does not exist. */
-  registerSegmentUsers?(name: string, userIds: readonly string[]): Promise<void>;
+  registerSegmentUsers?(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void>;
   /** Removes units from a segment. */
-  unregisterSegmentUsers?(name: string, userIds: readonly string[]): Promise<void>;
+  unregisterSegmentUsers?(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void>;
   /** Deletes a segment (`Rollout` has checked no rule uses it). */
-  removeSegment?(name: string): Promise<void>;
+  removeSegment?(name: string, meta?: WriteMeta): Promise<void>;
   /** Adds units to a feature's deny list. */
   denyUsers?(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void>;
   /** Removes units from a feature's deny list. */

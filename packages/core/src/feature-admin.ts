@@ -12,6 +12,7 @@ import type {
 } from './feature';
 import { MemoryBackend } from './memory-backend';
 import { patternSpec } from './pattern';
+import { segmentEntry } from './store-targeting';
 import { assertRemovable, targetingFields } from './targeting-fields';
 import type { AnyAttributes, UserId } from './user-context';
 import { assertBoolean, assertName, assertPercentage, normalizeUserId, normalizeVariants } from './validate';
@@ -21,6 +22,8 @@ import { processActor, withScope, type WriteScope } from './write-scope';
 export interface HistoryOptions {
   /** Only this feature's entries. */
   feature?: string;
+  /** Only this segment's entries (not with `feature`). */
+  segment?: string;
   /** At most this many, newest first: 1..10,000, default 100. */
   limit?: number;
   /** Only entries older than this entry id: the next page. */
@@ -213,6 +216,7 @@ export class FeatureAdmin<Name extends string = string, Attributes extends objec
    *
    * @example
    * const [latest] = await rollout.history({ feature: 'checkout', limit: 1 });
+   * const segmentChanges = await rollout.history({ segment: 'beta-testers' });
    */
   async history(options: HistoryOptions = {}): Promise<HistoryEntry[]> {
     return (await this.historyPage(options)).entries;
@@ -226,10 +230,22 @@ export class FeatureAdmin<Name extends string = string, Attributes extends objec
    */
   async historyPage(options: HistoryOptions = {}): Promise<HistoryPage> {
     if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError('options', options, 'Options are an object: { feature?, limit?, before? }.');
+      throw new InvalidArgumentError(
+        'options',
+        options,
+        'Options are an object: { feature?, segment?, limit?, before? }.',
+      );
     }
-    const { feature, limit = 100, before } = options;
+    const { limit = 100, before } = options;
+    let { feature } = options;
     if (feature !== undefined) assertName(feature);
+    if (options.segment !== undefined) {
+      if (feature !== undefined) {
+        throw new InvalidArgumentError('segment', options.segment, 'Ask for a feature or a segment, not both.');
+      }
+      assertName(options.segment, 'segment name');
+      feature = segmentEntry(options.segment);
+    }
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
       throw new InvalidArgumentError('limit', limit, 'The limit is an integer from 1 to 10,000.');
     }

@@ -284,12 +284,13 @@ export class StoreBackend implements Backend {
   }
 
   /** Creates a segment, or replaces the fields given; replacing its users writes what differs. */
-  async defineSegment(name: string, fields: SegmentFields): Promise<void> {
+  async defineSegment(name: string, fields: SegmentFields, meta?: WriteMeta): Promise<void> {
     const entry = segmentEntry(name);
     const result = await this.write(entry, {
       op: 'add',
       data: segmentData(fields.constraints),
       defaults: DEFAULT_FEATURE,
+      meta,
     });
     if (!fields.users) return;
     const wanted = new Set(fields.users);
@@ -301,26 +302,31 @@ export class StoreBackend implements Backend {
       held = new Set(stored ?? []);
     }
     const gone = result.feature && result.feature.userCount > 0 ? [...held].filter((id) => !wanted.has(id)) : [];
-    if (gone.length > 0) await this.write(entry, { op: 'removeUsers', users: gone });
+    if (gone.length > 0) await this.write(entry, { op: 'removeUsers', users: gone, meta });
     const added = [...wanted].filter((id) => !held.has(id));
-    if (added.length > 0) await this.write(entry, { op: 'addUsers', users: added });
+    if (added.length > 0) await this.write(entry, { op: 'addUsers', users: added, meta });
   }
 
-  async registerSegmentUsers(name: string, userIds: readonly string[]): Promise<void> {
-    await this.segmentWrite(name, 'addUsers', userIds);
+  async registerSegmentUsers(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void> {
+    await this.segmentWrite(name, 'addUsers', userIds, meta);
   }
 
-  async unregisterSegmentUsers(name: string, userIds: readonly string[]): Promise<void> {
-    await this.segmentWrite(name, 'removeUsers', userIds);
+  async unregisterSegmentUsers(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void> {
+    await this.segmentWrite(name, 'removeUsers', userIds, meta);
   }
 
-  async removeSegment(name: string): Promise<void> {
-    await this.segmentWrite(name, 'remove', []);
+  async removeSegment(name: string, meta?: WriteMeta): Promise<void> {
+    await this.segmentWrite(name, 'remove', [], meta);
   }
 
-  private async segmentWrite(name: string, op: 'addUsers' | 'removeUsers' | 'remove', users: readonly string[]) {
+  private async segmentWrite(
+    name: string,
+    op: 'addUsers' | 'removeUsers' | 'remove',
+    users: readonly string[],
+    meta: WriteMeta | undefined,
+  ) {
     try {
-      await this.write(segmentEntry(name), op === 'remove' ? { op } : { op, users });
+      await this.write(segmentEntry(name), op === 'remove' ? { op, meta } : { op, users, meta });
     } catch (err) {
       throw err instanceof FeatureNotFoundError ? new SegmentNotFoundError(name) : err;
     }

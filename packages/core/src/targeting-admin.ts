@@ -80,7 +80,7 @@ export class TargetingAdmin<
       fields.users = [...new Set(definition.users.map((id) => normalizeUserId(id, 'segment user')))];
     }
     if (definition.constraints !== undefined) fields.constraints = normalizeSegmentConstraints(definition.constraints);
-    await targetingBackend(this.backend, 'segments').defineSegment(name, fields);
+    await targetingBackend(this.backend, 'segments').defineSegment(name, fields, this.scope);
   }
 
   /**
@@ -91,7 +91,11 @@ export class TargetingAdmin<
    */
   async registerSegment(name: string, ids: UserId | readonly UserId[]): Promise<void> {
     assertName(name, 'segment name');
-    await targetingBackend(this.backend, 'segments').registerSegmentUsers(name, unitList(ids, 'segment user'));
+    await targetingBackend(this.backend, 'segments').registerSegmentUsers(
+      name,
+      unitList(ids, 'segment user'),
+      this.scope,
+    );
   }
 
   /**
@@ -102,7 +106,11 @@ export class TargetingAdmin<
    */
   async unregisterSegment(name: string, ids: UserId | readonly UserId[]): Promise<void> {
     assertName(name, 'segment name');
-    await targetingBackend(this.backend, 'segments').unregisterSegmentUsers(name, unitList(ids, 'segment user'));
+    await targetingBackend(this.backend, 'segments').unregisterSegmentUsers(
+      name,
+      unitList(ids, 'segment user'),
+      this.scope,
+    );
   }
 
   /**
@@ -129,7 +137,7 @@ export class TargetingAdmin<
           'Change those rules first.',
       );
     }
-    await backend.removeSegment(name);
+    await backend.removeSegment(name, this.scope);
   }
 
   /**
