@@ -571,14 +571,18 @@ export class StoreBackend implements Backend {
     users: Iterable<string> | undefined,
     previous = this.cache.get(feature.name),
   ): FeatureState {
-    return {
+    const state: { -readonly [K in keyof FeatureState]: FeatureState[K] } = {
       ...feature.data,
       name: feature.name,
       patterns: compilePatterns(feature.patterns, previous?.patterns),
       users: users === undefined ? undefined : users instanceof Set ? users : new Set(users),
       hasUsers: feature.userCount > 0,
-      ...targetingOf(feature.data),
     };
+    // Assigned rather than spread: this runs on every write and reload.
+    const { targeting, enabled } = targetingOf(feature.data);
+    if (targeting !== undefined) state.targeting = targeting;
+    if (enabled === false) state.enabled = false;
+    return state;
   }
 }
 
