@@ -13,13 +13,22 @@ import {
   type StoreHead,
   type StoreListener,
   type StoreRead,
+  type StoreReadSince,
   type StoreSnapshot,
   type StoreWrite,
   type StoreWriteResult,
 } from '@hanoi/core';
 import { ReplyError } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { decodeEntry, decodeFeature, encodeData, encodePattern, parseChange, type StateReply } from './codec';
+import {
+  decodeEntry,
+  decodeFeature,
+  decodeUserChanges,
+  encodeData,
+  encodePattern,
+  parseChange,
+  type StateReply,
+} from './codec';
 import { waitForConnection } from './connection';
 import { parseOptions, type RedisBackendOptions, type RedisConfig } from './options';
 import { defineScripts, runScript, type RedisClient } from './scripts';
@@ -37,6 +46,14 @@ export type WriteReply =
   | ['ok', string, number, number, StateReply | 0, string];
 
 type HeadReply = [string, number, [string, string]];
+
+/**
+ * How far back another process's reload takes what changed (`readSince`):
+ * at most this many writes, and this many bytes of their history entries;
+ * beyond, it reads the users whole.
+ */
+const SINCE_WRITES = 100;
+const SINCE_BYTES = 256 * 1024;
 
 /**
  * The Redis store: features under one prefix of a Redis or Cluster, every
@@ -118,6 +135,22 @@ export class RedisStore implements FeatureStore {
       version: Number(version),
       feature: state === 0 ? undefined : decodeFeature(name, state, withUsers),
     };
+  }
+
+  async readSince(name: string, since: StoreHead): Promise<StoreReadSince> {
+    const [epoch, version, state, changes] = (await this.call(`Reloading feature ${JSON.stringify(name)}`, () =>
+      runScript(this.client, 'since', this.featureKeys(name), [
+        name,
+        since.epoch,
+        String(since.version),
+        String(SINCE_WRITES),
+        String(SINCE_BYTES),
+      ]),
+    )) as [string, number, StateReply | 0, [string, string][] | undefined];
+    const head = { epoch, version: Number(version) };
+    if (state === 0) return { ...head, feature: undefined };
+    if (changes === undefined) return { ...head, feature: decodeFeature(name, state, true) };
+    return { ...head, feature: decodeFeature(name, state, false), changes: decodeUserChanges(changes) };
   }
 
   async head(): Promise<StoreHead> {
