@@ -273,9 +273,10 @@ const whole = (entry: Entry): HistoryChange => ({
   patterns: [...entry.patterns.values()].map((p) => ({ ...p })),
 });
 
-/** `ids` without repeats, in their order (a fresh array). */
-function distinct(ids: readonly string[]): string[] {
-  return ids.length === 1 ? [ids[0]!] : [...new Set(ids)];
+/** `ids` without repeats, in their order, that `users` has (`listed`) or has not: a fresh array. */
+function distinct(ids: readonly string[], users: ReadonlySet<string>, listed: boolean): string[] {
+  if (ids.length === 1) return users.has(ids[0]!) === listed ? [ids[0]!] : [];
+  return [...new Set(ids)].filter((id) => users.has(id) === listed);
 }
 
 /** What a write will change, worked out before it is applied: its action, `before` and `after` (see history.ts). */
@@ -299,9 +300,9 @@ function describeWrite(
     case 'toggle':
       return ['toggle', { enabled: entry!.data.enabled }, { enabled: !entry!.data.enabled }];
     case 'addUsers':
-      return ['register', {}, { users: distinct(write.users).filter((id) => !entry!.users.has(id)) }];
+      return ['register', {}, { users: distinct(write.users, entry!.users, false) }];
     case 'removeUsers':
-      return ['unregister', { users: distinct(write.users).filter((id) => entry!.users.has(id)) }, {}];
+      return ['unregister', { users: distinct(write.users, entry!.users, true) }, {}];
     case 'addPattern':
       return ['register', {}, { patterns: entry!.patterns.has(key(write.pattern)) ? [] : [{ ...write.pattern }] }];
     case 'removePattern':

@@ -38,8 +38,8 @@ local function damage(f, u, p)
   end
   return false
 end
-local function state(f, u, p, withUsers, epoch)
-  local why = damage(f, u, p)
+local function state(f, u, p, withUsers, epoch, checked)
+  local why = not checked and damage(f, u, p)
   if why then return { 'damaged', why } end
   local h = redis.call('HMGET', f, 'v', 'e')
   local v = 0
@@ -233,7 +233,8 @@ end
 redis.call('PUBLISH', ARGV[1], epoch .. ' ' .. v .. ' ' .. name)
 if op == 'remove' then return { 'ok', epoch, v, previous, 0, entry } end
 redis.call('HSET', KEYS[4], 'v', v, 'e', epoch)
-return { 'ok', epoch, v, previous, state(KEYS[4], KEYS[5], KEYS[6], '0', epoch), entry }
+-- The keys' types were checked above and the write kept them.
+return { 'ok', epoch, v, previous, state(KEYS[4], KEYS[5], KEYS[6], '0', epoch, true), entry }
 `;
 
 // KEYS: index, version, epoch. ARGV: base, withUsers. Replies {epoch, version, TIME, {{name, state}...}}: one atomic view.
@@ -284,7 +285,7 @@ while want ~= held do
   want, id = tonumber(f['q'] or ''), f['p']
   if not want or want < held then return whole() end
 end
-return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], '0', epoch), changes }
+return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], '0', epoch, true), changes }
 `;
 
 // KEYS: the user sets of the names asked about. ARGV: the user id. Replies 1/0 per key (0 for a damaged one).
