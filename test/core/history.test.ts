@@ -25,6 +25,24 @@ test('historyLimit keeps the newest entries and counts the dropped ones', async 
   expect(() => new MemoryStore({ historyLimit: 1.5 })).toThrow(TypeError);
 });
 
+test('retention over many writes: always the newest historyLimit entries, pages included, frozen when read', async () => {
+  const rollout = new Rollout(new MemoryBackend({ historyLimit: 4 }));
+  await rollout.addFunc('beta');
+  for (let n = 1; n <= 23; n++) {
+    await rollout.register('beta', `u${n}`);
+    const { entries, dropped } = await rollout.historyPage({ limit: 10 });
+    // n registrations and the creation were written; the newest four are kept.
+    const kept = Math.min(n + 1, 4);
+    expect(dropped).toBe(n + 1 - kept);
+    const expected = Array.from({ length: kept }, (_, i) => n - i).map((k) => (k === 0 ? [] : [`u${k}`]));
+    expect(entries.map((e) => e.after?.users)).toEqual(expected);
+    const older = await rollout.historyPage({ limit: 10, before: entries[1]!.id });
+    expect(older.entries.map((e) => e.id)).toEqual(entries.slice(2).map((e) => e.id));
+  }
+  const [latest] = await rollout.history({ limit: 1 });
+  expect(Object.isFrozen(latest) && Object.isFrozen(latest!.after) && Object.isFrozen(latest!.after!.users)).toBe(true);
+});
+
 test('the actor: the Rollout option, a scope, or user@host; never empty', async () => {
   const backend = new MemoryBackend();
   const rollout = new Rollout(backend, { actor: 'deploy-bot', source: 'admin' });

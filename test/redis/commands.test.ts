@@ -1,6 +1,6 @@
 import { Rollout, type Backend } from '@hanoi/core';
 import type { Redis } from 'ioredis';
-import { BACKENDS, quietLogger, storeOf, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
+import { BACKENDS, eventually, quietLogger, storeOf, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
 
 // What each backend sends to Redis, watched with MONITOR on a side connection.
 const redis = useRedis();
@@ -113,5 +113,77 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: commands sent', (kind
     expect(await rollout.isEnabled('big', 'member-7')).toBe(false);
     expect(await rollout.isEnabled('big', 'member-8')).toBe(true);
     monitor.stop();
+  });
+});
+
+describe('RedisBackend: another process applies what a write changed', () => {
+  it('a write seen on the feed costs the other process what it changed: no read of the whole user set', async () => {
+    const prefix = uniquePrefix('since');
+    const writer = BACKENDS.RedisBackend(redis.client(), { prefix, logger: quietLogger() });
+    const other = BACKENDS.RedisBackend(redis.client(), { prefix, logger: quietLogger() });
+    const rollout = new Rollout(writer, { logger: quietLogger() });
+    const seen = new Rollout(other, { logger: quietLogger() });
+    try {
+      await rollout.ready();
+      await seen.ready();
+      const ids = Array.from({ length: 5000 }, (_, i) => `member-${i}`);
+      await rollout.addFunc('big', { percentage: 0 });
+      await rollout.register('big', ids);
+      await eventually(() => other.peek('big')?.users?.size === 5000);
+      const monitor = await watch();
+      await rollout.register('big', 'one-more');
+      await rollout.unregister('big', ['member-7', 'member-9']);
+      await rollout.setPercentage('big', 1);
+      await rollout.register('big', ['member-7', 'two-more']);
+      // What the other process holds, as computed from the writes above: the 5,000 ids, less member-9, plus two.
+      const expected = new Set([...ids.filter((id) => id !== 'member-9'), 'one-more', 'two-more']);
+      await eventually(() => other.peek('big')?.percentage === 1 && other.peek('big')?.users?.size === expected.size);
+      const usersKey = `${storeOf(other).config.keys.base}u:big`;
+      const reads = monitor.seen.filter((s) => /^smembers$/i.test(s.args[0] ?? '') && s.args[1] === usersKey);
+      expect(reads).toEqual([]);
+      expect(new Set(other.peek('big')!.users)).toEqual(expected);
+      monitor.stop();
+    } finally {
+      await writer.close();
+      await other.close();
+    }
+  });
+
+  it('readSince: the changes while the history links them; the whole feature when it does not', async () => {
+    const backend = (historyLimit: number) =>
+      BACKENDS.RedisBackend(redis.client(), { prefix: uniquePrefix('since'), logger: quietLogger(), historyLimit });
+    for (const limit of [100, 2]) {
+      const writer = backend(limit);
+      try {
+        const store = storeOf(writer);
+        await store.write('beta', { op: 'add', data: {}, defaults: { enabled: true, percentage: 0, variants: [] } });
+        const held = await store.write('beta', { op: 'addUsers', users: ['a', 'b'] });
+        await store.write('beta', { op: 'addUsers', users: ['c', 'a'] });
+        await store.write('beta', { op: 'update', data: { percentage: 5 } });
+        await store.write('beta', { op: 'removeUsers', users: ['a', 'x'] });
+        const read = await store.readSince('beta', { epoch: held.epoch, version: held.feature!.v });
+        const feature = read.feature as { data: { percentage: number }; userCount: number; users?: string[] };
+        expect(feature.data.percentage).toBe(5);
+        expect(feature.userCount).toBe(2);
+        if (limit === 100) {
+          // Three writes since: each with the ids it changed (c added; a removed, x never listed).
+          expect(read.changes).toEqual([
+            { added: ['c'], removed: [] },
+            { added: [], removed: [] },
+            { added: [], removed: ['a'] },
+          ]);
+          expect(feature.users).toBeUndefined();
+        } else {
+          // The history keeps two entries: the first write since the held version is gone.
+          expect(read.changes).toBeUndefined();
+          expect(new Set(feature.users)).toEqual(new Set(['b', 'c']));
+        }
+        const otherEpoch = await store.readSince('beta', { epoch: 'elsewhere', version: held.feature!.v });
+        expect(otherEpoch.changes).toBeUndefined();
+        expect(new Set((otherEpoch.feature as { users?: string[] }).users)).toEqual(new Set(['b', 'c']));
+      } finally {
+        await writer.close();
+      }
+    }
   });
 });

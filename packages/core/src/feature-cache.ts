@@ -74,7 +74,7 @@ export class FeatureCache {
 
   /** Forgets tombstones: called when no request sent before them can still answer. */
   dropTombstones(): void {
-    this.tombstones.clear();
+    if (this.tombstones.size > 0) this.tombstones.clear();
   }
 
   /**
@@ -177,7 +177,23 @@ function insertionPoint(list: readonly CompiledPattern[], pattern: CompiledPatte
  */
 export function compilePatterns(
   specs: readonly PatternSpec[],
-  previous: readonly CompiledPattern[] = [],
+  previous: readonly CompiledPattern[] = NONE,
+): readonly CompiledPattern[] {
+  if (specs.length === 0 && previous.length === 0) return previous;
+  // The very list `previous` was compiled from (a store that hands back its own, unchanged): nothing to do.
+  if (compiledFrom.get(specs) === previous) return previous;
+  const compiled = compileChanged(specs, previous);
+  compiledFrom.set(specs, compiled);
+  return compiled;
+}
+
+const NONE: readonly CompiledPattern[] = Object.freeze([]);
+// Which compiled list each list of specs gave: lists of specs are never changed once handed over.
+const compiledFrom = new WeakMap<readonly PatternSpec[], readonly CompiledPattern[]>();
+
+function compileChanged(
+  specs: readonly PatternSpec[],
+  previous: readonly CompiledPattern[],
 ): readonly CompiledPattern[] {
   const index = indexOf(previous);
   const stamp = ++pass;

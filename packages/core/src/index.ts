@@ -77,9 +77,11 @@ export type {
   StoreHead,
   StoreListener,
   StoreRead,
+  StoreReadSince,
   StoreSnapshot,
   StoreWrite,
   StoreWriteResult,
+  UserChange,
 } from './store';
 export { isDamaged } from './store';
 export { DEFAULT_FEATURE, StoreBackend, type StoreBackendOptions } from './store-backend';

@@ -32,6 +32,8 @@ interface Entry {
   data: FeatureData;
   users: Set<string>;
   patterns: Map<string, PatternSpec>;
+  /** The patterns as a frozen list, made once per change of them (undefined: to be made). */
+  patternList?: readonly PatternSpec[];
 }
 
 /**
@@ -53,7 +55,9 @@ export class MemoryStore implements FeatureStore {
   private epoch = randomBytes(8).toString('hex');
   private version = 0;
   private readonly historyLimit: number;
+  /** Entries from `first` on are kept; those before it were dropped and are cut off now and then, not per write. */
   private entries: HistoryEntry[] = [];
+  private first = 0;
   private dropped = 0;
   private lastEntry = 0;
   /** The id of each feature's latest entry (removed features included: a revert of a removal checks it). */
@@ -107,9 +111,11 @@ export class MemoryStore implements FeatureStore {
         break;
       case 'addPattern':
         entry.patterns.set(`${write.pattern.flags}/${write.pattern.source}`, { ...write.pattern });
+        entry.patternList = undefined;
         break;
       case 'removePattern':
         entry.patterns.delete(`${write.pattern.flags}/${write.pattern.source}`);
+        entry.patternList = undefined;
         break;
       case 'addDenied':
       case 'removeDenied':
@@ -122,35 +128,39 @@ export class MemoryStore implements FeatureStore {
         entry.data = frozenCopy(write.data);
         entry.users = new Set(write.users);
         entry.patterns = new Map(write.patterns.map((p) => [`${p.flags}/${p.source}`, { ...p }]));
+        entry.patternList = undefined;
         break;
     }
-    const id = this.append({
+    // Built field by field (no spreads): this runs on every write.
+    const record: { -readonly [K in keyof HistoryEntry]: HistoryEntry[K] } = {
+      id: String(++this.lastEntry),
       at: Date.now(),
       feature: name,
       action: meta.reverts !== undefined ? 'revert' : action,
       actor: meta.actor,
-      ...(meta.reason !== undefined ? { reason: meta.reason } : {}),
       source: meta.source,
-      ...(meta.reverts !== undefined ? { reverts: meta.reverts } : {}),
       before,
       after,
-    });
+    };
+    if (meta.reason !== undefined) record.reason = meta.reason;
+    if (meta.reverts !== undefined) record.reverts = meta.reverts;
+    const id = this.append(record);
     this.latest.set(name, id);
     const version = ++this.version;
     entry.v = version;
     const change = { epoch: this.epoch, version, name };
-    queueMicrotask(() => this.listeners.forEach((listener) => listener.change(change)));
+    void Promise.resolve().then(() => this.listeners.forEach((listener) => listener.change(change)));
     const feature = write.op === 'remove' ? undefined : this.stored(name, entry, false);
-    return { ...this.now(), name, entry: id, previousV, feature };
+    return { epoch: this.epoch, version, name, entry: id, previousV, feature };
   }
 
   async history(query: HistoryQuery): Promise<HistoryPage> {
     const found: HistoryEntry[] = [];
     const below = query.before === undefined ? Infinity : Number(query.before);
-    for (let i = this.entries.length - 1; i >= 0 && found.length < query.limit; i--) {
+    for (let i = this.entries.length - 1; i >= this.first && found.length < query.limit; i--) {
       const entry = this.entries[i]!;
       if (Number(entry.id) >= below || (query.id !== undefined && entry.id !== query.id)) continue;
-      if (query.feature === undefined || entry.feature === query.feature) found.push(entry); // frozen: shared safely
+      if (query.feature === undefined || entry.feature === query.feature) found.push(deepFreeze(entry)); // frozen: shared safely
     }
     return { entries: found, dropped: this.dropped };
   }
@@ -174,18 +184,28 @@ export class MemoryStore implements FeatureStore {
   reset(): void {
     this.features.clear();
     this.entries = [];
+    this.first = 0;
     this.latest.clear();
     this.epoch = randomBytes(8).toString('hex');
     this.version = 0;
   }
 
-  private append(entry: Omit<HistoryEntry, 'id'>): string {
-    const id = String(++this.lastEntry);
-    this.entries.push(frozenCopy({ id, ...entry }));
-    if (this.entries.length > this.historyLimit) {
-      const excess = this.entries.length - this.historyLimit;
-      this.entries.splice(0, excess);
-      this.dropped += excess;
+  /**
+   * Appends an entry made of values the store already copied (describeWrite's): kept as it is,
+   * frozen when first read (a write does not pay for it).
+   */
+  private append(entry: HistoryEntry): string {
+    const id = entry.id;
+    this.entries.push(entry);
+    const kept = this.entries.length - this.first;
+    if (kept > this.historyLimit) {
+      this.first += kept - this.historyLimit;
+      this.dropped += kept - this.historyLimit;
+      // Cut the dropped ones off once they are as many as the kept ones: each write pays O(1) on average.
+      if (this.first >= this.historyLimit) {
+        this.entries.splice(0, this.first);
+        this.first = 0;
+      }
     }
     return id;
   }
@@ -195,14 +215,15 @@ export class MemoryStore implements FeatureStore {
   }
 
   private stored(name: string, entry: Entry, withUsers: boolean): StoredFeature {
-    return {
+    const stored = {
       name,
       v: entry.v,
       data: entry.data, // frozen: shared safely
-      patterns: [...entry.patterns.values()].map((p) => ({ ...p })),
+      // Frozen and kept until the patterns change: a write of users does not copy them.
+      patterns: (entry.patternList ??= deepFreeze([...entry.patterns.values()].map((p) => ({ ...p })))),
       userCount: entry.users.size,
-      ...(withUsers ? { users: [...entry.users] } : {}),
     };
+    return withUsers ? { ...stored, users: [...entry.users] } : stored;
   }
 }
 
@@ -226,8 +247,9 @@ function frozenCopy<T>(value: T): T {
   return deepFreeze(JSON.parse(JSON.stringify(value)) as T);
 }
 
+/** Freezes `value` and what it holds; a frozen object is one this store froze, whole, and is skipped. */
 function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     for (const inner of Object.values(value)) deepFreeze(inner);
     Object.freeze(value);
   }
@@ -251,6 +273,12 @@ const whole = (entry: Entry): HistoryChange => ({
   patterns: [...entry.patterns.values()].map((p) => ({ ...p })),
 });
 
+/** `ids` without repeats, in their order, that `users` has (`listed`) or has not: a fresh array. */
+function distinct(ids: readonly string[], users: ReadonlySet<string>, listed: boolean): string[] {
+  if (ids.length === 1) return users.has(ids[0]!) === listed ? [ids[0]!] : [];
+  return [...new Set(ids)].filter((id) => users.has(id) === listed);
+}
+
 /** What a write will change, worked out before it is applied: its action, `before` and `after` (see history.ts). */
 function describeWrite(
   entry: Entry | undefined,
@@ -272,9 +300,9 @@ function describeWrite(
     case 'toggle':
       return ['toggle', { enabled: entry!.data.enabled }, { enabled: !entry!.data.enabled }];
     case 'addUsers':
-      return ['register', {}, { users: [...new Set(write.users)].filter((id) => !entry!.users.has(id)) }];
+      return ['register', {}, { users: distinct(write.users, entry!.users, false) }];
     case 'removeUsers':
-      return ['unregister', { users: [...new Set(write.users)].filter((id) => entry!.users.has(id)) }, {}];
+      return ['unregister', { users: distinct(write.users, entry!.users, true) }, {}];
     case 'addPattern':
       return ['register', {}, { patterns: entry!.patterns.has(key(write.pattern)) ? [] : [{ ...write.pattern }] }];
     case 'removePattern':

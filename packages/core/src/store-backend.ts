@@ -29,6 +29,7 @@ import {
   type StoreChange,
   type StoreHead,
   type StoredFeature,
+  type StoreReadSince,
   type StoreWrite,
   type StoreWriteResult,
 } from './store';
@@ -515,12 +516,38 @@ export class StoreBackend implements Backend {
         this.complete = -1; // a snapshot follows the reconnection
         return;
       }
-      const read = await this.request(() => this.store.read(name, this.store.holdsUsers));
+      // Users held as of a version the store can name: ask for what changed since, not for every user.
+      const heldV = this.cache.versionOf(name);
+      const heldUsers = this.cache.get(name)?.users;
+      const since =
+        this.store.holdsUsers &&
+        this.store.readSince &&
+        heldUsers instanceof Set &&
+        Number.isInteger(heldV) &&
+        heldV > 0
+          ? { epoch: this.epoch ?? '', version: heldV }
+          : undefined;
+      const read: StoreReadSince = await this.request(() =>
+        since ? this.store.readSince!(name, since) : this.store.read(name, this.store.holdsUsers),
+      );
       this.observe(read);
-      const { feature } = read;
+      const { feature, changes } = read;
       if (!feature) this.cache.apply(name, read.version, undefined);
       else if (isDamaged(feature)) this.damaged(feature);
-      else {
+      else if (changes) {
+        // Applied to the held set only if it is still the one the changes start from; else one more reload.
+        const users = this.cache.get(name)?.users;
+        if (this.cache.versionOf(name) !== since!.version || users !== heldUsers) {
+          if (feature.v > this.cache.versionOf(name)) this.loading.set(name, true);
+        } else {
+          const held = users as Set<string>;
+          for (const change of changes) {
+            for (const id of change.removed) held.delete(id);
+            for (const id of change.added) held.add(id);
+          }
+          if (this.cache.apply(name, feature.v, this.build(feature, held))) this.reportedDamage.delete(name);
+        }
+      } else {
         const state = this.build(feature, this.store.holdsUsers ? (feature.users ?? []) : undefined);
         if (this.cache.apply(name, feature.v, state)) this.reportedDamage.delete(name);
       }
@@ -587,14 +614,18 @@ export class StoreBackend implements Backend {
     users: Iterable<string> | undefined,
     previous = this.cache.get(feature.name),
   ): FeatureState {
-    return {
+    const state: { -readonly [K in keyof FeatureState]: FeatureState[K] } = {
       ...feature.data,
       name: feature.name,
       patterns: compilePatterns(feature.patterns, previous?.patterns),
       users: users === undefined ? undefined : users instanceof Set ? users : new Set(users),
       hasUsers: feature.userCount > 0,
-      ...targetingOf(feature.data, feature.deniedCount),
     };
+    // Assigned rather than spread: this runs on every write and reload.
+    const { targeting, enabled } = targetingOf(feature.data, feature.deniedCount);
+    if (targeting !== undefined) state.targeting = targeting;
+    if (enabled === false) state.enabled = false;
+    return state;
   }
 }
 

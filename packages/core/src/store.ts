@@ -118,6 +118,21 @@ export interface StoreWriteResult extends StoreHead {
   readonly feature: StoredFeature | undefined;
 }
 
+/** What one write did to a feature's users: the ids it added and the ids it removed. */
+export interface UserChange {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
+/**
+ * One feature read as `readSince` answers: with `changes`, the feature
+ * (without its users) and what every write since the asked version did to
+ * its users, oldest first; without, the feature whole, users included.
+ */
+export interface StoreReadSince extends StoreRead {
+  readonly changes?: readonly UserChange[];
+}
+
 /** A change announced on the feed: `name` was written at `version` of `epoch`. */
 export interface StoreChange extends StoreHead {
   readonly name: string;
@@ -158,6 +173,13 @@ export interface FeatureStore {
   snapshot(): Promise<StoreSnapshot>;
   /** One feature; users included when `withUsers`. */
   read(name: string, withUsers: boolean): Promise<StoreRead>;
+  /**
+   * One feature, for a process that holds its users as of version `since.version`
+   * of `since.epoch`: what changed in them since (bounded: a change the store
+   * no longer has, or a big one, gives the whole feature instead), so a
+   * reload costs what changed. Optional: without it, `read` reloads users whole.
+   */
+  readSince?(name: string, since: StoreHead): Promise<StoreReadSince>;
   /** The store's epoch and version now (the periodic check). */
   head(): Promise<StoreHead>;
   /** Applies one write atomically and announces it on the feed. */

@@ -7,6 +7,7 @@ import type {
   HistorySource,
   PatternSpec,
   StoredFeature,
+  UserChange,
   Variant,
 } from '@hanoi/core';
 
@@ -176,6 +177,23 @@ export function parseChange(text: string): { epoch: string; version: number; nam
   const version = Number(text.slice(first + 1, second));
   const name = text.slice(second + 1);
   return Number.isInteger(version) && name.length > 0 ? { epoch: text.slice(0, first), version, name } : undefined;
+}
+
+/**
+ * What each write did to the users, oldest first, from the `{before, after}`
+ * of their history entries as the `since` script sends them (newest first):
+ * `after.users` were added, `before.users` removed (a whole feature on both
+ * sides for a restore, which comes to the same).
+ *
+ * @example
+ * decodeUserChanges([['{}', '{"users":["u1"]}']]); // [{ added: ['u1'], removed: [] }]
+ */
+export function decodeUserChanges(changes: readonly [string, string][]): UserChange[] {
+  const users = (text: string) => {
+    const side = JSON.parse(text) as { users?: unknown } | null;
+    return Array.isArray(side?.users) ? (side.users as unknown[]).filter((id) => typeof id === 'string') : [];
+  };
+  return changes.map(([before, after]) => ({ added: users(after), removed: users(before) })).reverse();
 }
 
 /** One side of a history entry as the write script stored it (JSON of raw hash values), decoded. */

@@ -14,13 +14,22 @@ import {
   type StoreHead,
   type StoreListener,
   type StoreRead,
+  type StoreReadSince,
   type StoreSnapshot,
   type StoreWrite,
   type StoreWriteResult,
 } from '@hanoi/core';
 import { ReplyError } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { decodeEntry, decodeFeature, encodeData, encodePattern, parseChange, type StateReply } from './codec';
+import {
+  decodeEntry,
+  decodeFeature,
+  decodeUserChanges,
+  encodeData,
+  encodePattern,
+  parseChange,
+  type StateReply,
+} from './codec';
 import { waitForConnection } from './connection';
 import { parseOptions, type RedisBackendOptions, type RedisConfig } from './options';
 import { defineScripts, runScript, type RedisClient } from './scripts';
@@ -30,6 +39,19 @@ import { writeUserBatches } from './user-batches';
 
 /** How a lookup names a feature's deny list (core's `denyEntry`). */
 const DENY = 'deny ';
+
+// The epoch id a write proposes (used only when it starts a new epoch): 8 random bytes, taken from a pool
+// filled 512 ids at a time rather than by a call to the system's generator per write.
+let pool = Buffer.alloc(0);
+let taken = 0;
+function proposedEpoch(): string {
+  if (taken + 8 > pool.length) {
+    pool = randomBytes(4096);
+    taken = 0;
+  }
+  taken += 8;
+  return pool.toString('hex', taken - 8, taken);
+}
 
 /** A write script's reply. */
 export type WriteReply =
@@ -41,6 +63,14 @@ export type WriteReply =
   | ['ok', string, number, number, StateReply | 0, string];
 
 type HeadReply = [string, number, [string, string]];
+
+/**
+ * How far back another process's reload takes what changed (`readSince`):
+ * at most this many writes, and this many bytes of their history entries;
+ * beyond, it reads the users whole.
+ */
+const SINCE_WRITES = 100;
+const SINCE_BYTES = 256 * 1024;
 
 /**
  * The Redis store: features under one prefix of a Redis or Cluster, every
@@ -122,6 +152,22 @@ export class RedisStore implements FeatureStore {
       version: Number(version),
       feature: state === 0 ? undefined : decodeFeature(name, state, withUsers, this.holdsUsers),
     };
+  }
+
+  async readSince(name: string, since: StoreHead): Promise<StoreReadSince> {
+    const [epoch, version, state, changes] = (await this.call(`Reloading feature ${JSON.stringify(name)}`, () =>
+      runScript(this.client, 'since', this.featureKeys(name), [
+        name,
+        since.epoch,
+        String(since.version),
+        String(SINCE_WRITES),
+        String(SINCE_BYTES),
+      ]),
+    )) as [string, number, StateReply | 0, [string, string][] | undefined];
+    const head = { epoch, version: Number(version) };
+    if (state === 0) return { ...head, feature: undefined };
+    if (changes === undefined) return { ...head, feature: decodeFeature(name, state, true) };
+    return { ...head, feature: decodeFeature(name, state, false), changes: decodeUserChanges(changes) };
   }
 
   async head(): Promise<StoreHead> {
@@ -288,7 +334,7 @@ export class RedisStore implements FeatureStore {
       this.config.keys.channel,
       name,
       String(deadline),
-      randomBytes(8).toString('hex'),
+      proposedEpoch(),
       actor,
       reason,
       source,
@@ -355,14 +401,14 @@ export class RedisStore implements FeatureStore {
     return { epoch, version: Number(version), name, entry: String(entry), previousV: Number(previousV), feature };
   }
 
-  /** Sends one write script; see the class comment for what a rejection means. */
-  private async writeOne(
+  /** @internal Sends one write script; see the class comment for what a rejection means. */
+  async writeOne(
     name: string,
     op: string,
     args: readonly string[],
     meta: WriteMeta | undefined,
+    what = `${op} on feature ${JSON.stringify(name)}`,
   ): Promise<StoreWriteResult> {
-    const what = `${op} on feature ${JSON.stringify(name)}`;
     const until = Date.now() + this.config.writeTimeoutMs;
     const deadline = await this.writeDeadline(what, until);
     const sent = runScript(

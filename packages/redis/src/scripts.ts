@@ -43,8 +43,9 @@ local function damage(f, u, p, d)
   return false
 end
 -- withUsers: '1' users and deny members, '0' neither (the deny set's size), '2' deny members only (a write's reply).
-local function state(f, u, p, withUsers, epoch, d)
-  local why = damage(f, u, p, d)
+-- checked: the caller has checked the keys' types already.
+local function state(f, u, p, withUsers, epoch, d, checked)
+  local why = not checked and damage(f, u, p, d)
   if why then return { 'damaged', why } end
   local h = redis.call('HMGET', f, 'v', 'e')
   local v = 0
@@ -216,22 +217,25 @@ elseif op == 'restore' then
 else return redis.error_reply('hanoi: unknown operation ' .. op) end
 if ARGV[8] ~= '' then action = 'revert' end
 local function json(t) if not t then return 'null' end return cjson.encode(t) end
-local clock = redis.call('TIME')
-local entry = redis.call('XADD', KEYS[7], 'MAXLEN', ARGV[11], '*', 'f', name, 'a', action, 'w', ARGV[5],
-  'r', ARGV[6], 's', ARGV[7], 'x', ARGV[8], 't', tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000),
-  'b', json(before), 'n', json(after))
-redis.call('HSET', KEYS[8], name, entry)
-
-local v = redis.call('INCR', KEYS[2])
+-- The version and epoch this write gets, and the feature's version before it, worked out before any change.
+local v = tonumber(redis.call('GET', KEYS[2]) or '0') + 1
 local e = redis.call('HMGET', KEYS[3], 'id', 'hw')
 local epoch = e[1]
 if not epoch or v <= tonumber(e[2] or '0') then epoch = ARGV[4] end
-redis.call('HSET', KEYS[3], 'id', epoch, 'hw', v)
 local previous = 0
 if exists and redis.call('TYPE', KEYS[4])['ok'] == 'hash' then
   local h = redis.call('HMGET', KEYS[4], 'v', 'e')
   if h[2] == epoch then previous = tonumber(h[1] or '0') end
 end
+-- The entry also links the feature's writes (v: this version, q: the one before, e: their epoch, p: the
+-- feature's previous entry), so another process can apply what changed since the version it holds.
+local clock = redis.call('TIME')
+local entry = redis.call('XADD', KEYS[7], 'MAXLEN', ARGV[11], '*', 'f', name, 'a', action, 'w', ARGV[5],
+  'r', ARGV[6], 's', ARGV[7], 'x', ARGV[8], 't', tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000),
+  'b', json(before), 'n', json(after), 'v', v, 'q', previous, 'e', epoch, 'p', latest)
+redis.call('HSET', KEYS[8], name, entry)
+redis.call('INCR', KEYS[2])
+redis.call('HSET', KEYS[3], 'id', epoch, 'hw', v)
 local function sadd(key, from, to)
   for i = from, to, 1000 do redis.call('SADD', key, unpack(ARGV, i, math.min(i + 999, to))) end
 end
@@ -275,7 +279,8 @@ end
 redis.call('PUBLISH', ARGV[1], epoch .. ' ' .. v .. ' ' .. name)
 if op == 'remove' then return { 'ok', epoch, v, previous, 0, entry } end
 redis.call('HSET', KEYS[4], 'v', v, 'e', epoch)
-return { 'ok', epoch, v, previous, state(KEYS[4], KEYS[5], KEYS[6], '2', epoch, KEYS[9]), entry }
+-- The keys' types were checked above and the write kept them.
+return { 'ok', epoch, v, previous, state(KEYS[4], KEYS[5], KEYS[6], '2', epoch, KEYS[9], true), entry }
 `;
 
 // KEYS: index, version, epoch. ARGV: base, withUsers. Replies {epoch, version, TIME, {{name, state}...}}: one atomic view.
@@ -296,6 +301,38 @@ local version = tonumber(redis.call('GET', KEYS[2]) or '0')
 local epoch = epochNow(version, KEYS[3])
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return { epoch, version, 0 } end
 return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], ARGV[2], epoch, KEYS[9]) }
+`;
+
+// KEYS: index, version, epoch, f, u, p, history, heads, d. ARGV: name, the epoch and version of the feature the caller
+// holds, at most how many writes and how many bytes of their entries to send. Replies {epoch, version, 0} when the
+// feature is absent; {epoch, version, state without users, changes} when the history links every write since the
+// held version (changes: {before, after} of each write's entry, newest first); else {epoch, version, whole state}.
+const SINCE = `${STATE}
+local version = tonumber(redis.call('GET', KEYS[2]) or '0')
+local epoch = epochNow(version, KEYS[3])
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return { epoch, version, 0 } end
+local function whole() return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], '1', epoch, KEYS[9]) } end
+local held = tonumber(ARGV[3])
+if ARGV[2] ~= epoch or not held or held <= 0 or damage(KEYS[4], KEYS[5], KEYS[6], KEYS[9]) then return whole() end
+if redis.call('TYPE', KEYS[7])['ok'] ~= 'stream' or redis.call('TYPE', KEYS[8])['ok'] ~= 'hash' then return whole() end
+local h = redis.call('HMGET', KEYS[4], 'v', 'e')
+local want = tonumber(h[1] or '0')
+if h[2] ~= epoch or want < held then return whole() end
+local changes, bytes, id = {}, 0, redis.call('HGET', KEYS[8], ARGV[1])
+while want ~= held do
+  if not id or id == '' or #changes >= tonumber(ARGV[4]) then return whole() end
+  local found = redis.call('XRANGE', KEYS[7], id, id)
+  if #found == 0 then return whole() end
+  local f, raw = {}, found[1][2]
+  for i = 1, #raw, 2 do f[raw[i]] = raw[i + 1] end
+  if f['e'] ~= epoch or tonumber(f['v'] or '') ~= want or f['f'] ~= ARGV[1] then return whole() end
+  bytes = bytes + #(f['b'] or '') + #(f['n'] or '')
+  if bytes > tonumber(ARGV[5]) then return whole() end
+  changes[#changes + 1] = { f['b'] or 'null', f['n'] or 'null' }
+  want, id = tonumber(f['q'] or ''), f['p']
+  if not want or want < held then return whole() end
+end
+return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], '2', epoch, KEYS[9], true), changes }
 `;
 
 // KEYS: the user sets asked about (features', segments'). ARGV: the unit asked of each key, in order.
@@ -328,7 +365,15 @@ if not added then return 0 end
 return math.max(added - length, 0)
 `;
 
-const SOURCES = { dropped: DROPPED, write: WRITE, snapshot: SNAPSHOT, load: LOAD, lookup: LOOKUP, head: HEAD };
+const SOURCES = {
+  dropped: DROPPED,
+  write: WRITE,
+  snapshot: SNAPSHOT,
+  load: LOAD,
+  since: SINCE,
+  lookup: LOOKUP,
+  head: HEAD,
+};
 
 /** The scripts, by the name the backend calls them. */
 export type ScriptName = keyof typeof SOURCES;
