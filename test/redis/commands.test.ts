@@ -149,6 +149,32 @@ describe('RedisBackend: another process applies what a write changed', () => {
     }
   });
 
+  it('keeps the deny list through a reload of what changed: the other process still denies', async () => {
+    const prefix = uniquePrefix('since-deny');
+    const writer = BACKENDS.RedisBackend(redis.client(), { prefix, logger: quietLogger() });
+    const other = BACKENDS.RedisBackend(redis.client(), { prefix, logger: quietLogger() });
+    const rollout = new Rollout(writer, { logger: quietLogger() });
+    const seen = new Rollout(other, { logger: quietLogger() });
+    try {
+      await rollout.ready();
+      await seen.ready();
+      await rollout.addFunc('beta', { percentage: 100 });
+      await rollout.deny('beta', ['mallory', 'trudy']);
+      await eventually(() => other.peek('beta')?.targeting?.denied.size === 2);
+      await rollout.register('beta', 'alice');
+      await rollout.undeny('beta', 'trudy');
+      await rollout.register('beta', 'bob');
+      await eventually(() => other.peek('beta')?.users?.has('bob') === true);
+      // SPEC: the deny list beats 100%; trudy was undenied, mallory was not.
+      expect(await seen.isEnabled('beta', 'mallory')).toBe(false);
+      expect(await seen.isEnabled('beta', 'trudy')).toBe(true);
+      expect([...other.peek('beta')!.targeting!.denied]).toEqual(['mallory']);
+    } finally {
+      await writer.close();
+      await other.close();
+    }
+  });
+
   it('readSince: the changes while the history links them; the whole feature when it does not', async () => {
     const backend = (historyLimit: number) =>
       BACKENDS.RedisBackend(redis.client(), { prefix: uniquePrefix('since'), logger: quietLogger(), historyLimit });
