@@ -200,6 +200,32 @@ run.each([false, true])('PostgresBackend (lookupUsers: %s) when PostgreSQL fails
     expect((await rollout.getFunc('beta'))!.percentage).toBe(10);
   });
 
+  it('a write behind a snapshot the database holds up rejects within its own timeout, and is never applied', async () => {
+    const pg = await server();
+    const p = pool(pg.url);
+    await migrate(p);
+    const seed = make(p);
+    await seed.backend.ready();
+    await seed.rollout.addFunc('beta', { percentage: 10 });
+    // The database holds every read of the features up (as a long lock, or a server that stopped answering would).
+    const locker = await pool(pg.url, { max: 1 }).connect();
+    cleanups.push(() => locker.release(true));
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE hanoi.features IN ACCESS EXCLUSIVE MODE');
+    // A process starting now: its first snapshot waits on the lock, for up to snapshotTimeoutMs (10 s by default).
+    const { backend, rollout } = make(pool(pg.url), { readyTimeoutMs: 60_000 });
+    await eventually(() => storeOf(backend).isConnected(), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the snapshot's query is sent once the feed listens
+    const write = rollout.setPercentage('beta', 90);
+    // writeTimeoutMs is 1500: "within" leaves room for a loaded machine, and stays far below the snapshot's 10 s.
+    expect(await within(write, 5000)).toBe('settled');
+    await expect(write).rejects.toMatchObject({ code: 'HANOI_BACKEND_UNAVAILABLE' });
+    await locker.query('ROLLBACK');
+    await eventually(() => backend.peek('beta') !== undefined, 15_000);
+    expect((await seed.rollout.getFunc('beta'))!.percentage).toBe(10);
+    expect(backend.peek('beta')!.percentage).toBe(10);
+  });
+
   it('pg_terminate_backend on every connection: the feed reconnects and catches up on what it missed', async () => {
     const pg = await server();
     const p = pool(pg.url);
