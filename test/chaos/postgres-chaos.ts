@@ -27,8 +27,8 @@ export interface PgApp extends PgProcess {
 }
 
 /** Clean-ups to run after each test, last added first; registers its own afterEach. */
-export function useCleanups(): (cleanup: () => Promise<unknown> | unknown) => void {
-  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+export function useCleanups(): (cleanup: () => unknown) => void {
+  const cleanups: (() => unknown)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   }, 60_000);
