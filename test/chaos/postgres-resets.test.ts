@@ -1,4 +1,4 @@
-import { StoreBackend } from '@hanoi/core';
+import type { StoreBackend } from '@hanoi/core';
 import { migrate } from '@hanoi/postgres';
 import { Pool } from 'pg';
 import { startPostgres, uniqueSchema, type PostgresServer } from '../support/postgres-server';
