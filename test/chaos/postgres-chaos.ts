@@ -126,12 +126,3 @@ export async function writeEventually(write: () => Promise<unknown>, ms: number)
     }
   }
 }
-
-/** Polls `condition` every 20 ms until it holds; throws after `ms`. */
-export async function eventually(condition: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(20);
-  }
-}

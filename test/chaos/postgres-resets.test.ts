@@ -3,9 +3,10 @@ import { migrate } from '@hanoi/postgres';
 import { Pool } from 'pg';
 import { startPostgres, uniqueSchema, type PostgresServer } from '../support/postgres-server';
 import { defineFeatures, LISTED, USERS, type CheckAnswer } from './chaos-app';
+import { eventually } from '../postgres/postgres-fixture';
 import { answerShows } from './chaos-checks';
 import { runLoad } from './load';
-import { eventually, openApp, openProcess, useCleanups, type PgProcess } from './postgres-chaos';
+import { openApp, openProcess, useCleanups, type PgProcess } from './postgres-chaos';
 
 // SPEC "Writes, connections and resets", on PostgreSQL: the tables are
 // truncated, or the schema dropped and migrated again, behind the backs of
@@ -71,11 +72,7 @@ run('resets behind running processes, through Express and Koa', () => {
     await Promise.all(all.map(({ backend }) => backend.ready()));
     await defineFeatures(writer.rollout);
     for (let i = 1; i <= 5; i++) await writer.rollout.setPercentage('hidden', i * 10); // the version well above 1
-    await eventually(
-      () => all.every(({ backend }) => backend.peek('hidden')?.percentage === 50),
-      CONVERGE_MS,
-      'every process holding the writes',
-    );
+    await eventually(() => all.every(({ backend }) => backend.peek('hidden')?.percentage === 50), CONVERGE_MS);
     for (const app of [holding, looking]) {
       for (const url of app.urls)
         expect(await answerShows(url, [...LISTED][0]!, (a) => a.listed, CONVERGE_MS)).toBeGreaterThan(0);
@@ -109,7 +106,6 @@ run('resets behind running processes, through Express and Koa', () => {
       await eventually(
         () => [...backend.knownNames()].sort().join() === names.join() && epochOf(backend) === epoch,
         CONVERGE_MS,
-        'every process holding the database state',
       );
     }
     // And the apps answer from it, through Express and Koa, every user.
@@ -140,7 +136,7 @@ run('resets behind running processes, through Express and Koa', () => {
     const looking = await openApp(pg.url, cleanup, { ...options, lookupUsers: true });
     await Promise.all([holding, looking].map(({ backend }) => backend.ready()));
     await defineFeatures(holding.rollout);
-    await eventually(() => looking.backend.peek('beta') !== undefined, CONVERGE_MS, 'the other process loading');
+    await eventually(() => looking.backend.peek('beta') !== undefined, CONVERGE_MS);
 
     const t = holding.backend.store.config.tables;
     if (reset === 'TRUNCATE of every table') {
@@ -154,7 +150,7 @@ run('resets behind running processes, through Express and Koa', () => {
       await migrate(admin, { schema });
     }
     for (const app of [holding, looking]) {
-      await eventually(() => app.backend.knownNames().length === 0, CONVERGE_MS, 'every process holding nothing');
+      await eventually(() => app.backend.knownNames().length === 0, CONVERGE_MS);
       for (const url of app.urls) {
         const [s] = await runLoad({
           url,

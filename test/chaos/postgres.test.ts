@@ -5,17 +5,10 @@ import { sleep, watchUnhandled } from '../support/http-frameworks';
 import { startPostgres, urlOnPort, type PostgresServer } from '../support/postgres-server';
 import { freePort } from '../support/redis-server';
 import { defineFeatures, LISTED, USERS, type CheckAnswer } from './chaos-app';
+import { eventually } from '../postgres/postgres-fixture';
 import { answerShows, checkSamples, warmUp, type Marks } from './chaos-checks';
 import { runLoad, type Sample } from './load';
-import {
-  eventually,
-  openApp,
-  openProcess,
-  outcomeOf,
-  useCleanups,
-  writeEventually,
-  type PgApp,
-} from './postgres-chaos';
+import { openApp, openProcess, outcomeOf, useCleanups, writeEventually, type PgApp } from './postgres-chaos';
 
 // SPEC "Stores" and "Writes, connections and resets", on PostgreSQL, through
 // real HTTP: an app serving the same routes on Express and on Koa, its
@@ -219,11 +212,7 @@ run.each([
 
       expect(marks.seen).toBeGreaterThan(0);
       expect(feedsLost).toBeGreaterThanOrEqual(2); // both processes lost their connections, and came back
-      await eventually(
-        () => app.backend.store.isConnected() && other.backend.store.isConnected(),
-        CONVERGE_MS,
-        'both change feeds listening again',
-      );
+      await eventually(() => app.backend.store.isConnected() && other.backend.store.isConnected(), CONVERGE_MS);
       const outage = checkSamples(samples, marks, variants, lookupUsers);
       if (fault === 'stopped at once and started again') expect(outage).toBeGreaterThan(10); // the outage was under load
       expect(samples.length).toBeGreaterThan(100);
@@ -275,17 +264,13 @@ run.each([
     }
 
     // Every transaction begun before the pause has ended (committed or rolled back): what is there now stays.
-    await eventually(
-      async () => {
-        const open = await admin.query<{ n: string }>(
-          'SELECT count(*) AS n FROM pg_stat_activity WHERE xact_start < to_timestamp($1::float8 / 1000) AND pid <> pg_backend_pid()',
-          [marks.restarting],
-        );
-        return open.rows[0]!.n === '0';
-      },
-      20_000,
-      'the transactions begun before the pause ending',
-    );
+    await eventually(async () => {
+      const open = await admin.query<{ n: string }>(
+        'SELECT count(*) AS n FROM pg_stat_activity WHERE xact_start < to_timestamp($1::float8 / 1000) AND pid <> pg_backend_pid()',
+        [marks.restarting],
+      );
+      return open.rows[0]!.n === '0';
+    }, 20_000);
     expect(await stored(admin)).toEqual(DEFINED);
     expect(await historyOf(admin, 'recommendations')).toEqual([]);
     expect((await historyOf(admin, 'checkout')).filter((after) => after.includes('99'))).toEqual([]);
