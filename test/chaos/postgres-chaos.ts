@@ -35,6 +35,9 @@ export function useCleanups(): (cleanup: () => unknown) => void {
   return (cleanup) => void cleanups.push(cleanup);
 }
 
+/** How often a process's backend compares its version with the database's, unless a test says otherwise. */
+export const RESYNC_MS = 1000;
+
 /**
  * The options of a process's backend: quick periodic checks, and timeouts
  * with room for a loaded machine; `overrides` win.
@@ -45,7 +48,7 @@ function backendOptions(logger: Logger, overrides: PostgresBackendOptions): Post
     writeTimeoutMs: 1500,
     lookupTimeoutMs: 1000,
     readyTimeoutMs: 500,
-    resyncIntervalMs: 1000,
+    resyncIntervalMs: RESYNC_MS,
     heartbeatMs: 500,
     ...overrides,
   };

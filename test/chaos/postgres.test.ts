@@ -4,11 +4,11 @@ import { Pool } from 'pg';
 import { sleep, watchUnhandled } from '../support/http-frameworks';
 import { startPostgres, urlOnPort, type PostgresServer } from '../support/postgres-server';
 import { freePort } from '../support/redis-server';
-import { defineFeatures, LISTED, USERS, type CheckAnswer } from './chaos-app';
 import { eventually } from '../postgres/postgres-fixture';
+import { defineFeatures, LISTED, USERS, type CheckAnswer } from './chaos-app';
 import { answerShows, checkSamples, warmUp, type Marks } from './chaos-checks';
 import { runLoad, type Sample } from './load';
-import { openApp, openProcess, outcomeOf, useCleanups, writeEventually, type PgApp } from './postgres-chaos';
+import { openApp, openProcess, outcomeOf, RESYNC_MS, useCleanups, writeEventually, type PgApp } from './postgres-chaos';
 
 // SPEC "Stores" and "Writes, connections and resets", on PostgreSQL, through
 // real HTTP: an app serving the same routes on Express and on Koa, its
@@ -23,7 +23,6 @@ import { openApp, openProcess, outcomeOf, useCleanups, writeEventually, type PgA
 const run = process.env.DATABASE_URL ? describe.skip : describe;
 jest.setTimeout(120_000);
 
-const RESYNC_MS = 1000;
 /** The resync interval plus the propagation bound, with room for a loaded 2-core machine. */
 const CONVERGE_MS = RESYNC_MS + 5000;
 /** A request with no full answer in this long counts as failed. */
@@ -98,7 +97,7 @@ run.each([
     cleanup(() => pg.stop());
     return pg;
   };
-  /** A migrated database, and a process on it that holds users (another process of the app). */
+  /** Migrates the database; resolves with a pool for reading it with SQL, ended after the test. */
   const migrated = async (pg: PostgresServer) => {
     const admin = new Pool({ connectionString: pg.url, max: 2 });
     admin.on('error', () => {});
