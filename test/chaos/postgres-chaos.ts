@@ -46,7 +46,7 @@ function backendOptions(logger: Logger, overrides: PostgresBackendOptions): Post
   return {
     logger,
     writeTimeoutMs: 1500,
-    lookupTimeoutMs: 1000,
+    lookupTimeoutMs: 2000, // while the database is away a lookup fails at once; when it answers, this is room for a loaded machine
     readyTimeoutMs: 500,
     resyncIntervalMs: RESYNC_MS,
     heartbeatMs: 500,

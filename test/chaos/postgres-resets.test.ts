@@ -21,7 +21,7 @@ jest.setTimeout(120_000);
 
 const RESYNC_MS = 500;
 /** The resync interval plus the propagation bound, with room for a loaded 2-core machine. */
-const CONVERGE_MS = RESYNC_MS + 5000;
+const CONVERGE_MS = RESYNC_MS + 9000;
 
 type Reset = 'TRUNCATE of every table' | 'DROP SCHEMA, then migrate again';
 const RESETS: Reset[] = ['TRUNCATE of every table', 'DROP SCHEMA, then migrate again'];
