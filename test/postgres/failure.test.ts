@@ -1,6 +1,6 @@
 import { Rollout, type FeatureSnapshot } from '@hanoi/core';
 import { migrate, PostgresBackend, type PostgresBackendOptions } from '@hanoi/postgres';
-import { Pool, type PoolClient } from 'pg';
+import { Client, Pool, type PoolClient } from 'pg';
 import { freePort } from '../support/redis-server';
 import { startPostgres, type PostgresServer } from '../support/postgres-server';
 import { eventually, quietLogger, storeOf } from './postgres-fixture';
@@ -224,6 +224,44 @@ run.each([false, true])('PostgresBackend (lookupUsers: %s) when PostgreSQL fails
     await eventually(() => backend.peek('beta') !== undefined, 15_000);
     expect((await seed.rollout.getFunc('beta'))!.percentage).toBe(10);
     expect(backend.peek('beta')!.percentage).toBe(10);
+  });
+
+  it('a connection terminated in the same packet that completes it: the write rejects with a code, nothing crashes', async () => {
+    const pg = await server();
+    await migrate(pool(pg.url));
+    // The fault: the server's FATAL arrives right behind the message that completes the connection, as
+    // pg_terminate_backend can make it, so pg reads both in one go, before the pool's caller gets the client.
+    const crashes: unknown[] = [];
+    class TerminatedAtOnce extends Client {
+      override connect(callback?: (err: Error) => void): Promise<void> {
+        if (!callback) return super.connect();
+        super.connect((err: Error) => {
+          callback(err);
+          if (err) return;
+          const fatal = Object.assign(new Error('terminating connection due to administrator command'), {
+            severity: 'FATAL',
+            code: '57P01',
+          });
+          try {
+            (this as unknown as { connection: { emit(event: string, error: Error): void } }).connection.emit(
+              'errorMessage',
+              fatal,
+            );
+          } catch (crash) {
+            crashes.push(crash); // an 'error' event with no listener: a crash of the process
+          }
+        });
+        return Promise.resolve();
+      }
+    }
+    const p = pool(pg.url, { Client: TerminatedAtOnce });
+    const { rollout } = make(p);
+    await expect(rollout.addFunc('beta', { percentage: 10 })).rejects.toMatchObject({
+      code: 'HANOI_BACKEND_UNAVAILABLE',
+    });
+    expect(crashes).toEqual([]);
+    const admin = pool(pg.url);
+    expect((await admin.query('SELECT name FROM hanoi.features')).rows).toEqual([]);
   });
 
   it('pg_terminate_backend on every connection: the feed reconnects and catches up on what it missed', async () => {
