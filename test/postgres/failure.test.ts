@@ -1,6 +1,6 @@
 import { Rollout, type FeatureSnapshot } from '@hanoi/core';
 import { migrate, PostgresBackend, type PostgresBackendOptions } from '@hanoi/postgres';
-import { Client, Pool, type PoolClient } from 'pg';
+import { Client, Pool, type ClientConfig, type PoolClient } from 'pg';
 import { freePort } from '../support/redis-server';
 import { startPostgres, type PostgresServer } from '../support/postgres-server';
 import { eventually, quietLogger, storeOf } from './postgres-fixture';
@@ -233,25 +233,27 @@ run.each([false, true])('PostgresBackend (lookupUsers: %s) when PostgreSQL fails
     // pg_terminate_backend can make it, so pg reads both in one go, before the pool's caller gets the client.
     const crashes: unknown[] = [];
     class TerminatedAtOnce extends Client {
-      override connect(callback?: (err: Error) => void): Promise<void> {
-        if (!callback) return super.connect();
-        super.connect((err: Error) => {
-          callback(err);
-          if (err) return;
-          const fatal = Object.assign(new Error('terminating connection due to administrator command'), {
-            severity: 'FATAL',
-            code: '57P01',
+      constructor(config: ClientConfig) {
+        super(config);
+        // The pool connects with a callback.
+        const connect = this.connect.bind(this) as (callback: (err: Error | null) => void) => void;
+        (this as { connect: unknown }).connect = (callback: (err: Error | null) => void) =>
+          connect((err) => {
+            callback(err);
+            if (err) return;
+            const fatal = Object.assign(new Error('terminating connection due to administrator command'), {
+              severity: 'FATAL',
+              code: '57P01',
+            });
+            try {
+              (this as unknown as { connection: { emit(event: string, error: Error): void } }).connection.emit(
+                'errorMessage',
+                fatal,
+              );
+            } catch (crash) {
+              crashes.push(crash); // an 'error' event with no listener: a crash of the process
+            }
           });
-          try {
-            (this as unknown as { connection: { emit(event: string, error: Error): void } }).connection.emit(
-              'errorMessage',
-              fatal,
-            );
-          } catch (crash) {
-            crashes.push(crash); // an 'error' event with no listener: a crash of the process
-          }
-        });
-        return Promise.resolve();
       }
     }
     const p = pool(pg.url, { Client: TerminatedAtOnce });
