@@ -180,9 +180,9 @@ run.each([false, true])('PostgresBackend (lookupUsers: %s) when PostgreSQL fails
     await backend.ready();
     await rollout.addFunc('beta', { percentage: 10 });
     // The fault: the server stops just as this write's COMMIT is sent, so it waits in the socket.
-    const connect = p.connect.bind(p) as () => Promise<PoolClient>;
-    (p as { connect: unknown }).connect = async () => {
-      const client = await connect();
+    type Connected = (err: Error | undefined, client: PoolClient | undefined) => void;
+    const connect = p.connect.bind(p) as (callback: Connected) => void;
+    const pausingAtCommit = (client: PoolClient): PoolClient => {
       const query = client.query.bind(client) as (...args: unknown[]) => unknown;
       (client as { query: unknown }).query = (...args: unknown[]) => {
         if (typeof args[0] === 'string' && args[0].endsWith('COMMIT')) pg.pause();
@@ -190,6 +190,8 @@ run.each([false, true])('PostgresBackend (lookupUsers: %s) when PostgreSQL fails
       };
       return client;
     };
+    (p as { connect: unknown }).connect = (callback: Connected) =>
+      connect((err, client) => callback(err, client && pausingAtCommit(client)));
     cleanups.push(() => pg.resume());
     const write = rollout.setPercentage('beta', 90);
     expect(await within(write, 4000)).toBe('settled');
