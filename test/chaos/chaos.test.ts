@@ -4,8 +4,9 @@ import Redis from 'ioredis';
 import { listen, recordingLogger, sleep, watchUnhandled } from '../support/http-frameworks';
 import { startRedis } from '../support/redis-server';
 import { storeOf } from '../redis/redis-fixture';
-import { createChaosApp, defineFeatures, LISTED, steadyAnswers, USERS, type CheckAnswer } from './chaos-app';
-import { runLoad, type Sample } from './load';
+import { createChaosApp, defineFeatures, USERS } from './chaos-app';
+import { answerShows, checkSamples, warmUp } from './chaos-checks';
+import { runLoad } from './load';
 
 // Issue 6, "Redis failures": an app under bounded concurrent load while its
 // redis-server is killed (SIGKILL) and restarted on the same port. No request
@@ -56,26 +57,7 @@ describe.each(KINDS)('chaos on %s', (_label, makeBackend, usersInStore) => {
       await defineFeatures(rollout);
 
       // Before anything fails: every user's answers, and their variant to compare with later.
-      const variants = new Map<string, string | null>();
-      const warm = await runLoad({
-        url: http.url,
-        loops: 4,
-        durationMs: 60_000,
-        maxPerLoop: USERS.length / 4,
-        boundMs: BOUND_MS,
-        next: (l, n) => ({ path: '/check', user: USERS[l * 10 + n]! }),
-      });
-      for (const s of warm) {
-        const answer = JSON.parse(s.body) as CheckAnswer;
-        expect(answer).toMatchObject({
-          ...steadyAnswers(s.user),
-          listed: LISTED.has(s.user),
-          late: false,
-          guard: LISTED.has(s.user) ? 'ran' : 'denied',
-        });
-        variants.set(s.user, answer.variant);
-      }
-      expect(variants.size).toBe(USERS.length);
+      const variants = await warmUp(http.url, BOUND_MS);
 
       const marks = { killed: 0, restarting: 0, changed: 0, seen: 0 };
       const load = runLoad({
@@ -105,24 +87,14 @@ describe.each(KINDS)('chaos on %s', (_label, makeBackend, usersInStore) => {
       await eventuallyAvailable(other);
       await other.addFunc('new_search', { percentage: 100 });
       marks.changed = Date.now();
-      while (!marks.seen && Date.now() - marks.changed < 3000) {
-        const [probe] = await runLoad({
-          url: http.url,
-          loops: 1,
-          durationMs: 1,
-          maxPerLoop: 1,
-          boundMs: BOUND_MS,
-          next: () => ({ path: '/check', user: 'u-1' }),
-        });
-        if (probe && probe.status === 200 && (JSON.parse(probe.body) as CheckAnswer).late) marks.seen = probe.end;
-        else await sleep(10);
-      }
+      marks.seen = await answerShows(http.url, 'u-1', (answer) => answer.late, 3000);
       const samples = await load;
 
       expect((writeOutcome as HanoiError).code).toBe('HANOI_BACKEND_UNAVAILABLE');
       expect(marks.seen).toBeGreaterThan(0);
       expect(marks.seen - marks.changed).toBeLessThanOrEqual(1000);
-      checkSamples(samples, marks, variants, usersInStore);
+      // The outage was under load: enough listed users asked while Redis was away to make the test mean something.
+      expect(checkSamples(samples, marks, variants, usersInStore)).toBeGreaterThan(20);
       expect((await other.getFunc('checkout'))?.percentage).toBe(30);
       expect(backendErrors).toHaveLength(1);
       expect(rolloutErrors).toHaveLength(usersInStore ? 1 : 0);
@@ -146,58 +118,4 @@ async function eventuallyAvailable(rollout: Rollout): Promise<void> {
     if (storeOf(rollout.backend).client.status === 'ready') return;
     await sleep(20);
   }
-}
-
-/** Every sample against what the issue says, for the phase it ran in. */
-function checkSamples(
-  samples: Sample[],
-  marks: { killed: number; restarting: number; changed: number; seen: number },
-  variants: Map<string, string | null>,
-  usersInStore: boolean,
-): void {
-  expect(
-    samples
-      .filter((s) => s.status === 0 || s.status >= 500)
-      .map((s) => `${s.path} ${s.user}: ${s.status} ${s.error ?? s.body}`),
-  ).toEqual([]);
-  let outage = 0;
-  for (const s of samples) {
-    const isListed = LISTED.has(s.user);
-    const during = s.start >= marks.killed && s.end <= marks.restarting;
-    const before = s.end < marks.killed;
-    const after = s.start > marks.seen;
-    // A listed user: RedisBackend holds the list; HighPerf cannot look it up while Redis is away.
-    const listedNow: boolean | 'either' = !isListed
-      ? false
-      : !usersInStore
-        ? true
-        : during
-          ? false
-          : before || after
-            ? true
-            : 'either';
-    if (during && isListed) outage++;
-    if (s.path === '/beta') {
-      expect([s.user, s.status]).toEqual([s.user, listedNow === 'either' ? expect.any(Number) : listedNow ? 200 : 404]);
-      expect([200, 404]).toContain(s.status);
-      continue;
-    }
-    const answer = JSON.parse(s.body) as CheckAnswer;
-    expect({ user: s.user, ...answer }).toMatchObject({
-      user: s.user,
-      ...steadyAnswers(s.user),
-      variant: variants.get(s.user),
-    });
-    if (s.end < marks.changed) expect(answer.late).toBe(false);
-    if (s.start > marks.seen) expect(answer.late).toBe(true);
-    if (listedNow !== 'either')
-      expect({ user: s.user, listed: answer.listed, guard: answer.guard }).toEqual({
-        user: s.user,
-        listed: listedNow,
-        guard: listedNow ? 'ran' : 'denied',
-      });
-    else expect(answer.guard).toBe(answer.listed ? 'ran' : 'denied');
-  }
-  // The outage was under load: enough listed users asked while Redis was away to make the test mean something.
-  expect(outage).toBeGreaterThan(20);
 }

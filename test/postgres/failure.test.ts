@@ -1,6 +1,6 @@
 import { Rollout, type FeatureSnapshot } from '@hanoi/core';
 import { migrate, PostgresBackend, type PostgresBackendOptions } from '@hanoi/postgres';
-import { Pool, type PoolClient } from 'pg';
+import { Client, Pool, type ClientConfig, type PoolClient } from 'pg';
 import { freePort } from '../support/redis-server';
 import { startPostgres, type PostgresServer } from '../support/postgres-server';
 import { eventually, quietLogger, storeOf } from './postgres-fixture';
@@ -180,9 +180,9 @@ run.each([false, true])('PostgresBackend (lookupUsers: %s) when PostgreSQL fails
     await backend.ready();
     await rollout.addFunc('beta', { percentage: 10 });
     // The fault: the server stops just as this write's COMMIT is sent, so it waits in the socket.
-    const connect = p.connect.bind(p) as () => Promise<PoolClient>;
-    (p as { connect: unknown }).connect = async () => {
-      const client = await connect();
+    type Connected = (err: Error | undefined, client: PoolClient | undefined) => void;
+    const connect = p.connect.bind(p) as (callback: Connected) => void;
+    const pausingAtCommit = (client: PoolClient): PoolClient => {
       const query = client.query.bind(client) as (...args: unknown[]) => unknown;
       (client as { query: unknown }).query = (...args: unknown[]) => {
         if (typeof args[0] === 'string' && args[0].endsWith('COMMIT')) pg.pause();
@@ -190,6 +190,8 @@ run.each([false, true])('PostgresBackend (lookupUsers: %s) when PostgreSQL fails
       };
       return client;
     };
+    (p as { connect: unknown }).connect = (callback: Connected) =>
+      connect((err, client) => callback(err, client && pausingAtCommit(client)));
     cleanups.push(() => pg.resume());
     const write = rollout.setPercentage('beta', 90);
     expect(await within(write, 4000)).toBe('settled');
@@ -198,6 +200,72 @@ run.each([false, true])('PostgresBackend (lookupUsers: %s) when PostgreSQL fails
     pg.resume();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await rollout.getFunc('beta'))!.percentage).toBe(10);
+  });
+
+  it('a write behind a snapshot the database holds up rejects within its own timeout, and is never applied', async () => {
+    const pg = await server();
+    const p = pool(pg.url);
+    await migrate(p);
+    const seed = make(p);
+    await seed.backend.ready();
+    await seed.rollout.addFunc('beta', { percentage: 10 });
+    // The database holds every read of the features up (as a long lock, or a server that stopped answering would).
+    const locker = await pool(pg.url, { max: 1 }).connect();
+    cleanups.push(() => locker.release(true));
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE hanoi.features IN ACCESS EXCLUSIVE MODE');
+    // A process starting now: its first snapshot waits on the lock, for up to snapshotTimeoutMs (10 s by default).
+    const { backend, rollout } = make(pool(pg.url), { readyTimeoutMs: 60_000 });
+    await eventually(() => storeOf(backend).isConnected(), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the snapshot's query is sent once the feed listens
+    const write = rollout.setPercentage('beta', 90);
+    // writeTimeoutMs is 1500: "within" leaves room for a loaded machine, and stays far below the snapshot's 10 s.
+    expect(await within(write, 5000)).toBe('settled');
+    await expect(write).rejects.toMatchObject({ code: 'HANOI_BACKEND_UNAVAILABLE' });
+    await locker.query('ROLLBACK');
+    await eventually(() => backend.peek('beta') !== undefined, 15_000);
+    expect((await seed.rollout.getFunc('beta'))!.percentage).toBe(10);
+    expect(backend.peek('beta')!.percentage).toBe(10);
+  });
+
+  it('a connection terminated in the same packet that completes it: the write rejects with a code, nothing crashes', async () => {
+    const pg = await server();
+    await migrate(pool(pg.url));
+    // The fault: the server's FATAL arrives right behind the message that completes the connection, as
+    // pg_terminate_backend can make it, so pg reads both in one go, before the pool's caller gets the client.
+    const crashes: unknown[] = [];
+    class TerminatedAtOnce extends Client {
+      constructor(config: ClientConfig) {
+        super(config);
+        // The pool connects with a callback.
+        const connect = this.connect.bind(this) as (callback: (err: Error | null) => void) => void;
+        (this as { connect: unknown }).connect = (callback: (err: Error | null) => void) =>
+          connect((err) => {
+            callback(err);
+            if (err) return;
+            const fatal = Object.assign(new Error('terminating connection due to administrator command'), {
+              severity: 'FATAL',
+              code: '57P01',
+            });
+            try {
+              (this as unknown as { connection: { emit(event: string, error: Error): void } }).connection.emit(
+                'errorMessage',
+                fatal,
+              );
+            } catch (crash) {
+              crashes.push(crash); // an 'error' event with no listener: a crash of the process
+            }
+          });
+      }
+    }
+    const p = pool(pg.url, { Client: TerminatedAtOnce });
+    const { rollout } = make(p);
+    await expect(rollout.addFunc('beta', { percentage: 10 })).rejects.toMatchObject({
+      code: 'HANOI_BACKEND_UNAVAILABLE',
+    });
+    expect(crashes).toEqual([]);
+    const admin = pool(pg.url);
+    expect((await admin.query('SELECT name FROM hanoi.features')).rows).toEqual([]);
   });
 
   it('pg_terminate_backend on every connection: the feed reconnects and catches up on what it missed', async () => {

@@ -91,6 +91,23 @@ function asUser(user: string | undefined): { uid?: number; gid?: number; cwd: st
   return user ? { ...idsOf(user), cwd: '/' } : { cwd: '/' };
 }
 
+/** The database user a cluster this helper makes has: the system user it runs as. */
+function databaseUser(user: string | undefined): string {
+  return user ?? process.env.USER ?? 'postgres';
+}
+
+/**
+ * The URL a cluster `startPostgres({ port })` makes will have, known before
+ * it starts: for a client that waits for a server not yet there.
+ *
+ * @example
+ * const pool = new Pool({ connectionString: urlOnPort(port) }); // nothing listens yet
+ * const pg = await startPostgres({ port });
+ */
+export function urlOnPort(port: number): string {
+  return `postgres://${databaseUser(clusterUser())}@127.0.0.1:${port}/hanoi_test`;
+}
+
 /** Options of `startPostgres`. */
 export interface StartPostgresOptions {
   /** The port to listen on; default a free one. For a server that comes up where a client already waits. */
@@ -115,7 +132,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     chownSync(dir, uid, gid);
     chmodSync(dir, 0o700);
   }
-  const dbUser = user ?? process.env.USER ?? 'postgres';
+  const dbUser = databaseUser(user);
   try {
     const initArgs = ['-D', data, '-U', dbUser, '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'];
     execFileSync(binary('initdb'), initArgs, { stdio: 'pipe', ...asUser(user) });
@@ -133,7 +150,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       await createDatabase(port, dbUser);
       const children = () => childPids(child.pid!);
       const server: PostgresServer = {
-        url: `postgres://${dbUser}@127.0.0.1:${port}/hanoi_test`,
+        url: urlOnPort(port),
         port,
         external: false,
         async stop() {

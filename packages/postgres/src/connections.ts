@@ -51,10 +51,9 @@ export async function clientBy(pool: Pool, what: string, until: number): Promise
   for (;;) {
     const left = until - Date.now();
     if (left <= 0) break;
-    const connecting = pool.connect();
+    const connecting = connectGuarded(pool);
     try {
-      const client = await withTimeout(connecting, left, () => new Error(`no connection within the timeout`));
-      return guarded(client);
+      return await withTimeout(connecting, left, () => new Error(`no connection within the timeout`));
     } catch (err) {
       lastError = err;
       // Too late for this caller: hand a connection that comes later straight back.
@@ -69,6 +68,21 @@ export async function clientBy(pool: Pool, what: string, until: number): Promise
 }
 
 const ignore = () => {};
+
+/**
+ * A client of `pool`, guarded from the moment the pool hands it over: in the
+ * pool's callback, not a promise's continuation, because the message that
+ * completes a new connection and the server's FATAL (`pg_terminate_backend`)
+ * may arrive in one packet, and pg reads both before any continuation runs.
+ */
+function connectGuarded(pool: Pool): Promise<PoolClient> {
+  return new Promise((resolve, reject) => {
+    pool.connect((err, client) => {
+      if (err || !client) reject(err ?? new Error('the pool gave no client'));
+      else resolve(guarded(client));
+    });
+  });
+}
 
 /**
  * A borrowed client reports a lost connection as an 'error' event, which

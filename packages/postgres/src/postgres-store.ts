@@ -105,7 +105,7 @@ export class PostgresStore implements FeatureStore {
     const what = `${write.op} on feature ${JSON.stringify(name)}`;
     if (this.closed) throw new BackendUnavailableError(`${what}: the store was closed; nothing was sent.`);
     const until = Date.now() + this.config.writeTimeoutMs;
-    return this.inOrder(() => this.writeBy(name, write, what, until));
+    return this.inOrder(() => this.writeBy(name, write, what, until), until, what);
   }
 
   private async writeBy(name: string, write: StoreWrite, what: string, until: number): Promise<StoreWriteResult> {
@@ -271,14 +271,26 @@ export class PostgresStore implements FeatureStore {
    * lower version after a higher one for a store that went back). A pool
    * would answer them out of order; writes take turns on the head row
    * anyway. A request waits here within its own deadline, set when it was
-   * made; user lookups carry no version and do not wait.
+   * made (`until`): one still waiting then (behind a snapshot the database
+   * holds up) rejects with HANOI_BACKEND_UNAVAILABLE, never sent. User
+   * lookups carry no version and do not wait.
    */
-  private inOrder<T>(request: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(request);
-    this.tail = result.then(
-      () => {},
-      () => {},
-    );
+  private inOrder<T>(request: () => Promise<T>, until?: number, what = 'A request'): Promise<T> {
+    const previous = this.tail;
+    const turn =
+      until === undefined
+        ? previous
+        : withTimeout(
+            previous,
+            until - Date.now(),
+            () =>
+              new BackendUnavailableError(
+                `${what}: PostgreSQL did not answer an earlier request within the timeout; nothing was sent.`,
+              ),
+          );
+    const result = turn.then(request);
+    // The next request waits for this one, and for the one before it even when this one gave up waiting.
+    this.tail = Promise.allSettled([previous, result]).then(() => {});
     return result;
   }
 
@@ -286,7 +298,7 @@ export class PostgresStore implements FeatureStore {
   private call<T>(what: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new BackendUnavailableError(`${what}: the store was closed.`));
     const until = Date.now() + this.config.writeTimeoutMs;
-    return this.inOrder(() => withClient(this.pool, what, until, fn));
+    return this.inOrder(() => withClient(this.pool, what, until, fn), until, what);
   }
 
   /**
