@@ -94,7 +94,7 @@ run('resets behind running processes, through Express and Koa', () => {
 
     const t = writer.backend.store.config.tables;
     if (reset === 'TRUNCATE of every table') {
-      await admin.query(`TRUNCATE ${t.users}, ${t.patterns}, ${t.features}, ${t.head}, ${t.history}`);
+      await admin.query(`TRUNCATE ${t.users}, ${t.patterns}, ${t.denied}, ${t.features}, ${t.head}, ${t.history}`);
     } else {
       await admin.query(`DROP SCHEMA ${t.schema} CASCADE`);
       await migrate(admin, { schema });
@@ -152,7 +152,7 @@ run('resets behind running processes, through Express and Koa', () => {
 
     const t = holding.backend.store.config.tables;
     if (reset === 'TRUNCATE of every table') {
-      await admin.query(`TRUNCATE ${t.users}, ${t.patterns}, ${t.features}, ${t.head}, ${t.history}`);
+      await admin.query(`TRUNCATE ${t.users}, ${t.patterns}, ${t.denied}, ${t.features}, ${t.head}, ${t.history}`);
     } else {
       await admin.query(`DROP SCHEMA ${t.schema} CASCADE`);
       // Meanwhile the processes fail to read, and answer from what they hold.
