@@ -43,7 +43,8 @@ describe.each(KINDS)('chaos on %s', (_label, makeBackend, usersInStore) => {
     const backendErrors: unknown[] = [];
     const rolloutErrors: unknown[] = [];
     const logger = recordingLogger();
-    const options = { prefix: 'chaos', logger, writeTimeoutMs: 500, lookupTimeoutMs: 200, resyncIntervalMs: 1000 };
+    // A lookup's timeout well above a loaded machine's round trip: before the kill, a listed user must be let in.
+    const options = { prefix: 'chaos', logger, writeTimeoutMs: 500, lookupTimeoutMs: 1000, resyncIntervalMs: 1000 };
     const rollout = new Rollout(makeBackend(client, { ...options, onError: (e) => backendErrors.push(e) }), {
       logger,
       onError: (e) => rolloutErrors.push(e),
