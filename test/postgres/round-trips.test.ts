@@ -108,3 +108,49 @@ it('when the lookup fails, a unit counts as denied and in no segment, inverted o
     await rollout.close();
   }
 });
+
+it('maxPendingLookups bounds the lookups waiting for the database; the rest answer "not listed" at once', async () => {
+  expect(() => new PostgresBackend(pg.pool(), { maxPendingLookups: 0 })).toThrow(TypeError);
+  const schema = await pg.schema();
+  const options = { schema, lookupUsers: true, logger: quietLogger(), resyncIntervalMs: 600_000 };
+  const writer = new Rollout(new PostgresBackend(pg.pool(), options));
+  const real = pg.pool();
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const hold = { on: false, sent: 0 };
+  // The fault: while `hold.on`, a statement waits until released (a database that stops answering).
+  const pool = new Proxy(real, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      if (key !== 'query') return (value as (...a: unknown[]) => unknown).bind(target);
+      return async (...args: unknown[]) => {
+        if (hold.on) {
+          hold.sent++;
+          await held;
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  const backend = new PostgresBackend(pool, { ...options, maxPendingLookups: 3, lookupTimeoutMs: 60_000 });
+  const reader = new Rollout(backend);
+  try {
+    await Promise.all([writer.ready(), reader.ready()]);
+    await writer.addFunc('listed', { percentage: 0 });
+    await writer.register('listed', ['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7', 'u8']);
+    await eventually(() => backend.store.isConnected() && reader.peek('listed')?.hasUsers === true);
+    hold.on = true;
+    const answers = Array.from({ length: 8 }, (_, i) => reader.isEnabled('listed', `u${i + 1}`));
+    // Five of the eight find 3 lookups waiting: they fail closed at once, without a statement.
+    const settled = await Promise.race([Promise.allSettled(answers.slice(3)), new Promise((r) => setTimeout(r, 5000))]);
+    expect(settled).toEqual(Array.from({ length: 5 }, () => ({ status: 'fulfilled', value: false })));
+    expect(hold.sent).toBe(3);
+    release();
+    expect(await Promise.all(answers.slice(0, 3))).toEqual([true, true, true]);
+  } finally {
+    release();
+    await backend.close();
+    await writer.backend.close();
+  }
+});

@@ -39,6 +39,8 @@ export interface PostgresBackendOptions extends PostgresStoreOptions {
   readyTimeoutMs?: number;
   /** A user lookup (`lookupUsers`) rejects after this long; default 250 ms. */
   lookupTimeoutMs?: number;
+  /** At most this many user lookups (`lookupUsers`) wait for the database; more answer "not listed" at once. Default 256. */
+  maxPendingLookups?: number;
   /** Features to answer from before the first load. */
   bootstrap?: readonly FeatureSnapshot[];
 }

@@ -37,7 +37,10 @@ export class PostgresBackend extends StoreBackend {
       resyncIntervalMs: duration('PostgresBackend', options, 'resyncIntervalMs', 5000),
       readyTimeoutMs: duration('PostgresBackend', options, 'readyTimeoutMs', 5000),
       bootstrap: options.bootstrap,
-      lookups: { timeoutMs: duration('PostgresBackend', options, 'lookupTimeoutMs', 250) },
+      lookups: {
+        timeoutMs: duration('PostgresBackend', options, 'lookupTimeoutMs', 250),
+        maxPending: duration('PostgresBackend', options, 'maxPendingLookups', 256),
+      },
     });
   }
 }
