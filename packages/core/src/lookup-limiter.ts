@@ -1,3 +1,4 @@
+import { deadlines } from './deadlines';
 import { BackendUnavailableError } from './errors';
 import type { LookupQuery } from './store';
 
@@ -77,15 +78,14 @@ export class LookupLimiter {
     sent.then(settle, settle);
     return new Promise((resolve, reject) => {
       let done = false;
-      const timer = setTimeout(() => {
+      const cancel = deadlines.add(timeoutMs, () => {
         done = true;
         this.failed();
         reject(new BackendUnavailableError(`Looking up a user: the store did not answer in ${timeoutMs} ms.`));
-      }, timeoutMs);
-      timer.unref?.();
+      });
       sent.then(
         (listed) => {
-          clearTimeout(timer);
+          cancel();
           if (done) return;
           this.failures = 0;
           this.pausedUntil = 0;
@@ -93,7 +93,7 @@ export class LookupLimiter {
           resolve(queries.map((query) => (query.names.length > 0 ? (listed[next++] ?? new Set<string>()) : new Set())));
         },
         (err: unknown) => {
-          clearTimeout(timer);
+          cancel();
           if (done) return;
           this.failed();
           reject(err);

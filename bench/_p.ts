@@ -1,0 +1,12 @@
+import { startBenchRedis } from './redis-setup';
+const mode = process.env.MODE!;
+const redis = await startBenchRedis();
+const { rollout, close, backend } = await redis.rollout(mode === 'hp' || mode === 'check' ? 'RedisHighPerfBackend' : 'RedisBackend');
+await rollout.addFunc('FOO');
+const N = 8000;
+const t = performance.now();
+if (mode === 'ping') for (let i = 0; i < N; i++) await redis.admin.ping();
+else if (mode === 'check') for (let i = 0; i < N; i++) await rollout.isEnabled('FOO', 'USER-a');
+else for (let i = 0; i < N; i++) await rollout.register('FOO', `U-${i}`);
+console.log(mode, (((performance.now() - t) * 1000) / N).toFixed(1), 'us/call');
+await close(); await redis.stop();

@@ -1,0 +1,154 @@
+/**
+ * Where a sequential round trip goes: in one run, against the bench's own
+ * redis-server, the floor (an awaited ioredis PING, and an EVALSHA of a
+ * script that returns 1), then one awaited `register` of a new user on
+ * RedisBackend and on RedisHighPerfBackend, and one awaited `isEnabled` of
+ * a user that is not listed on RedisHighPerfBackend (one lookup each).
+ * Reports µs per call (median of BENCH_ROUNDS rounds, default 5), its
+ * ratio to the PING floor, and the server's own time per script call
+ * (INFO commandstats usec_per_call), so what is left is the client's.
+ *
+ * Run: pnpm --filter @hanoi/bench round-trip
+ */
+import { Rollout } from '@hanoi/core';
+import { RedisBackend, RedisStore } from '@hanoi/redis';
+import { Redis } from 'ioredis';
+import { uniquePrefix } from '../test/support/redis-server';
+import { machineLine, markdownTable, median } from './lib';
+import { startBenchRedis, type BenchRedis, type Kind } from './redis-setup';
+
+const CALLS = Number(process.env.BENCH_CALLS ?? 5000);
+
+interface Case {
+  name: string;
+  /** µs per call on the server (usec_per_call of the script's EVALSHA), when the case runs one script. */
+  script?: 'write' | 'lookup';
+  run(round: number): Promise<number>;
+}
+
+async function timed(calls: number, one: (i: number) => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < calls; i++) await one(i);
+  return ((performance.now() - start) * 1000) / calls;
+}
+
+async function onRollout(redis: BenchRedis, kind: Kind, body: (rollout: Rollout) => Promise<number>): Promise<number> {
+  const { rollout, close } = await redis.rollout(kind);
+  try {
+    await rollout.addFunc('FOO');
+    return await body(rollout);
+  } finally {
+    await close();
+  }
+}
+
+/** `calls` single-user writes straight to a RedisStore (no cache, no Rollout) on a feature of its own. */
+async function storeWrites(redis: BenchRedis, round: number, calls: number): Promise<number> {
+  const client = new Redis(redis.server.url);
+  const prefix = uniquePrefix('bench');
+  const quiet = { warn: () => {}, error: () => {} };
+  try {
+    const backend = new RedisBackend(client, { prefix, logger: quiet });
+    const rollout = new Rollout(backend, { logger: quiet });
+    await rollout.ready();
+    await rollout.addFunc('FOO');
+    await backend.close();
+    const store = new RedisStore(client, { prefix, writeTimeoutMs: 60_000 }, true);
+    return await timed(calls, (i) => store.write('FOO', { op: 'addUsers', users: [`S-${round}-${i}`] }));
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** usec_per_call of EVALSHA since the last reset, then a reset. */
+async function evalshaUsec(admin: Redis): Promise<number> {
+  const info = await admin.info('commandstats');
+  await admin.config('RESETSTAT');
+  const match = /^cmdstat_evalsha:calls=\d+,usec=\d+,usec_per_call=([\d.]+)/m.exec(info);
+  return match ? Number(match[1]) : NaN;
+}
+
+async function main(): Promise<void> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const redis = await startBenchRedis();
+  const { admin } = redis;
+  console.log(`# A round trip, broken down\nmachine: ${machineLine()}\ncalls per round: ${CALLS}, rounds: ${rounds}\n`);
+  admin.defineCommand('benchOne', { numberOfKeys: 0, lua: 'return 1' });
+  const one = () => (admin as unknown as { benchOne(): Promise<number> }).benchOne();
+  const cases: Case[] = [
+    { name: 'ioredis PING (floor)', run: () => timed(CALLS, () => admin.ping()) },
+    { name: 'ioredis EVALSHA return 1', run: () => timed(CALLS, one) },
+    {
+      name: 'RedisStore.write, one user (no cache)',
+      script: 'write',
+      run: (round) => storeWrites(redis, round, CALLS),
+    },
+    {
+      name: 'register, RedisBackend',
+      script: 'write',
+      run: (round) =>
+        onRollout(redis, 'RedisBackend', (rollout) => timed(CALLS, (i) => rollout.register('FOO', `U-${round}-${i}`))),
+    },
+    {
+      name: 'register, RedisHighPerfBackend',
+      script: 'write',
+      run: (round) =>
+        onRollout(redis, 'RedisHighPerfBackend', (rollout) =>
+          timed(CALLS, (i) => rollout.register('FOO', `U-${round}-${i}`)),
+        ),
+    },
+    {
+      name: 'isEnabled (lookup), RedisHighPerfBackend',
+      script: 'lookup',
+      run: () =>
+        onRollout(redis, 'RedisHighPerfBackend', async (rollout) => {
+          await rollout.register('FOO', 'USER-0');
+          return timed(CALLS, () => rollout.isEnabled('FOO', 'USER-a'));
+        }),
+    },
+  ];
+  const rows: string[][] = [];
+  try {
+    const perCall = new Map<string, number[]>();
+    const server = new Map<string, number[]>();
+    for (let round = 0; round < rounds; round++) {
+      for (const c of cases) {
+        await evalshaUsec(admin);
+        const us = await c.run(round);
+        perCall.set(c.name, [...(perCall.get(c.name) ?? []), us]);
+        if (c.script) server.set(c.name, [...(server.get(c.name) ?? []), await evalshaUsec(admin)]);
+      }
+    }
+    const floor = median(perCall.get(cases[0]!.name)!);
+    for (const c of cases) {
+      const us = median(perCall.get(c.name)!);
+      const inRedis = server.has(c.name) ? median(server.get(c.name)!) : undefined;
+      rows.push([
+        c.name,
+        us.toFixed(1),
+        (us / floor).toFixed(2),
+        inRedis === undefined ? '' : inRedis.toFixed(1),
+        inRedis === undefined ? '' : (us - floor - inRedis).toFixed(1),
+      ]);
+    }
+  } finally {
+    await redis.stop();
+  }
+  console.log(
+    markdownTable(
+      [
+        { title: 'call' },
+        { title: 'µs per call (median)', align: 'right' },
+        { title: '× PING', align: 'right' },
+        { title: 'µs in Redis (EVALSHA)', align: 'right' },
+        { title: 'µs beyond PING + Redis', align: 'right' },
+      ],
+      rows,
+    ),
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
