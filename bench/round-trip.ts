@@ -6,7 +6,11 @@
  * a user that is not listed on RedisHighPerfBackend (one lookup each).
  * Reports µs per call (median of BENCH_ROUNDS rounds, default 5), its
  * ratio to the PING floor, and the server's own time per script call
- * (INFO commandstats usec_per_call), so what is left is the client's.
+ * (INFO commandstats usec_per_call), so what is left is the client's;
+ * and a single-user RedisStore write without and with the process's own
+ * subscription (the pub/sub message each write sends back to it). First,
+ * what bounding a call in time costs: a call that settles at once, without
+ * and with a timer of its own (created and cleared) as its deadline.
  *
  * Run: pnpm --filter @hanoi/bench round-trip
  */
@@ -43,7 +47,7 @@ async function onRollout(redis: BenchRedis, kind: Kind, body: (rollout: Rollout)
 }
 
 /** `calls` single-user writes straight to a RedisStore (no cache, no Rollout) on a feature of its own. */
-async function storeWrites(redis: BenchRedis, round: number, calls: number): Promise<number> {
+async function storeWrites(redis: BenchRedis, round: number, calls: number, subscribed: boolean): Promise<number> {
   const client = new Redis(redis.server.url);
   const prefix = uniquePrefix('bench');
   const quiet = { warn: () => {}, error: () => {} };
@@ -54,10 +58,39 @@ async function storeWrites(redis: BenchRedis, round: number, calls: number): Pro
     await rollout.addFunc('FOO');
     await backend.close();
     const store = new RedisStore(client, { prefix, writeTimeoutMs: 60_000 }, true);
-    return await timed(calls, (i) => store.write('FOO', { op: 'addUsers', users: [`S-${round}-${i}`] }));
+    if (subscribed) {
+      let ready!: () => void;
+      const subscribing = new Promise<void>((resolve) => (ready = resolve));
+      store.subscribe({ change: () => {}, resync: () => ready(), error: () => {} });
+      await subscribing;
+    }
+    try {
+      return await timed(calls, (i) => store.write('FOO', { op: 'addUsers', users: [`S-${round}-${i}`] }));
+    } finally {
+      await store.close();
+    }
   } finally {
     client.disconnect();
   }
+}
+
+/** A deadline with a timer of its own per call, as the Redis store's withTimeout and the lookup limiter bound calls. */
+function timerPerCall<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  promise.catch(() => {});
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    timer.unref?.();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
 }
 
 /** usec_per_call of EVALSHA since the last reset, then a reset. */
@@ -75,13 +108,27 @@ async function main(): Promise<void> {
   console.log(`# A round trip, broken down\nmachine: ${machineLine()}\ncalls per round: ${CALLS}, rounds: ${rounds}\n`);
   admin.defineCommand('benchOne', { numberOfKeys: 0, lua: 'return 1' });
   const one = () => (admin as unknown as { benchOne(): Promise<number> }).benchOne();
+  const late = () => new Error('late');
   const cases: Case[] = [
+    {
+      name: 'a settled call, no deadline',
+      run: () => timed(CALLS * 20, () => Promise.resolve(1).then((value) => value)),
+    },
+    {
+      name: 'a settled call, a 2 s deadline (setTimeout per call)',
+      run: () => timed(CALLS * 20, () => timerPerCall(Promise.resolve(1), 2000, late)),
+    },
     { name: 'ioredis PING (floor)', run: () => timed(CALLS, () => admin.ping()) },
     { name: 'ioredis EVALSHA return 1', run: () => timed(CALLS, one) },
     {
       name: 'RedisStore.write, one user (no cache)',
       script: 'write',
-      run: (round) => storeWrites(redis, round, CALLS),
+      run: (round) => storeWrites(redis, round, CALLS, false),
+    },
+    {
+      name: 'RedisStore.write, subscribed to its changes',
+      script: 'write',
+      run: (round) => storeWrites(redis, round, CALLS, true),
     },
     {
       name: 'register, RedisBackend',
@@ -119,7 +166,7 @@ async function main(): Promise<void> {
         if (c.script) server.set(c.name, [...(server.get(c.name) ?? []), await evalshaUsec(admin)]);
       }
     }
-    const floor = median(perCall.get(cases[0]!.name)!);
+    const floor = median(perCall.get('ioredis PING (floor)')!);
     for (const c of cases) {
       const us = median(perCall.get(c.name)!);
       const inRedis = server.has(c.name) ? median(server.get(c.name)!) : undefined;

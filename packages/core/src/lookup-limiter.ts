@@ -1,4 +1,3 @@
-import { deadlines } from './deadlines';
 import { BackendUnavailableError } from './errors';
 import type { LookupQuery } from './store';
 
@@ -78,14 +77,15 @@ export class LookupLimiter {
     sent.then(settle, settle);
     return new Promise((resolve, reject) => {
       let done = false;
-      const cancel = deadlines.add(timeoutMs, () => {
+      const timer = setTimeout(() => {
         done = true;
         this.failed();
         reject(new BackendUnavailableError(`Looking up a user: the store did not answer in ${timeoutMs} ms.`));
-      });
+      }, timeoutMs);
+      timer.unref?.();
       sent.then(
         (listed) => {
-          cancel();
+          clearTimeout(timer);
           if (done) return;
           this.failures = 0;
           this.pausedUntil = 0;
@@ -93,7 +93,7 @@ export class LookupLimiter {
           resolve(queries.map((query) => (query.names.length > 0 ? (listed[next++] ?? new Set<string>()) : new Set())));
         },
         (err: unknown) => {
-          cancel();
+          clearTimeout(timer);
           if (done) return;
           this.failed();
           reject(err);

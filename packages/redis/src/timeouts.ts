@@ -1,16 +1,26 @@
-import { withDeadline } from '@hanoi/core/internal';
-
 /**
  * Rejects with `onTimeout()` after `ms` unless `promise` settles first; a
  * late rejection of `promise` is swallowed (never an unhandled rejection).
- * Every call shares one timer (core's deadlines), so a deadline costs no
- * timer of its own.
  *
  * @example
  * await withTimeout(client.get(key), 250, () => new BackendUnavailableError('slow'));
  */
 export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  return withDeadline(promise, ms, onTimeout);
+  promise.catch(() => {}); // a late failure after the timeout is nobody's to handle
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    timer.unref?.();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
 }
 
 /**

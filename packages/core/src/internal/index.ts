@@ -7,7 +7,6 @@ export {
   type AdapterShape,
   type GuardConfig,
 } from '../adapter-options';
-export { Deadlines, deadlines, withDeadline } from '../deadlines';
 export { explainFeature, isFeatureOn, needsLookup } from '../evaluate';
 export { compilePatterns, FeatureCache } from '../feature-cache';
 export { LookupLimiter } from '../lookup-limiter';
