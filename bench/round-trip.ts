@@ -6,7 +6,9 @@
  * a user that is not listed on RedisHighPerfBackend (one lookup each).
  * Reports µs per call (median of BENCH_ROUNDS rounds, default 5), its
  * ratio to the PING floor, and the server's own time per script call
- * (INFO commandstats usec_per_call), so what is left is the client's;
+ * (INFO commandstats usec_per_call), so what is left is the client's
+ * and the kernel's; and the CPU each side used per call (this process's
+ * cpuUsage, redis-server's INFO cpu, system time included);
  * and a single-user RedisStore write without and with the process's own
  * subscription (the pub/sub message each write sends back to it). First,
  * what bounding a call in time costs: a call that settles at once, without
@@ -27,6 +29,8 @@ interface Case {
   name: string;
   /** µs per call on the server (usec_per_call of the script's EVALSHA), when the case runs one script. */
   script?: 'write' | 'lookup';
+  /** Calls per round, when not CALLS. */
+  calls?: number;
   run(round: number): Promise<number>;
 }
 
@@ -93,6 +97,13 @@ function timerPerCall<T>(promise: Promise<T>, ms: number, onTimeout: () => Error
   });
 }
 
+/** CPU seconds redis-server used so far (user + system, INFO cpu). */
+async function redisCpu(admin: Redis): Promise<number> {
+  const info = await admin.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
 /** usec_per_call of EVALSHA since the last reset, then a reset. */
 async function evalshaUsec(admin: Redis): Promise<number> {
   const info = await admin.info('commandstats');
@@ -112,10 +123,12 @@ async function main(): Promise<void> {
   const cases: Case[] = [
     {
       name: 'a settled call, no deadline',
+      calls: CALLS * 20,
       run: () => timed(CALLS * 20, () => Promise.resolve(1).then((value) => value)),
     },
     {
       name: 'a settled call, a 2 s deadline (setTimeout per call)',
+      calls: CALLS * 20,
       run: () => timed(CALLS * 20, () => timerPerCall(Promise.resolve(1), 2000, late)),
     },
     { name: 'ioredis PING (floor)', run: () => timed(CALLS, () => admin.ping()) },
@@ -158,10 +171,19 @@ async function main(): Promise<void> {
   try {
     const perCall = new Map<string, number[]>();
     const server = new Map<string, number[]>();
+    const nodeCpu = new Map<string, number[]>();
+    const serverCpu = new Map<string, number[]>();
+    const add = (map: Map<string, number[]>, name: string, value: number) =>
+      map.set(name, [...(map.get(name) ?? []), value]);
     for (let round = 0; round < rounds; round++) {
       for (const c of cases) {
         await evalshaUsec(admin);
+        const cpu = process.cpuUsage();
+        const redisBefore = await redisCpu(admin);
         const us = await c.run(round);
+        const used = process.cpuUsage(cpu);
+        add(nodeCpu, c.name, (used.user + used.system) / (c.calls ?? CALLS));
+        add(serverCpu, c.name, (((await redisCpu(admin)) - redisBefore) * 1e6) / (c.calls ?? CALLS));
         perCall.set(c.name, [...(perCall.get(c.name) ?? []), us]);
         if (c.script) server.set(c.name, [...(server.get(c.name) ?? []), await evalshaUsec(admin)]);
       }
@@ -176,6 +198,8 @@ async function main(): Promise<void> {
         (us / floor).toFixed(2),
         inRedis === undefined ? '' : inRedis.toFixed(1),
         inRedis === undefined ? '' : (us - floor - inRedis).toFixed(1),
+        median(nodeCpu.get(c.name)!).toFixed(1),
+        median(serverCpu.get(c.name)!).toFixed(1),
       ]);
     }
   } finally {
@@ -189,6 +213,8 @@ async function main(): Promise<void> {
         { title: '× PING', align: 'right' },
         { title: 'µs in Redis (EVALSHA)', align: 'right' },
         { title: 'µs beyond PING + Redis', align: 'right' },
+        { title: 'node CPU µs per call', align: 'right' },
+        { title: 'redis-server CPU µs per call', align: 'right' },
       ],
       rows,
     ),
