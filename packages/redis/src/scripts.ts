@@ -78,6 +78,8 @@ if tonumber(ARGV[3]) > 0 and now > tonumber(ARGV[3]) then return {'expired'} end
 local name, O = ARGV[2], 12
 local op = ARGV[O]
 local exists = redis.call('SISMEMBER', KEYS[1], name) == 1
+-- The feature's v and e as read with its checked values (nil for a removal, which skips the checks).
+local held
 if op ~= 'remove' then
   local why = damage(KEYS[4], KEYS[5], KEYS[6], KEYS[9])
   if why then return { 'damaged', why } end
@@ -86,7 +88,8 @@ if op ~= 'remove' then
   if op == 'add' or op == 'update' then
     for i = O + 1, #ARGV do setting[ARGV[i]] = true end
   end
-  local values = redis.call('HMGET', KEYS[4], 'percentage', 'variants')
+  local values = redis.call('HMGET', KEYS[4], 'percentage', 'variants', 'v', 'e')
+  held = { values[3], values[4] }
   local pc = values[1]
   if pc and not setting['percentage'] and (not string.match(pc, '^%d+$') or tonumber(pc) > 100) then
     return { 'damaged', 'the percentage is not 0..100' }
@@ -222,11 +225,9 @@ local e = redis.call('HMGET', KEYS[3], 'id', 'hw')
 local epoch = e[1]
 if not epoch or v <= tonumber(e[2] or '0') then epoch = ARGV[4] end
 local previous = 0
--- Any write but a removal checked the hash's type above.
-if exists and (op ~= 'remove' or redis.call('TYPE', KEYS[4])['ok'] == 'hash') then
-  local h = redis.call('HMGET', KEYS[4], 'v', 'e')
-  if h[2] == epoch then previous = tonumber(h[1] or '0') end
-end
+-- Any write but a removal read v and e above, with the hash's type checked; nothing changed since.
+if exists and not held and redis.call('TYPE', KEYS[4])['ok'] == 'hash' then held = redis.call('HMGET', KEYS[4], 'v', 'e') end
+if exists and held and held[2] == epoch then previous = tonumber(held[1] or '0') end
 -- The entry also links the feature's writes (v: this version, q: the one before, e: their epoch, p: the
 -- feature's previous entry), so another process can apply what changed since the version it holds.
 local entry = redis.call('XADD', KEYS[7], 'MAXLEN', ARGV[11], '*', 'f', name, 'a', action, 'w', ARGV[5],
