@@ -1,4 +1,5 @@
 import { Rollout } from '@hanoi/core';
+import { RedisStore } from '@hanoi/redis';
 import { BACKENDS, eventually, quietLogger, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
 
 // SPEC "Writes, connections and resets": a damaged key (a wrong type, an
@@ -71,5 +72,30 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s with a damaged key', (
     expect(await fresh.rollout.isEnabled('bad', 'anyone')).toBe(true);
     await eventually(() => running.backend.peek('bad')?.percentage === 100);
     await Promise.all([fresh.backend.close(), running.backend.close()]);
+  });
+});
+
+// A lookup (RedisHighPerfBackend) of a user set that has the wrong type
+// answers "not listed" for that key, fails closed, and still answers the
+// other keys of the same call.
+describe('a lookup over a damaged user set', () => {
+  it('answers not listed for the damaged key and the truth for the others', async () => {
+    const prefix = uniquePrefix('lookup');
+    const client = redis.client();
+    const store = new RedisStore(client, { prefix }, false);
+    await client.sadd(`{${prefix}}:u:good`, 'alice');
+    await client.set(`{${prefix}}:u:string`, 'alice');
+    await client.hset(`{${prefix}}:u:hash`, 'alice', '1');
+    await client.rpush(`{${prefix}}:u:list`, 'alice');
+    await client.sadd(`{${prefix}}:d:good`, 'alice');
+    await client.set(`{${prefix}}:d:bad`, 'alice');
+    const names = ['string', 'good', 'hash', 'missing', 'list', 'deny good', 'deny bad'];
+    const listed = await store.lookup([
+      { unit: 'alice', names },
+      { unit: 'bob', names: ['good', 'string'] },
+    ]);
+    expect([...listed[0]!].sort()).toEqual(['deny good', 'good']);
+    expect([...listed[1]!]).toEqual([]);
+    await store.close();
   });
 });

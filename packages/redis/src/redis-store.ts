@@ -410,7 +410,11 @@ export class RedisStore implements FeatureStore {
     what = `${op} on feature ${JSON.stringify(name)}`,
   ): Promise<StoreWriteResult> {
     const until = Date.now() + this.config.writeTimeoutMs;
-    const deadline = await this.writeDeadline(what, until);
+    // Connected with a measured clock (the usual case): the deadline at once, without waiting on a promise.
+    const deadline =
+      !this.closed && this.clock.known && this.client.status === 'ready'
+        ? this.clock.deadline(this.config.writeTimeoutMs)
+        : await this.writeDeadline(what, until);
     const sent = runScript(
       this.client,
       'write',

@@ -72,13 +72,14 @@ end
 // Its before/after are JSON objects of raw hash values ('x:field', 'enabled' as '1'/'0'...), plus
 // 'users'/'patterns' arrays; the codec decodes them.
 const WRITE = `${STATE}
-if tonumber(ARGV[3]) > 0 then
-  local t = redis.call('TIME')
-  if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[3]) then return {'expired'} end
-end
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+if tonumber(ARGV[3]) > 0 and now > tonumber(ARGV[3]) then return {'expired'} end
 local name, O = ARGV[2], 12
 local op = ARGV[O]
 local exists = redis.call('SISMEMBER', KEYS[1], name) == 1
+-- The feature's v and e as read with its checked values (nil for a removal, which skips the checks).
+local held
 if op ~= 'remove' then
   local why = damage(KEYS[4], KEYS[5], KEYS[6], KEYS[9])
   if why then return { 'damaged', why } end
@@ -87,7 +88,8 @@ if op ~= 'remove' then
   if op == 'add' or op == 'update' then
     for i = O + 1, #ARGV do setting[ARGV[i]] = true end
   end
-  local values = redis.call('HMGET', KEYS[4], 'percentage', 'variants')
+  local values = redis.call('HMGET', KEYS[4], 'percentage', 'variants', 'v', 'e')
+  held = { values[3], values[4] }
   local pc = values[1]
   if pc and not setting['percentage'] and (not string.match(pc, '^%d+$') or tonumber(pc) > 100) then
     return { 'damaged', 'the percentage is not 0..100' }
@@ -223,15 +225,13 @@ local e = redis.call('HMGET', KEYS[3], 'id', 'hw')
 local epoch = e[1]
 if not epoch or v <= tonumber(e[2] or '0') then epoch = ARGV[4] end
 local previous = 0
-if exists and redis.call('TYPE', KEYS[4])['ok'] == 'hash' then
-  local h = redis.call('HMGET', KEYS[4], 'v', 'e')
-  if h[2] == epoch then previous = tonumber(h[1] or '0') end
-end
+-- Any write but a removal read v and e above, with the hash's type checked; nothing changed since.
+if exists and not held and redis.call('TYPE', KEYS[4])['ok'] == 'hash' then held = redis.call('HMGET', KEYS[4], 'v', 'e') end
+if exists and held and held[2] == epoch then previous = tonumber(held[1] or '0') end
 -- The entry also links the feature's writes (v: this version, q: the one before, e: their epoch, p: the
 -- feature's previous entry), so another process can apply what changed since the version it holds.
-local clock = redis.call('TIME')
 local entry = redis.call('XADD', KEYS[7], 'MAXLEN', ARGV[11], '*', 'f', name, 'a', action, 'w', ARGV[5],
-  'r', ARGV[6], 's', ARGV[7], 'x', ARGV[8], 't', tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000),
+  'r', ARGV[6], 's', ARGV[7], 'x', ARGV[8], 't', now,
   'b', json(before), 'n', json(after), 'v', v, 'q', previous, 'e', epoch, 'p', latest)
 redis.call('HSET', KEYS[8], name, entry)
 redis.call('INCR', KEYS[2])
@@ -336,12 +336,13 @@ return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], '2', epoch, KEYS[9], t
 `;
 
 // KEYS: the user sets asked about (features', segments'). ARGV: the unit asked of each key, in order.
-// Replies 1/0 per key (0 for a damaged one): every unit of a request in one call.
+// Replies 1/0 per key (0 for a damaged one): every unit of a request in one call. One SISMEMBER per key:
+// on a key of another type it fails (WRONGTYPE), and pcall turns that failure into 0.
 const LOOKUP = `
 local found = {}
 for i, key in ipairs(KEYS) do
-  local t = redis.call('TYPE', key)['ok']
-  if t == 'set' then found[i] = redis.call('SISMEMBER', key, ARGV[i]) else found[i] = 0 end
+  local r = redis.pcall('SISMEMBER', key, ARGV[i])
+  if r == 1 then found[i] = 1 else found[i] = 0 end
 end
 return found
 `;
