@@ -3,7 +3,7 @@ import { dataTable } from '../data-table';
 import { count } from '../describe';
 import { field, nameField, postForm } from '../forms';
 import { html, type SafeHtml } from '../html';
-import { idLines, idList, idListActions, idListQuery, IDS_PER_PAGE } from '../id-list';
+import { idLines, idList, idListActions, idListQuery } from '../id-list';
 import { deleteLink, outcome, pageResponse, problem } from '../layout';
 import { featureUrl, NO_FORM_STATE, pageUrl, segmentUrl, type FormState, type PageContext } from '../page-context';
 import { pageNumber, pager } from '../pager';
@@ -12,7 +12,7 @@ import { constraintInWords, readJsonList } from '../sections/rules';
 import type { FieldError, SectionAction } from '../sections/section';
 import { featuresUsing, readSegment, segmentWritesRefused } from '../targeting-support';
 import type { AdminResponse } from '../types';
-import { pageOf } from '../user-pages';
+import { listPage } from '../user-pages';
 import { writerFor } from '../writer';
 
 const CONSTRAINTS_HINT =
@@ -143,7 +143,15 @@ export async function segmentPage(
       remove: { action: segmentUrl(ctx, name, '/remove-unit'), label: 'Remove' },
       add: { action: segmentUrl(ctx, name, '/add-units'), field: 'units', label: 'Add units', button: 'Add units' },
     },
-    pageOf(segment.users, segment.count, search, page, IDS_PER_PAGE),
+    await listPage(
+      rollout,
+      { segment: name },
+      segment.users && { ids: segment.users, count: segment.count },
+      'units',
+      ctx.query,
+      search,
+      page,
+    ),
     search,
   );
   return pageResponse(ctx, {
