@@ -8,6 +8,7 @@ import { deleteLink, outcome, pageResponse, problem } from '../layout';
 import { featureUrl, NO_FORM_STATE, pageUrl, segmentUrl, type FormState, type PageContext } from '../page-context';
 import { pageNumber, pager } from '../pager';
 import { refusedAs } from '../sections/field-errors';
+import { historyHtml, revertAction } from '../sections/history';
 import { constraintInWords, readJsonList } from '../sections/rules';
 import type { FieldError, SectionAction } from '../sections/section';
 import { featuresUsing, readSegment, segmentWritesRefused } from '../targeting-support';
@@ -96,6 +97,7 @@ export const SEGMENT_ACTIONS: Readonly<Record<string, SectionAction>> = {
       return refusedAs('constraints', () => rollout.defineSegment(name, { constraints: constraints as Constraint[] }));
     },
   },
+  revert: revertAction('segment'),
   ...idListActions(
     'units',
     { key: 'add-units', done: 'The units are added.', write: (r, name, ids) => r.registerSegment(name, ids) },
@@ -107,7 +109,7 @@ export const SEGMENT_ACTIONS: Readonly<Record<string, SectionAction>> = {
  * A segment's page: the features whose rules use it, its constraints in
  * words and as JSON to edit, and its listed units paged and searchable
  * (walked in place, never copied, where the process holds them) with a box
- * to add units and a button to remove each.
+ * to add units and a button to remove each, and its history with revert.
  *
  * @example
  * GET /flags/segments/beta-testers?units_q=u-1
@@ -190,7 +192,8 @@ export async function segmentPage(
             })}<button type="submit">Save the constraints</button>`,
         )}
       </section>
-      ${units} ${deleteLink(forms.config, segmentUrl(ctx, name, '/delete'), 'segment')}`,
+      ${units} ${await historyHtml(forms, { kind: 'segment', name, url: (suffix, query) => segmentUrl(ctx, name, suffix, query) }, form)}
+      ${deleteLink(forms.config, segmentUrl(ctx, name, '/delete'), 'segment')}`,
   });
 }
 
