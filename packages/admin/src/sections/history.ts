@@ -3,6 +3,7 @@ import { dataTable } from '../data-table';
 import { postForm } from '../forms';
 import { html, type SafeHtml } from '../html';
 import { featureUrl, type FormState, type PageContext } from '../page-context';
+import { featuresUsing } from '../targeting-support';
 import { refusedAs } from './field-errors';
 import type { FeatureSection, SectionAction } from './section';
 
@@ -181,6 +182,14 @@ export function revertAction(kind: 'feature' | 'segment'): SectionAction {
         return {
           field: 'revert',
           message: `This ${kind} has no such change (it may have been dropped from the history).`,
+        };
+      }
+      // Reverting a segment's creation deletes it: refused, as deleting it is, while a rule uses it.
+      const users = kind === 'segment' && entry.before === null ? await featuresUsing(rollout, name) : [];
+      if (users.length > 0) {
+        return {
+          field: 'revert',
+          message: `Reverting the creation of “${name}” would delete it, and the rules of ${users.join(', ')} use it. Change those rules first. Nothing was changed.`,
         };
       }
       const force = form.get('force') === 'true';
