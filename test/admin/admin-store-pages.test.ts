@@ -1,4 +1,4 @@
-import { Rollout, StoreBackend, type FeatureStore } from '@hanoi/core';
+import { Rollout, type FeatureStore, type StoreBackend } from '@hanoi/core';
 import { migrate, PostgresBackend } from '@hanoi/postgres';
 import { RedisHighPerfBackend } from '@hanoi/redis';
 import Redis from 'ioredis';
@@ -57,7 +57,7 @@ async function redisKind(): Promise<Kind> {
         await new Promise((resolve) => setTimeout(resolve, 50));
         monitor.disconnect();
         const whole = commands
-          .filter(([command, key]) => /^(smembers|sort|sort_ro|sunion|sinter|sdiff)$/i.test(command!))
+          .filter(([command]) => /^(smembers|sort|sort_ro|sunion|sinter|sdiff)$/i.test(command!))
           .filter(([, key]) => /:[ud]:/.test(key ?? ''))
           .map((args) => args.join(' '));
         return [...found, ...whole];
@@ -123,7 +123,12 @@ async function postgresKind(): Promise<Kind> {
 }
 
 const decode = (text: string) =>
-  text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** The section of list `key` in a page: its ids, summary paragraph, and its next/previous links. */
 function listIn(page: string, key: string): { ids: string[]; text: string; next?: string; prev?: string } {

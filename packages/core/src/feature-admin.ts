@@ -289,7 +289,7 @@ export class FeatureAdmin<Name extends string = string, Attributes extends objec
       throw new InvalidArgumentError('limit', limit, 'The limit is an integer from 1 to 1,000.');
     }
     if (after !== undefined && (typeof after !== 'string' || after.length > 4096)) {
-      throw new InvalidArgumentError('after', after, "after is the `next` of the page before, as listIds returned it.");
+      throw new InvalidArgumentError('after', after, 'after is the `next` of the page before, as listIds returned it.');
     }
     if (contains !== undefined && (typeof contains !== 'string' || contains.length > MAX_USER_ID_LENGTH)) {
       throw new InvalidArgumentError('contains', contains, 'contains is a text of at most 512 characters.');

@@ -41,7 +41,8 @@ const MEMBER_SCANS = 20;
 function parseCursor(after: string | undefined): [string, number] {
   if (after === undefined) return ['0', 0];
   const found = /^(\d{1,20}):(\d{1,6})$/.exec(after);
-  if (!found) throw new InvalidArgumentError('after', after, 'after is the `next` of the page before, as it was returned.');
+  if (!found)
+    throw new InvalidArgumentError('after', after, 'after is the `next` of the page before, as it was returned.');
   return [found[1]!, Number(found[2])];
 }
 
@@ -271,6 +272,14 @@ export class RedisStore implements FeatureStore {
     return this.call(`Listing the ${query.list} of ${JSON.stringify(name)}`, async () => {
       const ids: string[] = [];
       const seen = new Set<string>();
+      // A rehash may hand an id back twice: a page holds each once.
+      const take = (batch: readonly string[]) => {
+        for (const id of batch) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+          ids.push(id);
+        }
+      };
       let next: string | undefined;
       for (let calls = 0; ; calls++) {
         if (calls === MEMBER_SCANS) {
@@ -284,11 +293,11 @@ export class RedisStore implements FeatureStore {
         const room = query.limit - ids.length;
         const usable = batch.slice(skip);
         if (usable.length > room) {
-          for (const id of usable.slice(0, room)) if (!seen.has(id)) seen.add(id), ids.push(id);
+          take(usable.slice(0, room));
           next = `${cursor}:${skip + room}`;
           break;
         }
-        for (const id of usable) if (!seen.has(id)) seen.add(id), ids.push(id);
+        take(usable);
         [cursor, skip] = [after, 0];
         if (cursor === '0') break;
         if (ids.length === query.limit) {
@@ -297,7 +306,12 @@ export class RedisStore implements FeatureStore {
         }
       }
       const total = contains === '' ? Number(await client.scard(key)) : undefined;
-      return { ids, ...(next !== undefined ? { next } : {}), ordered: false, ...(total !== undefined ? { total } : {}) };
+      return {
+        ids,
+        ...(next !== undefined ? { next } : {}),
+        ordered: false,
+        ...(total !== undefined ? { total } : {}),
+      };
     });
   }
 

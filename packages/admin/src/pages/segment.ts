@@ -192,7 +192,8 @@ export async function segmentPage(
             })}<button type="submit">Save the constraints</button>`,
         )}
       </section>
-      ${units} ${await historyHtml(forms, { kind: 'segment', name, url: (suffix, query) => segmentUrl(ctx, name, suffix, query) }, form)}
+      ${units}
+      ${await historyHtml(forms, { kind: 'segment', name, url: (suffix, query) => segmentUrl(ctx, name, suffix, query) }, form)}
       ${deleteLink(forms.config, segmentUrl(ctx, name, '/delete'), 'segment')}`,
   });
 }

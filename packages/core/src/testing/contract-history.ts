@@ -135,7 +135,11 @@ export function describeHistory(use: UseSubject): void {
       await rollout.defineSegment('team', { constraints: dutch });
       const [constrained] = await rollout.history({ segment: 'team', limit: 1 });
       await rollout.revert(constrained!.id);
-      expect(await rollout.getSegment('team')).toEqual({ name: 'team', users: ['u1', 'u2', 'u3', 'u4'], constraints: [] });
+      expect(await rollout.getSegment('team')).toEqual({
+        name: 'team',
+        users: ['u1', 'u2', 'u3', 'u4'],
+        constraints: [],
+      });
       await rollout.revert(added!.id, { force: true });
       expect(await rollout.getSegment('team')).toEqual({ name: 'team', users: ['u1', 'u2'], constraints: [] });
       const [latest] = await rollout.history({ segment: 'team', limit: 1 });

@@ -41,7 +41,7 @@ export function describeListIds(use: UseSubject): void {
       expect((await rollout.listIds({ feature: 'ghost' })).next).toBeUndefined();
     });
 
-    it('pages a deny list and a segment\'s units where the backend keeps them', async () => {
+    it("pages a deny list and a segment's units where the backend keeps them", async () => {
       const { rollout, backend } = use();
       if (typeof backend.denyUsers !== 'function' || typeof backend.defineSegment !== 'function') return;
       await rollout.addFunc('beta');

@@ -155,7 +155,7 @@ export function describeStoreContract(
       });
     });
 
-    it('pages an entry\'s users, deny list and a segment\'s units, bounded, each id once, searchable', async () => {
+    it("pages an entry's users, deny list and a segment's units, bounded, each id once, searchable", async () => {
       const store = await makeStore();
       opened.push({ store, backend: new StoreBackend(store, { ...quiet, resyncIntervalMs: false }) });
       if (!store.members) return; // core pages what `read` returns
