@@ -255,9 +255,9 @@ export class FeatureAdmin<Name extends string = string, Attributes extends objec
    * page that follows; no `next`, no more. `total` is how many ids match,
    * where the store counts them cheaply. In-memory and PostgreSQL pages
    * come `ordered` by id (a write between two pages moves nothing); Redis
-   * pages follow its SSCAN cursor (`ordered: false`; see the Redis
-   * package's README). A feature or segment that does not exist is an empty
-   * page.
+   * pages follow its SSCAN cursor (`ordered: false`; see @hanoi/redis's
+   * README, "Paging a list"). A feature or segment that does not exist is
+   * an empty page.
    *
    * @example
    * const first = await rollout.listIds({ feature: 'beta', limit: 50 });
