@@ -334,4 +334,93 @@ describe.each(ADMIN_FRAMEWORKS)('the segment pages on %s', (_name, maker) => {
     const [entry] = await rollout.history({ segment: 'testers', limit: 1 });
     expect(entry).toMatchObject({ feature: 'segment testers', actor: 'staff-1', source: 'admin' });
   });
+
+  describe("a segment's history", () => {
+    /** The ids on the page's revert buttons, newest first. */
+    const revertIds = (page: string) =>
+      [...page.matchAll(/action="\/flags\/segments\/testers\/revert"[\s\S]*?name="entry" value="([^"]+)"/g)].map(
+        (m) => m[1]!,
+      );
+
+    it('is shown newest first, each change in words, as on a feature page', async () => {
+      await postForm(app, '/flags/segments/testers/add-units', { _csrf: token, units: 'u3' });
+      const page = (await get('/flags/segments/testers').expect(200)).text;
+      const section = page.slice(page.indexOf('<h2 id="history-heading">'));
+      expect(section).toContain('users +u3');
+      expect(section).toContain('staff-1 <span class="muted">(admin)</span>');
+      expect(section).toContain('deploy-bot');
+      const ids = (await rollout.history({ segment: 'testers' })).map((entry) => entry.id);
+      expect(revertIds(page)).toEqual(ids);
+    });
+
+    it('reverts a change as the signed-in person; a later change makes it ask, then revert anyway', async () => {
+      await postForm(app, '/flags/segments/testers/add-units', { _csrf: token, units: 'u3' });
+      const [added] = await rollout.history({ segment: 'testers', limit: 1 });
+      const reverted = await postForm(app, '/flags/segments/testers/revert', { _csrf: token, entry: added!.id });
+      expect(reverted.status).toBe(303);
+      expect(reverted.headers.location).toBe('/flags/segments/testers?saved=revert');
+      expect((await rollout.getSegment('testers'))!.users).toEqual(['u1', 'u2']);
+      const [entry] = await rollout.history({ segment: 'testers', limit: 1 });
+      expect(entry).toMatchObject({ action: 'revert', reverts: added!.id, actor: 'staff-1', source: 'admin' });
+
+      await rollout.registerSegment('testers', 'u4');
+      const [u4] = await rollout.history({ segment: 'testers', limit: 1 });
+      await rollout.registerSegment('testers', 'u5');
+      const refused = await postForm(app, '/flags/segments/testers/revert', { _csrf: token, entry: u4!.id });
+      expect(refused.status).toBe(400);
+      expect(refused.text).toContain('has changed since');
+      expect(refused.text).toContain('Revert anyway');
+      expect((await rollout.getSegment('testers'))!.users).toEqual(['u1', 'u2', 'u4', 'u5']);
+      const forced = await postForm(app, '/flags/segments/testers/revert', {
+        _csrf: token,
+        entry: u4!.id,
+        force: 'true',
+      });
+      expect(forced.status).toBe(303);
+      expect((await rollout.getSegment('testers'))!.users).toEqual(['u1', 'u2', 'u5']);
+    });
+
+    it("refuses another entry's id, and reverting its creation while a rule uses it; changes nothing", async () => {
+      await rollout.addFunc('checkout', { percentage: 0 });
+      const [feature] = await rollout.history({ feature: 'checkout', limit: 1 });
+      const other = await postForm(app, '/flags/segments/testers/revert', { _csrf: token, entry: feature!.id });
+      expect(other.status).toBe(400);
+      expect(other.text).toContain('This segment has no such change');
+      await rollout.setRules('checkout', [{ constraints: [{ operator: 'IN_SEGMENT', values: ['testers'] }] }]);
+      const creation = (await rollout.history({ segment: 'testers' })).find((entry) => entry.before === null)!;
+      const before = await stored();
+      const used = await postForm(app, '/flags/segments/testers/revert', {
+        _csrf: token,
+        entry: creation.id,
+        force: 'true',
+      });
+      expect(used.status).toBe(400);
+      expect(used.text).toContain('the rules of checkout use it');
+      expect(await stored()).toEqual(before);
+      // Once no rule uses it, reverting its creation deletes it: back to the list.
+      await rollout.setRules('checkout', []);
+      const gone = await postForm(app, '/flags/segments/testers/revert', {
+        _csrf: token,
+        entry: creation.id,
+        force: 'true',
+      });
+      expect(gone.status).toBe(303);
+      expect(gone.headers.location).toBe('/flags/segments?deleted=testers');
+      expect(await rollout.getSegment('testers')).toBeUndefined();
+    });
+
+    it('has no revert button in read-only mode, and refuses a revert there (403)', async () => {
+      const readOnly = await startAdminApp(maker, { readOnly: true }, rollout);
+      try {
+        const page = (await readOnly.agent.get('/flags/segments/testers').set('x-user-id', 'staff-1').expect(200)).text;
+        expect(page).toContain('<h2 id="history-heading">History</h2>');
+        expect(revertIds(page)).toEqual([]);
+        const [entry] = await rollout.history({ segment: 'testers', limit: 1 });
+        const res = await postForm(readOnly, '/flags/segments/testers/revert', { _csrf: token, entry: entry!.id });
+        expect(res.status).toBe(403);
+      } finally {
+        await readOnly.close();
+      }
+    });
+  });
 });

@@ -230,5 +230,7 @@ async function writeSegment(
   }
   const error = await action!.run({ rollout: writer, name: route.name, form, actor: ctx.actor });
   if (error) return segmentPage(ctx, route.name, again(error), 400);
+  // Reverting a segment's creation deletes it: back to the list, which says so.
+  if (!(await readSegment(rollout, route.name))) return seeOther(pageUrl(ctx, '/segments', { deleted: route.name }));
   return seeOther(segmentUrl(ctx, route.name, '', { saved: route.action }));
 }

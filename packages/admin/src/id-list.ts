@@ -6,6 +6,7 @@ import type { FormState, PageContext } from './page-context';
 import { pageNumber, pager } from './pager';
 import { refusedAs } from './sections/field-errors';
 import type { FieldError, SectionAction } from './sections/section';
+import { cursorQuery, type StoredIdPage } from './stored-ids';
 import type { UserPage } from './user-pages';
 
 /** How many ids a list shows at a time. */
@@ -52,7 +53,7 @@ export function idListQuery(ctx: PageContext, key: string): { search: string; pa
  * @example
  * idList(spec, await pageOfUsers(rollout, name, search, page, IDS_PER_PAGE), search);
  */
-export function idList(spec: IdListSpec, found: UserPage, search: string): SafeHtml {
+export function idList(spec: IdListSpec, found: UserPage | StoredIdPage, search: string): SafeHtml {
   const { ctx, key } = spec;
   const heading = `${key}-heading`;
   const rows = found.ids.map(
@@ -72,10 +73,13 @@ export function idList(spec: IdListSpec, found: UserPage, search: string): SafeH
         )}
       </li>`,
   );
+  const counted = found.total === undefined ? `${spec.noun}s` : count(found.total, spec.noun);
   const summary =
     search === ''
-      ? count(found.total, spec.noun)
-      : html`${count(found.total, spec.noun)} ${spec.searched} <code>${search}</code>`;
+      ? found.total === undefined
+        ? `Some ${spec.noun}s`
+        : counted
+      : html`${found.total === undefined ? `Showing ${counted}` : counted} ${spec.searched} <code>${search}</code>`;
   const link = (n: number) => `${spec.here({ [`${key}_q`]: search, [`${key}_page`]: n })}#${heading}`;
   return html`<section aria-labelledby="${heading}">
     <h2 id="${heading}">${spec.heading}</h2>
@@ -95,7 +99,7 @@ export function idList(spec: IdListSpec, found: UserPage, search: string): SafeH
           </ul>`
         : ''
     }
-    ${pager(spec.pagesLabel, found.page, found.pages, link)}
+    ${'cursor' in found ? storePager(spec, found, search, heading) : pager(spec.pagesLabel, found.page, found.pages, link)}
     ${postForm(
       ctx,
       spec.add.action,
@@ -109,6 +113,29 @@ export function idList(spec: IdListSpec, found: UserPage, search: string): SafeH
         })}<button type="submit">${spec.add.button}</button>`,
     )}
   </section>`;
+}
+
+/**
+ * The pager of a list the store pages: "Previous" and "Next page" links
+ * carrying the store's cursors; "Page 3 of 20" where the page number is
+ * known (every earlier page is on the trail) and the store counted the list.
+ */
+function storePager(spec: IdListSpec, found: StoredIdPage, search: string, heading: string): SafeHtml | '' {
+  const { key } = spec;
+  const { cursor } = found;
+  if (cursor.current === undefined && cursor.next === undefined) return '';
+  const link = (to: 'next' | 'prev') =>
+    `${spec.here({ [`${key}_q`]: search, ...cursorQuery(key, cursor, to) })}#${heading}`;
+  const numbered = cursor.current === undefined || cursor.back[0] === '';
+  const number = cursor.current === undefined ? 1 : cursor.back.length + 1;
+  const pages = found.total === undefined ? undefined : Math.max(1, Math.ceil(found.total / IDS_PER_PAGE));
+  const where = numbered ? `Page ${number}${pages !== undefined && number <= pages ? ` of ${pages}` : ''}` : '';
+  return html`<nav class="pager" aria-label="${spec.pagesLabel}">
+    ${cursor.current !== undefined && cursor.back.length > 0 ? html`<a href="${link('prev')}" rel="prev">Previous</a>` : ''}
+    ${cursor.current !== undefined && !numbered ? html`<a href="${spec.here({ [`${key}_q`]: search })}#${heading}">First page</a>` : ''}
+    ${where === '' ? '' : html`<span aria-current="page">${where}</span>`}
+    ${cursor.next !== undefined ? html`<a href="${link('next')}" rel="next">Next page</a>` : ''}
+  </nav>`;
 }
 
 /**

@@ -26,18 +26,24 @@ export function segmentWritesRefused(rollout: Rollout<string>): string | undefin
   return hasTargeting(rollout) ? undefined : 'This store keeps no segments.';
 }
 
-/** A segment as the page shows it: its listed units (walked, never copied when held), their count, its constraints. */
+/**
+ * A segment as the page shows it: its listed units when the process holds
+ * them (walked, never copied), else `undefined` (the store pages them);
+ * their count; its constraints.
+ */
 export interface ShownSegment {
-  users: Iterable<string>;
+  users: Iterable<string> | undefined;
   count: number;
   constraints: readonly Constraint[];
 }
 
 /**
  * The segment `name`: the one this process holds (`peekSegment`, no store
- * round trip, units walked in place), else the store's copy (a store that
- * looks users up keeps the units); `undefined`
- * when there is none, or the name is not one a segment can have.
+ * round trip, units walked in place); on a store that looks users up, its
+ * units stay in the store and only their count is read (`listIds`' total,
+ * one bounded read). A segment this process does not hold yet (written by
+ * another moments ago) is read from the store. `undefined` when there is
+ * none, or the name is not one a segment can have.
  *
  * @example
  * const segment = await readSegment(rollout, 'beta-testers');
@@ -45,6 +51,11 @@ export interface ShownSegment {
 export async function readSegment(rollout: Rollout<string>, name: string): Promise<ShownSegment | undefined> {
   const held = rollout.backend.peekSegment?.(name);
   if (held?.users) return { users: held.users, count: held.users.size, constraints: held.constraints };
+  if (held && !held.hasUsers) return { users: [], count: 0, constraints: held.constraints };
+  if (held) {
+    const { total } = await rollout.listIds({ segment: name, limit: 1 });
+    return { users: undefined, count: total ?? 0, constraints: held.constraints };
+  }
   try {
     const copy = await rollout.getSegment(name);
     return copy && { users: copy.users, count: copy.users.length, constraints: copy.constraints };

@@ -1,4 +1,6 @@
-import type { Rollout } from '@hanoi/core';
+import { MAX_USER_ID_LENGTH, type ListIdsOptions, type Rollout } from '@hanoi/core';
+import { IDS_PER_PAGE } from './id-list';
+import { cursorOf, storedIds, type StoredIdPage } from './stored-ids';
 
 /** One page of a feature's listed users. */
 export interface UserPage {
@@ -10,41 +12,38 @@ export interface UserPage {
   pages: number;
 }
 
+/** Ids a process holds in memory, walked in place, and how many there are. */
+export interface HeldIds {
+  ids: Iterable<string>;
+  count: number;
+}
+
 /**
- * One page of the users listed on a feature, those whose id contains
- * `search`, in the store's order.
- *
- * Users a process holds in memory (`MemoryBackend`) are walked in place,
- * never copied: page 1 of a million costs a page, and a search costs one
- * pass. Users that only the store holds (Redis) come from `getFunc`, the
- * one read the store contract offers, whole, then paged here; a paged read
- * in the store contract would make that cheap too.
+ * One page of a list of ids (a feature's listed users or deny list, a
+ * segment's units), as list `key` of the page asks for it (`<key>_q`,
+ * `<key>_page`, `<key>_after`). Ids the process holds (`held`) are walked
+ * in place, never copied: page 1 of a million costs a page, and a search
+ * one pass; they get page numbers. Ids only the store keeps (`held`
+ * undefined: RedisHighPerfBackend, PostgreSQL with `lookupUsers`) come a
+ * page at a time from `rollout.listIds`, one bounded read, never the whole
+ * list; they page with the store's cursors.
  *
  * @example
- * const { ids, total } = await pageOfUsers(rollout, 'beta', '', 1, 50);
+ * await listPage(rollout, { feature: 'beta' }, undefined, 'users', ctx.query);
  */
-export async function pageOfUsers(
+export async function listPage(
   rollout: Rollout<string>,
-  name: string,
+  target: Pick<ListIdsOptions, 'feature' | 'segment' | 'list'>,
+  held: HeldIds | undefined,
+  key: string,
+  query: URLSearchParams,
   search: string,
   page: number,
-  size: number,
-): Promise<UserPage> {
-  const state = rollout.peek(name);
-  let users: Iterable<string>;
-  let known: number;
-  if (state?.users) {
-    users = state.users;
-    known = state.users.size;
-  } else if (state && !state.hasUsers) {
-    users = [];
-    known = 0;
-  } else {
-    const all = (await rollout.getFunc(name))?.users ?? [];
-    users = all;
-    known = all.length;
-  }
-  return pageOf(users, known, search, page, size);
+): Promise<UserPage | StoredIdPage> {
+  if (held) return pageOf(held.ids, held.count, search, page, IDS_PER_PAGE);
+  // No id is longer than MAX_USER_ID_LENGTH: a longer search finds nothing.
+  if (search.length > MAX_USER_ID_LENGTH) return { ids: [], total: 0, cursor: { current: undefined, back: [] } };
+  return storedIds(rollout, target, search, cursorOf(query, key), IDS_PER_PAGE);
 }
 
 /**

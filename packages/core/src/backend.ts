@@ -3,7 +3,7 @@ import type { FeatureFields, FeatureSnapshot, FeatureState } from './feature';
 import type { HistoryEntry, HistoryPage, HistoryQuery, WriteMeta } from './history';
 import type { PatternSpec } from './pattern';
 import type { SegmentFields, SegmentSnapshot, SegmentState } from './segments';
-import type { LookupQuery } from './store';
+import type { LookupQuery, MembersPage, MembersQuery } from './store';
 
 /**
  * Where features live. A backend holds every feature's evaluable state in
@@ -48,6 +48,13 @@ export interface Backend {
   getFunc(name: string): Promise<FeatureSnapshot | undefined>;
   /** Every stored feature's name. */
   listFuncs(): Promise<string[]>;
+  /**
+   * One bounded page of entry `name`'s users (a segment's entry
+   * `segment <name>`: its units) or deny list, read from the store without
+   * reading the whole list. Optional: `Rollout.listIds` pages `getFunc`'s
+   * copy on a backend without it.
+   */
+  listIds?(name: string, query: MembersQuery): Promise<MembersPage>;
   /*
    * Every write takes the `meta` its history entry records (who, why, from
    * where); the entry is appended atomically with the write.

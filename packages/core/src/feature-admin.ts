@@ -12,10 +12,19 @@ import type {
 } from './feature';
 import { MemoryBackend } from './memory-backend';
 import { patternSpec } from './pattern';
+import { MAX_MEMBERS_LIMIT, pageOfMembers } from './members';
+import type { MemberList, MembersPage, MembersQuery } from './store';
 import { segmentEntry } from './store-targeting';
 import { assertRemovable, targetingFields } from './targeting-fields';
 import type { AnyAttributes, UserId } from './user-context';
-import { assertBoolean, assertName, assertPercentage, normalizeUserId, normalizeVariants } from './validate';
+import {
+  assertBoolean,
+  assertName,
+  assertPercentage,
+  MAX_USER_ID_LENGTH,
+  normalizeUserId,
+  normalizeVariants,
+} from './validate';
 import { processActor, withScope, type WriteScope } from './write-scope';
 
 /** Which history entries `rollout.history` reads. */
@@ -28,6 +37,22 @@ export interface HistoryOptions {
   limit?: number;
   /** Only entries older than this entry id: the next page. */
   before?: string;
+}
+
+/** Which page of a list of ids `rollout.listIds` reads. */
+export interface ListIdsOptions {
+  /** The feature whose list it is (not with `segment`). */
+  feature?: string;
+  /** The segment whose listed units it is (not with `feature`). */
+  segment?: string;
+  /** A feature's listed users ('users', the default) or its deny list ('deny'); a segment has only 'users'. */
+  list?: MemberList;
+  /** The page after this one: the `next` of the page before. */
+  after?: string;
+  /** At most this many ids: 1..1,000, default 100. */
+  limit?: number;
+  /** Only ids containing this text (case-sensitive). */
+  contains?: string;
 }
 
 /**
@@ -220,6 +245,67 @@ export class FeatureAdmin<Name extends string = string, Attributes extends objec
    */
   async history(options: HistoryOptions = {}): Promise<HistoryEntry[]> {
     return (await this.historyPage(options)).entries;
+  }
+
+  /**
+   * One page of a feature's listed users, its deny list (`list: 'deny'`),
+   * or a segment's listed units, without reading the whole list on stores
+   * that keep it (RedisHighPerfBackend, PostgresBackend with `lookupUsers`):
+   * one bounded read per page. Pass the page's `next` as `after` for the
+   * page that follows; no `next`, no more. `total` is how many ids match,
+   * where the store counts them cheaply. In-memory and PostgreSQL pages
+   * come `ordered` by id (a write between two pages moves nothing); Redis
+   * pages follow its SSCAN cursor (`ordered: false`; see @hanoi/redis's
+   * README, "Paging a list"). A feature or segment that does not exist is
+   * an empty page.
+   *
+   * @example
+   * const first = await rollout.listIds({ feature: 'beta', limit: 50 });
+   * if (first.next) await rollout.listIds({ feature: 'beta', after: first.next, limit: 50 });
+   * const denied = await rollout.listIds({ feature: 'beta', list: 'deny', contains: 'u13' });
+   * const units = await rollout.listIds({ segment: 'beta-testers' });
+   */
+  async listIds(options: ListIdsOptions): Promise<MembersPage> {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError(
+        'options',
+        options,
+        'Options are an object: { feature or segment, list?, after?, limit?, contains? }.',
+      );
+    }
+    const { feature, segment, list = 'users', after, limit = 100, contains } = options;
+    if ((feature === undefined) === (segment === undefined)) {
+      throw new InvalidArgumentError('feature', feature ?? segment, 'Ask for the ids of one feature or one segment.');
+    }
+    if (feature !== undefined) assertName(feature);
+    if (segment !== undefined) assertName(segment, 'segment name');
+    if (list !== 'users' && list !== 'deny') {
+      throw new InvalidArgumentError('list', list, "The list is 'users' or 'deny'.");
+    }
+    if (segment !== undefined && list === 'deny') {
+      throw new InvalidArgumentError('list', list, 'A segment has no deny list.');
+    }
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_MEMBERS_LIMIT) {
+      throw new InvalidArgumentError('limit', limit, 'The limit is an integer from 1 to 1,000.');
+    }
+    if (after !== undefined && (typeof after !== 'string' || after.length > 4096)) {
+      throw new InvalidArgumentError('after', after, 'after is the `next` of the page before, as listIds returned it.');
+    }
+    if (contains !== undefined && (typeof contains !== 'string' || contains.length > MAX_USER_ID_LENGTH)) {
+      throw new InvalidArgumentError('contains', contains, 'contains is a text of at most 512 characters.');
+    }
+    const query: MembersQuery = {
+      list,
+      limit,
+      ...(after !== undefined ? { after } : {}),
+      ...(contains ? { contains } : {}),
+    };
+    const entry = segment !== undefined ? segmentEntry(segment) : feature!;
+    if (this.backend.listIds) return this.backend.listIds(entry, query);
+    // A backend without a paged read: a page of its copy.
+    if (segment !== undefined) return pageOfMembers((await this.backend.getSegment?.(segment))?.users ?? [], query);
+    const copy = await this.backend.getFunc(feature!);
+    return pageOfMembers((list === 'users' ? copy?.users : copy?.deny) ?? [], query);
   }
 
   /**

@@ -145,8 +145,17 @@ export function revertWrite(entry: HistoryEntry): StoreWrite {
   if (before.users?.length) return { op: 'addUsers', users: before.users };
   if (after.patterns?.length) return { op: 'removePattern', pattern: after.patterns[0]! };
   if (before.patterns?.length) return { op: 'addPattern', pattern: before.patterns[0]! };
-  return { op: 'update', data: dataOf(before) };
+  // An update records the fields it set as they were; a field it set for the first time had none, and
+  // reverting it writes the value that says nothing (no rules, no constraints...), as an absent field does.
+  const data = dataOf(before);
+  for (const field of Object.keys(dataOf(after))) {
+    if (!(field in before)) data[field] = Object.hasOwn(UNSET, field) ? structuredClone(UNSET[field]) : null;
+  }
+  return { op: 'update', data };
 }
+
+/** What an absent targeting field reads as, written back when a revert unsets it. */
+const UNSET: Readonly<Record<string, unknown>> = { rules: [], requires: [], constraints: [], by: 'id' };
 
 /** Whether both sides are whole features (a restore), rather than what one write changed. */
 function isWhole(before: HistoryChange, after: HistoryChange): boolean {

@@ -66,12 +66,15 @@ export {
   type WriteMeta,
 } from './history';
 export type { WriteScope } from './write-scope';
-export type { HistoryOptions } from './feature-admin';
+export type { HistoryOptions, ListIdsOptions } from './feature-admin';
 export type {
   DamagedFeature,
   FeatureData,
   FeatureStore,
   LookupQuery,
+  MemberList,
+  MembersPage,
+  MembersQuery,
   StoreChange,
   StoredFeature,
   StoreHead,
@@ -84,6 +87,7 @@ export type {
   UserChange,
 } from './store';
 export { isDamaged } from './store';
+export { MAX_MEMBERS_LIMIT, pageOfMembers } from './members';
 export { DEFAULT_FEATURE, StoreBackend, type StoreBackendOptions } from './store-backend';
 export type { LookupLimits } from './lookup-limiter';
 export { compilePattern, matchesAny, patternSpec, type CompiledPattern, type PatternSpec } from './pattern';

@@ -9,9 +9,12 @@ import {
   type HistoryQuery,
 } from './history';
 import type { PatternSpec } from './pattern';
+import { pageOfMembers } from './members';
 import type {
   FeatureData,
   FeatureStore,
+  MembersPage,
+  MembersQuery,
   StoredFeature,
   StoreHead,
   StoreListener,
@@ -171,6 +174,14 @@ export class MemoryStore implements FeatureStore {
 
   async userCount(name: string): Promise<number> {
     return this.features.get(name)?.users.size ?? 0;
+  }
+
+  /** A page of the entry's users or deny list, in the order of the ids, walked in place. */
+  async members(name: string, query: MembersQuery): Promise<MembersPage> {
+    const entry = this.features.get(name);
+    const deny = entry?.data.deny;
+    const ids = !entry ? [] : query.list === 'users' ? entry.users : Array.isArray(deny) ? (deny as string[]) : [];
+    return pageOfMembers(ids, query);
   }
 
   subscribe(listener: StoreListener): () => void {

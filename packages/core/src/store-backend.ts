@@ -6,6 +6,7 @@ import { revertWrite, type HistoryEntry, type HistoryPage, type HistoryQuery, ty
 import { compilePatterns, FeatureCache } from './feature-cache';
 import type { FeatureFields, FeatureSnapshot, FeatureState, Variant } from './feature';
 import { LookupLimiter, type LookupLimits } from './lookup-limiter';
+import { pageOfMembers } from './members';
 import type { PatternSpec } from './pattern';
 import { createReporter, type ErrorReporter, type Logger } from './reporter';
 import { cloneJson } from './variant-value';
@@ -26,6 +27,8 @@ import {
   type FeatureData,
   type FeatureStore,
   type LookupQuery,
+  type MembersPage,
+  type MembersQuery,
   type StoreChange,
   type StoreHead,
   type StoredFeature,
@@ -206,6 +209,21 @@ export class StoreBackend implements Backend {
   /** How many users `name` lists, from the store, without reading them. */
   userCount(name: string): Promise<number> {
     return this.request(() => this.store.userCount(name));
+  }
+
+  /**
+   * One page of entry `name`'s users (a segment's units) or deny list: the
+   * store's bounded read, or, for a store without one, a page of what
+   * `read` returns.
+   */
+  async listIds(name: string, query: MembersQuery): Promise<MembersPage> {
+    const store = this.store;
+    if (store.members) return this.request(() => store.members!(name, query));
+    const { feature } = await this.request(() => store.read(name, true));
+    if (feature && isDamaged(feature)) throw this.damaged(feature);
+    const deny = feature?.data.deny;
+    const ids = !feature ? [] : query.list === 'users' ? (feature.users ?? []) : Array.isArray(deny) ? deny : [];
+    return pageOfMembers(ids as readonly string[], query);
   }
 
   async addFunc(name: string, fields: FeatureFields, meta?: WriteMeta): Promise<void> {

@@ -154,6 +154,38 @@ export interface LookupQuery {
   readonly names: readonly string[];
 }
 
+/** Which list of an entry `members` reads: its listed users (a segment's units), or a feature's deny list. */
+export type MemberList = 'users' | 'deny';
+
+/** What `FeatureStore.members` is asked: one bounded page of an entry's list. */
+export interface MembersQuery {
+  readonly list: MemberList;
+  /** Where the page starts: the `next` of the page before; absent for the first page. */
+  readonly after?: string;
+  /** At most this many ids (1..1,000). */
+  readonly limit: number;
+  /** Only the ids containing this text (case-sensitive); absent or '' for all. */
+  readonly contains?: string;
+}
+
+/** One page of an entry's list, as `FeatureStore.members` answers it. */
+export interface MembersPage {
+  /** At most `limit` ids, distinct within the page. */
+  readonly ids: readonly string[];
+  /** Pass as `after` for the page that follows; absent when none follows. */
+  readonly next?: string;
+  /**
+   * Whether the pages are in the order of the ids (`next` is the page's
+   * last id): then every page holds the ids after the one before, whatever
+   * was written meanwhile. Otherwise `next` is an opaque cursor into the
+   * store's own order (see the store's documentation for what a write
+   * between two pages does).
+   */
+  readonly ordered: boolean;
+  /** How many ids the list holds (match `contains`), when the store knows it cheaply. */
+  readonly total?: number;
+}
+
 /**
  * A store. Every call settles in bounded time (the store's own timeouts)
  * and rejects with a `HanoiError` (`HANOI_BACKEND_UNAVAILABLE` when it could
@@ -197,6 +229,14 @@ export interface FeatureStore {
   listNames(): Promise<string[]>;
   /** How many users `name` lists, without reading them. */
   userCount(name: string): Promise<number>;
+  /**
+   * One bounded page of the users (a segment's units) or the deny list of
+   * entry `name` (a feature, or a segment's entry `segment <name>`), never
+   * reading the whole list: what the admin page pages a million users with.
+   * An entry that does not exist, or a list it does not have, is an empty
+   * last page. Optional: without it, core pages what `read` returns.
+   */
+  members?(name: string, query: MembersQuery): Promise<MembersPage>;
   /**
    * Whether the store can be asked now. When it says no, the cache leaves
    * its background work (snapshots, checks) until the store's feed asks for

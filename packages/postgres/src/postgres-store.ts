@@ -6,6 +6,8 @@ import {
   type HistoryPage,
   type HistoryQuery,
   type LookupQuery,
+  type MembersPage,
+  type MembersQuery,
   type StoreHead,
   type StoreListener,
   type StoreRead,
@@ -16,7 +18,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { ChangeFeed } from './change-feed';
-import { decodeEntry, decodeRow, encodeText, type FeatureRow, type HistoryRow } from './codec';
+import { decodeEntry, decodeRow, decodeText, encodeText, type FeatureRow, type HistoryRow } from './codec';
 import { clientBy, unavailable, withClient, withTimeout } from './connections';
 import { parseOptions, type PostgresConfig, type PostgresStoreOptions } from './options';
 import { prepareWrite } from './write-transaction';
@@ -220,6 +222,50 @@ export class PostgresStore implements FeatureStore {
         [name],
       );
       return Number(result.rows[0]?.user_count ?? 0);
+    });
+  }
+
+  /**
+   * One page of a feature's users (a segment's units) or deny list, in the
+   * order of the ids (the column's collation): one range scan of the
+   * table's primary key, `limit` rows (and one more, to know whether a page
+   * follows), whatever the list's size. `total` without a search is the
+   * feature's user count (kept in its row) or the deny list's count; a
+   * search (`strpos`) leaves it unknown.
+   */
+  async members(name: string, query: MembersQuery): Promise<MembersPage> {
+    const t = this.config.tables;
+    const [table, column] = query.list === 'deny' ? [t.denied, 'unit'] : [t.users, 'user_id'];
+    const contains = query.contains ?? '';
+    return this.call(`Listing the ${query.list} of ${JSON.stringify(name)}`, async (client) => {
+      const result = await client.query<{ id: string }>(
+        `SELECT ${column} AS id FROM ${table}
+         WHERE feature = $1 AND ($2::text IS NULL OR ${column} > $2) AND ($3::text IS NULL OR strpos(${column}, $3) > 0)
+         ORDER BY ${column} LIMIT $4`,
+        [
+          name,
+          query.after === undefined ? null : encodeText(query.after),
+          contains === '' ? null : encodeText(contains),
+          query.limit + 1,
+        ],
+      );
+      const ids = result.rows.slice(0, query.limit).map((row) => decodeText(row.id));
+      let total: number | undefined;
+      if (contains === '') {
+        const counted = await client.query<{ n: string }>(
+          query.list === 'deny'
+            ? `SELECT count(*) AS n FROM ${t.denied} WHERE feature = $1`
+            : `SELECT user_count AS n FROM ${t.features} WHERE name = $1`,
+          [name],
+        );
+        total = Number(counted.rows[0]?.n ?? 0);
+      }
+      return {
+        ids,
+        ...(result.rows.length > query.limit ? { next: ids[ids.length - 1]! } : {}),
+        ordered: true,
+        ...(total !== undefined ? { total } : {}),
+      };
     });
   }
 

@@ -4,12 +4,15 @@ import {
   FeatureDamagedError,
   HistoryDamagedError,
   FeatureNotFoundError,
+  InvalidArgumentError,
   isHanoiError,
   WriteOutcomeUnknownError,
   type FeatureStore,
   type HistoryPage,
   type HistoryQuery,
   type LookupQuery,
+  type MembersPage,
+  type MembersQuery,
   type WriteMeta,
   type StoreHead,
   type StoreListener,
@@ -51,6 +54,18 @@ function proposedEpoch(): string {
   }
   taken += 8;
   return pool.toString('hex', taken - 8, taken);
+}
+
+/** The most SSCAN calls one page of `members` makes. */
+const MEMBER_SCANS = 20;
+
+/** A `members` cursor, `<SSCAN cursor>:<ids to skip>`; none is the start. */
+function parseCursor(after: string | undefined): [string, number] {
+  if (after === undefined) return ['0', 0];
+  const found = /^(\d{1,20}):(\d{1,6})$/.exec(after);
+  if (!found)
+    throw new InvalidArgumentError('after', after, 'after is the `next` of the page before, as it was returned.');
+  return [found[1]!, Number(found[2])];
 }
 
 /** A write script's reply. */
@@ -225,7 +240,9 @@ export class RedisStore implements FeatureStore {
         return { entries: found.map(decodeEntry), dropped: 0 };
       }
       const entries = [];
-      const page = query.feature === undefined ? query.limit : Math.max(query.limit, 500);
+      // One feature's entries are among every feature's: pages that grow (to 500) find them in a few
+      // round trips without fetching 500 entries (of up to 1,000 ids each) for a page of 20.
+      let page = query.feature === undefined ? query.limit : Math.min(Math.max(query.limit * 2, 50), 500);
       let end = query.before === undefined ? '+' : `(${query.before}`;
       while (entries.length < query.limit) {
         const found = (await client.xrevrange(key, end, '-', 'COUNT', page)) as [string, string[]][];
@@ -236,6 +253,7 @@ export class RedisStore implements FeatureStore {
         }
         if (found.length < page) break;
         end = `(${found[found.length - 1]![0]}`;
+        if (query.feature !== undefined) page = Math.min(page * 4, 500);
       }
       return { entries, dropped: Number(await runScript(client, 'dropped', [key], [])) };
     });
@@ -278,6 +296,72 @@ export class RedisStore implements FeatureStore {
       return (await this.client.type(key)) === 'set' ? this.client.scard(key) : 0;
     });
     return Number(count);
+  }
+
+  /**
+   * One page of a feature's users (a segment's units) or deny list, read
+   * with SSCAN, never SMEMBERS: a page costs a few bounded calls whatever
+   * the set's size. Redis keeps no order in a set, so the pages follow
+   * SSCAN's cursor (`ordered: false`); `next` is `<cursor>:<skip>`, the
+   * SSCAN cursor the page ended in and how many of that call's ids it took.
+   * Over an unchanged set the pages hold every id once; a write between
+   * two pages (or a rehash of the set) may show an id on two pages, and an
+   * id added meanwhile may be missed. A search (`contains`) is SSCAN's
+   * MATCH: it looks through at most 20 calls' worth of ids per page, so a
+   * rare match may come on a page with fewer ids than asked, and its
+   * `total` is unknown; without one, `total` is SCARD.
+   */
+  async members(name: string, query: MembersQuery): Promise<MembersPage> {
+    const key = this.config.keys.feature(query.list === 'deny' ? 'd' : 'u', name);
+    let [cursor, skip] = parseCursor(query.after);
+    const contains = query.contains ?? '';
+    const count = contains === '' ? Math.max(query.limit, 10) : 1000;
+    const match = `*${contains.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    const client = this.client as import('ioredis').Redis;
+    return this.call(`Listing the ${query.list} of ${JSON.stringify(name)}`, async () => {
+      const ids: string[] = [];
+      const seen = new Set<string>();
+      // A rehash may hand an id back twice: a page holds each once.
+      const take = (batch: readonly string[]) => {
+        for (const id of batch) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+          ids.push(id);
+        }
+      };
+      let next: string | undefined;
+      for (let calls = 0; ; calls++) {
+        if (calls === MEMBER_SCANS) {
+          next = `${cursor}:0`;
+          break;
+        }
+        const [after, batch] =
+          contains === ''
+            ? await client.sscan(key, cursor, 'COUNT', count)
+            : await client.sscan(key, cursor, 'MATCH', match, 'COUNT', count);
+        const room = query.limit - ids.length;
+        const usable = batch.slice(skip);
+        if (usable.length > room) {
+          take(usable.slice(0, room));
+          next = `${cursor}:${skip + room}`;
+          break;
+        }
+        take(usable);
+        [cursor, skip] = [after, 0];
+        if (cursor === '0') break;
+        if (ids.length === query.limit) {
+          next = `${cursor}:0`;
+          break;
+        }
+      }
+      const total = contains === '' ? Number(await client.scard(key)) : undefined;
+      return {
+        ids,
+        ...(next !== undefined ? { next } : {}),
+        ordered: false,
+        ...(total !== undefined ? { total } : {}),
+      };
+    });
   }
 
   /** Whether the client can take a command now; when it is back, 'ready' asks the cache for a resync. */

@@ -3,16 +3,17 @@ import { dataTable } from '../data-table';
 import { count } from '../describe';
 import { field, nameField, postForm } from '../forms';
 import { html, type SafeHtml } from '../html';
-import { idLines, idList, idListActions, idListQuery, IDS_PER_PAGE } from '../id-list';
+import { idLines, idList, idListActions, idListQuery } from '../id-list';
 import { deleteLink, outcome, pageResponse, problem } from '../layout';
 import { featureUrl, NO_FORM_STATE, pageUrl, segmentUrl, type FormState, type PageContext } from '../page-context';
 import { pageNumber, pager } from '../pager';
 import { refusedAs } from '../sections/field-errors';
+import { historyHtml, revertAction } from '../sections/history';
 import { constraintInWords, readJsonList } from '../sections/rules';
 import type { FieldError, SectionAction } from '../sections/section';
 import { featuresUsing, readSegment, segmentWritesRefused } from '../targeting-support';
 import type { AdminResponse } from '../types';
-import { pageOf } from '../user-pages';
+import { listPage } from '../user-pages';
 import { writerFor } from '../writer';
 
 const CONSTRAINTS_HINT =
@@ -96,6 +97,7 @@ export const SEGMENT_ACTIONS: Readonly<Record<string, SectionAction>> = {
       return refusedAs('constraints', () => rollout.defineSegment(name, { constraints: constraints as Constraint[] }));
     },
   },
+  revert: revertAction('segment'),
   ...idListActions(
     'units',
     { key: 'add-units', done: 'The units are added.', write: (r, name, ids) => r.registerSegment(name, ids) },
@@ -107,7 +109,7 @@ export const SEGMENT_ACTIONS: Readonly<Record<string, SectionAction>> = {
  * A segment's page: the features whose rules use it, its constraints in
  * words and as JSON to edit, and its listed units paged and searchable
  * (walked in place, never copied, where the process holds them) with a box
- * to add units and a button to remove each.
+ * to add units and a button to remove each, and its history with revert.
  *
  * @example
  * GET /flags/segments/beta-testers?units_q=u-1
@@ -143,7 +145,15 @@ export async function segmentPage(
       remove: { action: segmentUrl(ctx, name, '/remove-unit'), label: 'Remove' },
       add: { action: segmentUrl(ctx, name, '/add-units'), field: 'units', label: 'Add units', button: 'Add units' },
     },
-    pageOf(segment.users, segment.count, search, page, IDS_PER_PAGE),
+    await listPage(
+      rollout,
+      { segment: name },
+      segment.users && { ids: segment.users, count: segment.count },
+      'units',
+      ctx.query,
+      search,
+      page,
+    ),
     search,
   );
   return pageResponse(ctx, {
@@ -182,7 +192,9 @@ export async function segmentPage(
             })}<button type="submit">Save the constraints</button>`,
         )}
       </section>
-      ${units} ${deleteLink(forms.config, segmentUrl(ctx, name, '/delete'), 'segment')}`,
+      ${units}
+      ${await historyHtml(forms, { kind: 'segment', name, url: (suffix, query) => segmentUrl(ctx, name, suffix, query) }, form)}
+      ${deleteLink(forms.config, segmentUrl(ctx, name, '/delete'), 'segment')}`,
   });
 }
 

@@ -1,19 +1,18 @@
-import { idList, idListActions, idListQuery, IDS_PER_PAGE } from '../id-list';
+import { idList, idListActions, idListQuery } from '../id-list';
 import { featureUrl } from '../page-context';
-import { pageOfIds } from '../user-pages';
+import { listPage, type HeldIds } from '../user-pages';
 import { hasTargeting } from '../targeting-support';
 import type { FeatureSection, SectionArgs } from './section';
 
 /**
- * The ids a feature's deny list holds, walked in place where the process
- * holds it (every store but the lookup ones, which keep deny lists in the
- * store); a feature without targeting has none. `getFunc` only for a list
- * kept in the store: it copies every listed user.
+ * The ids a feature's deny list holds where the process holds them (walked
+ * in place); `undefined` for a list kept in the store (the lookup stores),
+ * which is paged there. A feature without targeting has none.
  */
-async function deniedIds({ ctx, name, state }: SectionArgs): Promise<Iterable<string>> {
-  if (!state.targeting) return [];
-  if (!state.targeting.deniedInStore) return state.targeting.denied;
-  return (await ctx.config.rollout.getFunc(name))?.deny ?? [];
+function deniedIds({ state }: SectionArgs): HeldIds | undefined {
+  if (!state.targeting) return { ids: [], count: 0 };
+  if (state.targeting.deniedInStore) return undefined;
+  return { ids: state.targeting.denied, count: state.targeting.denied.size };
 }
 
 /**
@@ -27,7 +26,8 @@ export const denySection: FeatureSection = {
   async render(args) {
     const { ctx, name, form } = args;
     const { search, page } = idListQuery(ctx, 'deny');
-    const found = pageOfIds(await deniedIds(args), search, page, IDS_PER_PAGE);
+    const target = { feature: name, list: 'deny' } as const;
+    const found = await listPage(ctx.config.rollout, target, deniedIds(args), 'deny', ctx.query, search, page);
     return idList(
       {
         ctx,

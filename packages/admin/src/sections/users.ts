@@ -1,8 +1,10 @@
 import { html } from '../html';
-import { idList, idListActions, idListQuery, IDS_PER_PAGE } from '../id-list';
+import { idList, idListActions, idListQuery } from '../id-list';
 import { featureUrl } from '../page-context';
-import { pageOfUsers } from '../user-pages';
+import { listPage } from '../user-pages';
 import type { FeatureSection } from './section';
+
+const NONE = { ids: [], count: 0 };
 
 /** Users that always have the feature while it is on: paged, searchable, added and removed. */
 export const usersSection: FeatureSection = {
@@ -10,7 +12,9 @@ export const usersSection: FeatureSection = {
   available: () => true,
   async render({ ctx, name, state, form }) {
     const { search, page } = idListQuery(ctx, 'users');
-    const found = await pageOfUsers(ctx.config.rollout, name, search, page, IDS_PER_PAGE);
+    // Held in memory (or none): walked in place; kept in the store: a page read from it.
+    const held = state.users ? { ids: state.users, count: state.users.size } : state.hasUsers ? undefined : NONE;
+    const found = await listPage(ctx.config.rollout, { feature: name }, held, 'users', ctx.query, search, page);
     return idList(
       {
         ctx,

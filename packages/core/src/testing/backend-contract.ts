@@ -5,6 +5,7 @@ import { describeEvaluation } from './contract-evaluation';
 import { describeExplainNow } from './contract-explain-now';
 import { describeHistory } from './contract-history';
 import { describeInvalidInput } from './contract-invalid-input';
+import { describeListIds } from './contract-list-ids';
 import { describeManagement } from './contract-management';
 import { describeNamesAndIds } from './contract-names-and-ids';
 import { describePatternsAndUsers } from './contract-patterns-and-users';
@@ -71,5 +72,6 @@ export function describeBackendContract(
     describeInvalidInput(use);
     describeBackendInterface(use);
     describeHistory(use);
+    describeListIds(use);
   });
 }

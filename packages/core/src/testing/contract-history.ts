@@ -125,6 +125,43 @@ export function describeHistory(use: UseSubject): void {
       await expect(rollout.revert('no-such-entry')).rejects.toMatchObject({ code: 'HANOI_INVALID_ARGUMENT' });
     });
 
+    it("reverting a segment's entries writes its units and constraints back; its creation, deleted; a removal, whole again", async () => {
+      const { rollout, backend } = use();
+      if (typeof backend.defineSegment !== 'function') return;
+      const dutch = [{ attribute: 'country', operator: 'IN' as const, values: ['NL'] }];
+      await rollout.defineSegment('team', { users: ['u1', 'u2'] });
+      await rollout.registerSegment('team', ['u3', 'u4']);
+      const [added] = await rollout.history({ segment: 'team', limit: 1 });
+      await rollout.defineSegment('team', { constraints: dutch });
+      const [constrained] = await rollout.history({ segment: 'team', limit: 1 });
+      await rollout.revert(constrained!.id);
+      expect(await rollout.getSegment('team')).toEqual({
+        name: 'team',
+        users: ['u1', 'u2', 'u3', 'u4'],
+        constraints: [],
+      });
+      await rollout.revert(added!.id, { force: true });
+      expect(await rollout.getSegment('team')).toEqual({ name: 'team', users: ['u1', 'u2'], constraints: [] });
+      const [latest] = await rollout.history({ segment: 'team', limit: 1 });
+      expect(latest).toMatchObject({ feature: 'segment team', action: 'revert', reverts: added!.id });
+      await rollout.removeSegment('team');
+      const [removal] = await rollout.history({ segment: 'team', limit: 1 });
+      await rollout.revert(removal!.id);
+      expect(await rollout.getSegment('team')).toEqual({ name: 'team', users: ['u1', 'u2'], constraints: [] });
+      expect(await rollout.listFuncs()).toEqual([]); // a segment's entry is never a feature
+      const creation = (await rollout.history({ segment: 'team' })).find((entry) => entry.before === null)!;
+      await rollout.revert(creation.id, { force: true });
+      expect(await rollout.getSegment('team')).toBeUndefined();
+      expect(await rollout.listSegments()).toEqual([]);
+      // A feature's first rules, reverted: none again, as before they were set.
+      await rollout.addFunc('beta', { percentage: 0 });
+      await rollout.setRules('beta', [{ constraints: dutch }]);
+      const [ruled] = await rollout.history({ feature: 'beta', limit: 1 });
+      await rollout.revert(ruled!.id);
+      expect(await rollout.getFunc('beta')).not.toHaveProperty('rules');
+      expect(await rollout.isEnabled('beta', { id: 'x', country: 'NL' } as never)).toBe(false);
+    });
+
     it('replaying the entries of a feature from its creation gives its state (random write sequences)', async () => {
       const { rollout } = use();
       const ids = ['u1', 'u2', 'u3', 'u4'];

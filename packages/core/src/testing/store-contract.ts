@@ -4,6 +4,7 @@ import {
   StoreBackend,
   type DamagedFeature,
   type FeatureStore,
+  type MembersQuery,
   type StoreBackendOptions,
   type StoredFeature,
 } from '../index';
@@ -152,6 +153,63 @@ export function describeStoreContract(
       await expect(store.write('ghost', { op: 'addDenied', users: ['u1'] })).rejects.toMatchObject({
         code: 'HANOI_FEATURE_NOT_FOUND',
       });
+    });
+
+    it("pages an entry's users, deny list and a segment's units, bounded, each id once, searchable", async () => {
+      const store = await makeStore();
+      opened.push({ store, backend: new StoreBackend(store, { ...quiet, resyncIntervalMs: false }) });
+      if (!store.members) return; // core pages what `read` returns
+      const defaults = { enabled: true, percentage: 0, variants: [] };
+      // Enough ids for a store to keep them as a large set; some with characters a search pattern treats specially.
+      const users = Array.from({ length: 300 }, (_, i) => `user-${i}${['', '*', '?x', '[a]', '\\', 'ü'][i % 6]}`);
+      const denied = ['u1', 'u2*', 'a,b', 'z'];
+      const units = Array.from({ length: 40 }, (_, i) => `org-${i}`);
+      await store.write('beta', { op: 'add', data: {}, defaults });
+      await store.write('beta', { op: 'addUsers', users });
+      await store.write('beta', { op: 'addDenied', users: denied });
+      await store.write('segment team', { op: 'add', data: {}, defaults });
+      await store.write('segment team', { op: 'addUsers', users: units });
+      const readAll = async (name: string, query: Omit<MembersQuery, 'after'>) => {
+        const seen: string[] = [];
+        let after: string | undefined;
+        for (let pages = 0; pages < 1000; pages++) {
+          const page = await store.members!(name, { ...query, ...(after !== undefined ? { after } : {}) });
+          expect(page.ids.length).toBeLessThanOrEqual(query.limit);
+          if (page.total !== undefined) {
+            const all = name === 'beta' ? (query.list === 'deny' ? denied : users) : units;
+            expect(page.total).toBe(all.filter((id) => id.includes(query.contains ?? '')).length);
+          }
+          if (page.ordered && after !== undefined) expect(page.ids).not.toContain(after);
+          seen.push(...page.ids);
+          if (page.next === undefined) return seen;
+          after = page.next;
+        }
+        throw new Error('the pages never end');
+      };
+      const sorted = (ids: readonly string[]) => [...ids].sort();
+      const everyUser = await readAll('beta', { list: 'users', limit: 7 });
+      expect(everyUser).toHaveLength(users.length); // each id once
+      expect(sorted(everyUser)).toEqual(sorted(users));
+      const first = await store.members('beta', { list: 'users', limit: 7 });
+      expect(first.ids).toHaveLength(7);
+      expect(first.next).toBeDefined();
+      expect(sorted(await readAll('beta', { list: 'deny', limit: 3 }))).toEqual(sorted(denied));
+      expect(sorted(await readAll('segment team', { list: 'users', limit: 16 }))).toEqual(sorted(units));
+      for (const contains of ['*', '?x', '[a]', '\\', 'user-1', 'ü', 'nothing like it']) {
+        const found = await readAll('beta', { list: 'users', limit: 9, contains });
+        expect(sorted(found)).toEqual(sorted(users.filter((id) => id.includes(contains))));
+      }
+      expect(await readAll('beta', { list: 'deny', limit: 10, contains: '*' })).toEqual(['u2*']);
+      const none = await store.members('ghost', { list: 'users', limit: 5 });
+      expect(none.ids).toEqual([]);
+      expect(none.next).toBeUndefined();
+      expect((await store.members('segment team', { list: 'deny', limit: 5 })).ids).toEqual([]);
+      // The public read, through the cache: the same ids.
+      const rollout = new Rollout(new StoreBackend(store, { ...quiet, resyncIntervalMs: false }));
+      opened.push({ store, backend: rollout.backend as StoreBackend });
+      const viaRollout = await rollout.listIds({ segment: 'team', limit: 100 });
+      expect(sorted(viaRollout.ids)).toEqual(sorted(units));
+      expect(viaRollout.next).toBeUndefined();
     });
 
     it('a change reaches the other process, and a write is visible to its writer at once', async () => {
