@@ -68,10 +68,12 @@ export {
 export type { WriteScope } from './write-scope';
 export type { HistoryOptions } from './feature-admin';
 export type {
+  ChangedFeature,
   DamagedFeature,
   FeatureData,
   FeatureStore,
   LookupQuery,
+  PatternChange,
   StoreChange,
   StoredFeature,
   StoreHead,
