@@ -253,8 +253,20 @@ export function describeStoreContract(
             await side.backend[add ? 'registerPattern' : 'unregisterPattern']('beta', specs[i]!);
           }),
         );
-        if (round % 10 === 9) await a.rollout.setPercentage('beta', 0); // a write that leaves the patterns
+        if (round % 10 === 4) await a.rollout.setPercentage('beta', 0); // a write that leaves the patterns
       }
+      // Reverting the latest pattern write, then a removal and its revert (a restore), from process b.
+      const [latest] = await b.rollout.history({ feature: 'beta', limit: 1 });
+      const reverted = latest!.after?.patterns?.[0] ?? latest!.before?.patterns?.[0];
+      await b.rollout.revert(latest!.id);
+      if (reverted) {
+        const i = specs.findIndex((p) => p.source === reverted.source && p.flags === reverted.flags);
+        if (latest!.after?.patterns?.length) model.delete(i);
+        else model.add(i);
+      }
+      await b.rollout.remove('beta');
+      const [removal] = await b.rollout.history({ feature: 'beta', limit: 1 });
+      await b.rollout.revert(removal!.id);
       const expected = [...model]
         .map((i) => specs[i]!)
         .sort((x, y) => (x.flags !== y.flags ? (x.flags < y.flags ? -1 : 1) : x.source < y.source ? -1 : 1));
