@@ -76,7 +76,7 @@ function decodePattern(member: string): PatternSpec | undefined {
  * The patterns of a set's members. A set comes back in any order: a stable
  * one (by source, then flags, as one string) keeps getFunc and exports
  * deterministic. Each key is made once, not once per comparison: a feature
- * may hold thousands of patterns, and every change to it decodes them all.
+ * may hold thousands of patterns, and every whole read decodes them all.
  */
 function sortedPatterns(members: readonly string[]): PatternSpec[] {
   const keyed: { key: string; pattern: PatternSpec }[] = [];
