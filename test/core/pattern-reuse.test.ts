@@ -1,5 +1,5 @@
 import { compilePattern, MemoryBackend, Rollout, type PatternSpec } from '@hanoi/core';
-import { compilePatterns } from '@hanoi/core/internal';
+import { changePatterns, compilePatterns } from '@hanoi/core/internal';
 
 // What a change to a feature with many patterns costs (SPEC "Writes,
 // connections and resets": a change costs what it changes), and what the
@@ -114,5 +114,38 @@ describe('automata made at their first run, tables shared', () => {
         }
       }
     }
+  });
+});
+
+describe('changes applied to a held list (a store that leaves the patterns out)', () => {
+  it('gives the list a full compilation of the patterns after the changes gives, reusing every other pattern', () => {
+    const specs = many(500);
+    const first = compilePatterns(specs);
+    const changes = [
+      { added: [spec('^extra$'), spec('^EXTRA$', 'i')], removed: [specs[7]!, specs[9]!] },
+      { added: [specs[9]!, spec('^late$', 'm')], removed: [spec('^extra$'), spec('^never-held$')] },
+    ];
+    const changed = changePatterns(first, changes);
+    // After both changes, in order: specs less specs[7], plus ^EXTRA$ (i) and ^late$ (m).
+    const after = [...specs.filter((_, i) => i !== 7), spec('^EXTRA$', 'i'), spec('^late$', 'm')];
+    expect(keysOf(changed)).toEqual(keyOrder(after));
+    expect(changed.filter((p) => first.includes(p))).toHaveLength(499);
+    expect(changed.find((p) => p.source === '^EXTRA$')!.test('extra')).toBe(true);
+    // What it gives next time is what a whole reload would give: the same list, nothing to do.
+    expect(compilePatterns([...after].reverse(), changed)).toBe(changed);
+  });
+
+  it('without a net change, the very same list; an unrunnable pattern is skipped, as compilePatterns skips it', () => {
+    const first = compilePatterns(many(20));
+    expect(changePatterns(first, [])).toBe(first);
+    expect(
+      changePatterns(first, [
+        { added: [spec('^x$')], removed: [] },
+        { added: [], removed: [spec('^x$')] },
+      ]),
+    ).toBe(first);
+    const unrunnable = spec('a'.repeat(2000));
+    expect(() => compilePattern(unrunnable)).toThrow();
+    expect(changePatterns(first, [{ added: [unrunnable], removed: [] }])).toBe(first);
   });
 });

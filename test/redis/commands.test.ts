@@ -213,3 +213,55 @@ describe('RedisBackend: another process applies what a write changed', () => {
     }
   });
 });
+
+describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: a change to a feature with many patterns', (kind) => {
+  it('reads the pattern set in neither the writer nor another process, and both hold what the writes leave', async () => {
+    const prefix = uniquePrefix('pdelta');
+    const writer = BACKENDS[kind](redis.client(), { prefix, logger: quietLogger() });
+    const other = BACKENDS[kind](redis.client(), { prefix, logger: quietLogger() });
+    const rollout = new Rollout(writer, { logger: quietLogger() });
+    const seen = new Rollout(other, { logger: quietLogger() });
+    try {
+      await rollout.ready();
+      await seen.ready();
+      await rollout.addFunc('many', { percentage: 0 });
+      const client = redis.client();
+      const patternsKey = `${storeOf(writer).config.keys.base}p:many`;
+      for (let i = 0; i < 500; i++) await rollout.register('many', new RegExp(`^p${i}-`));
+      await eventually(
+        () => writer.peek('many')?.patterns.length === 500 && other.peek('many')?.patterns.length === 500,
+      );
+      const monitor = await watch();
+      await rollout.register('many', 'alice');
+      await rollout.setPercentage('many', 1);
+      await rollout.register('many', /^extra$/);
+      await rollout.unregister('many', /^p7-/);
+      await rollout.register('many', 'bob');
+      await eventually(
+        async () =>
+          other.peek('many')?.percentage === 1 &&
+          other.peek('many')?.patterns.length === 500 &&
+          (await seen.isEnabled('many', 'bob')),
+      );
+      await client.echo('fence');
+      const reads = monitor.seen.filter((s) => /^smembers$/i.test(s.args[0] ?? '') && s.args[1] === patternsKey);
+      expect(reads).toEqual([]);
+      monitor.stop();
+      // What both hold: the 500 less ^p7- plus ^extra$, in the order by flags then source.
+      const expected = [...Array.from({ length: 500 }, (_, i) => `^p${i}-`).filter((s) => s !== '^p7-'), '^extra$']
+        .map((source) => ({ source, flags: '' }))
+        .sort((x, y) => (x.source < y.source ? -1 : 1));
+      for (const backend of [writer, other]) {
+        expect(backend.peek('many')!.patterns.map(({ source, flags }) => ({ source, flags }))).toEqual(expected);
+      }
+      for (const r of [rollout, seen]) {
+        expect(
+          await Promise.all(['extra', 'p7-x', 'p8-x', 'p77-x', 'alice'].map((unit) => r.isEnabled('many', unit))),
+        ).toEqual([true, false, true, true, true]);
+      }
+    } finally {
+      await writer.close();
+      await other.close();
+    }
+  });
+});

@@ -68,6 +68,7 @@ export {
 export type { WriteScope } from './write-scope';
 export type { HistoryOptions, ListIdsOptions } from './feature-admin';
 export type {
+  ChangedFeature,
   DamagedFeature,
   FeatureData,
   FeatureStore,
@@ -75,6 +76,7 @@ export type {
   MemberList,
   MembersPage,
   MembersQuery,
+  PatternChange,
   StoreChange,
   StoredFeature,
   StoreHead,

@@ -3,11 +3,11 @@ import type { Backend } from './backend';
 import { BackendListeners, type BackendListener } from './backend-events';
 import { FeatureDamagedError, FeatureNotFoundError, SegmentNotFoundError, UnsupportedError } from './errors';
 import { revertWrite, type HistoryEntry, type HistoryPage, type HistoryQuery, type WriteMeta } from './history';
-import { compilePatterns, FeatureCache } from './feature-cache';
+import { changePatterns, compilePatterns, FeatureCache } from './feature-cache';
 import type { FeatureFields, FeatureSnapshot, FeatureState, Variant } from './feature';
 import { LookupLimiter, type LookupLimits } from './lookup-limiter';
 import { pageOfMembers } from './members';
-import type { PatternSpec } from './pattern';
+import type { CompiledPattern, PatternSpec } from './pattern';
 import { createReporter, type ErrorReporter, type Logger } from './reporter';
 import { cloneJson } from './variant-value';
 import type { SegmentFields, SegmentSnapshot, SegmentState } from './segments';
@@ -23,12 +23,14 @@ import {
 } from './store-targeting';
 import {
   isDamaged,
+  type ChangedFeature,
   type DamagedFeature,
   type FeatureData,
   type FeatureStore,
   type LookupQuery,
   type MembersPage,
   type MembersQuery,
+  type PatternChange,
   type StoreChange,
   type StoreHead,
   type StoredFeature,
@@ -411,12 +413,20 @@ export class StoreBackend implements Backend {
       if (change.op === 'removeUsers') for (const id of change.users) users.delete(id);
       if (change.op === 'restore') users = new Set(change.users);
     }
-    const state = this.build(feature, users, held);
-    if (exact || change.op === 'restore' || !this.store.holdsUsers || feature.userCount === 0) {
+    // Patterns left out of the result: those held with the write's own change (exact when the users are).
+    let patterns: readonly CompiledPattern[] | undefined;
+    if (!feature.patterns) {
+      if (change.op === 'restore') patterns = compilePatterns(change.patterns, held?.patterns);
+      else patterns = changePatterns(held?.patterns ?? [], patternChangeOf(change));
+    }
+    const state = this.build(feature, users, held, patterns);
+    const usersKnown = !this.store.holdsUsers || feature.userCount === 0;
+    const patternsKnown = feature.patterns !== undefined;
+    if (exact || change.op === 'restore' || (usersKnown && patternsKnown)) {
       this.cache.apply(name, feature.v, state);
       return;
     }
-    // Held just below the write's version, so the reload's reply (the whole user set) replaces it.
+    // Held just below the write's version, so the reload's reply (the whole feature) replaces it.
     this.cache.apply(name, feature.v - 0.5, state);
     void this.load(name);
   }
@@ -534,18 +544,18 @@ export class StoreBackend implements Backend {
         this.complete = -1; // a snapshot follows the reconnection
         return;
       }
-      // Users held as of a version the store can name: ask for what changed since, not for every user.
+      // Held as of a version the store can name: ask for what changed since, not for every user and pattern.
       const heldV = this.cache.versionOf(name);
-      const heldUsers = this.cache.get(name)?.users;
+      const held = this.cache.get(name);
       const since =
-        this.store.holdsUsers &&
         this.store.readSince &&
-        heldUsers instanceof Set &&
+        held !== undefined &&
+        (!this.store.holdsUsers || held.users instanceof Set) &&
         Number.isInteger(heldV) &&
         heldV > 0
           ? { epoch: this.epoch ?? '', version: heldV }
           : undefined;
-      const read: StoreReadSince = await this.request(() =>
+      const read: StoreReadSince = await this.request<StoreReadSince>(() =>
         since ? this.store.readSince!(name, since) : this.store.read(name, this.store.holdsUsers),
       );
       this.observe(read);
@@ -553,17 +563,22 @@ export class StoreBackend implements Backend {
       if (!feature) this.cache.apply(name, read.version, undefined);
       else if (isDamaged(feature)) this.damaged(feature);
       else if (changes) {
-        // Applied to the held set only if it is still the one the changes start from; else one more reload.
-        const users = this.cache.get(name)?.users;
-        if (this.cache.versionOf(name) !== since!.version || users !== heldUsers) {
+        // Applied to what is held only if it is still what the changes start from; else one more reload.
+        if (this.cache.versionOf(name) !== since!.version || this.cache.get(name) !== held) {
           if (feature.v > this.cache.versionOf(name)) this.loading.set(name, true);
         } else {
-          const held = users as Set<string>;
-          for (const change of changes) {
-            for (const id of change.removed) held.delete(id);
-            for (const id of change.added) held.add(id);
+          let users: Set<string> | undefined;
+          if (this.store.holdsUsers) {
+            users = held!.users as Set<string>;
+            for (const change of changes) {
+              for (const id of change.removed) users.delete(id);
+              for (const id of change.added) users.add(id);
+            }
           }
-          if (this.cache.apply(name, feature.v, this.build(feature, held))) this.reportedDamage.delete(name);
+          const patterns = feature.patterns ? undefined : changePatterns(held!.patterns, read.patternChanges ?? []);
+          if (this.cache.apply(name, feature.v, this.build(feature, users, held, patterns))) {
+            this.reportedDamage.delete(name);
+          }
         }
       } else {
         const state = this.build(feature, this.store.holdsUsers ? (feature.users ?? []) : undefined);
@@ -626,16 +641,21 @@ export class StoreBackend implements Backend {
     return error;
   }
 
-  /** An evaluable state from a stored feature, reusing the compiled patterns of the one held. */
+  /**
+   * An evaluable state from a stored feature, reusing the compiled patterns
+   * of the one held; `patterns` are those worked out when the feature came
+   * without them.
+   */
   private build(
-    feature: StoredFeature,
+    feature: ChangedFeature,
     users: Iterable<string> | undefined,
     previous = this.cache.get(feature.name),
+    patterns?: readonly CompiledPattern[],
   ): FeatureState {
     const state: { -readonly [K in keyof FeatureState]: FeatureState[K] } = {
       ...feature.data,
       name: feature.name,
-      patterns: compilePatterns(feature.patterns, previous?.patterns),
+      patterns: patterns ?? compilePatterns(feature.patterns ?? [], previous?.patterns),
       users: users === undefined ? undefined : users instanceof Set ? users : new Set(users),
       hasUsers: feature.userCount > 0,
     };
@@ -645,6 +665,13 @@ export class StoreBackend implements Backend {
     if (enabled === false) state.enabled = false;
     return state;
   }
+}
+
+/** What a write does to the patterns of the feature it writes (a restore sets them: see `applyWrite`). */
+function patternChangeOf(change: StoreWrite): PatternChange[] {
+  if (change.op === 'addPattern') return [{ added: [change.pattern], removed: [] }];
+  if (change.op === 'removePattern') return [{ added: [], removed: [change.pattern] }];
+  return [];
 }
 
 /** What `getFunc` returns for a stored feature. */

@@ -58,6 +58,18 @@ export interface StoredFeature {
   readonly deniedCount?: number;
 }
 
+/**
+ * A feature as a write's result or a reload of what changed gives it: a
+ * stored feature whose `patterns` the store may leave out when the process
+ * can work them out from what it holds (see `StoreWriteResult` and
+ * `StoreReadSince`), so that a change to a feature with thousands of
+ * patterns does not move them all.
+ */
+export interface ChangedFeature extends Omit<StoredFeature, 'patterns'> {
+  /** The patterns, as stored (any order); absent: as the result or reload that carries the feature says. */
+  readonly patterns?: readonly PatternSpec[];
+}
+
 /** A feature the store cannot read (a key of the wrong type, an unreadable value): only it is affected. */
 export interface DamagedFeature {
   readonly name: string;
@@ -109,13 +121,19 @@ export type StoreWrite = (
  * write (-1 when unknown, e.g. a batched write that others interleaved), so
  * a process holding the users applies the change to the set it holds rather
  * than reading every user back: a write costs what it changes.
+ *
+ * The same holds for the patterns: `feature.patterns` absent means they are
+ * the feature's patterns at `previousV` with the write's own change applied
+ * (`addPattern` adds its pattern, `removePattern` removes it, `restore` sets
+ * its patterns, any other op keeps them). A process that does not hold the
+ * feature at `previousV` reads it back.
  */
 export interface StoreWriteResult extends StoreHead {
   readonly name: string;
   /** The id of the history entry the write appended. */
   readonly entry: string;
   readonly previousV: number;
-  readonly feature: StoredFeature | undefined;
+  readonly feature: ChangedFeature | undefined;
 }
 
 /** What one write did to a feature's users: the ids it added and the ids it removed. */
@@ -124,13 +142,28 @@ export interface UserChange {
   readonly removed: readonly string[];
 }
 
+/** What one write did to a feature's patterns: the patterns it removed, then the patterns it added. */
+export interface PatternChange {
+  readonly added: readonly PatternSpec[];
+  readonly removed: readonly PatternSpec[];
+}
+
 /**
  * One feature read as `readSince` answers: with `changes`, the feature
  * (without its users) and what every write since the asked version did to
- * its users, oldest first; without, the feature whole, users included.
+ * its users, oldest first (a store whose users processes do not hold may
+ * leave them out); without, the feature whole, users included (when the
+ * store's processes hold them) and patterns too.
+ *
+ * With `changes`, `feature.patterns` may be absent: then `patternChanges`
+ * says what every write since did to the patterns, oldest first (empty when
+ * none changed them), and the process applies them to the patterns it holds
+ * as of the asked version.
  */
-export interface StoreReadSince extends StoreRead {
+export interface StoreReadSince extends StoreHead {
+  readonly feature: ChangedFeature | DamagedFeature | undefined;
   readonly changes?: readonly UserChange[];
+  readonly patternChanges?: readonly PatternChange[];
 }
 
 /** A change announced on the feed: `name` was written at `version` of `epoch`. */
@@ -206,10 +239,11 @@ export interface FeatureStore {
   /** One feature; users included when `withUsers`. */
   read(name: string, withUsers: boolean): Promise<StoreRead>;
   /**
-   * One feature, for a process that holds its users as of version `since.version`
-   * of `since.epoch`: what changed in them since (bounded: a change the store
-   * no longer has, or a big one, gives the whole feature instead), so a
-   * reload costs what changed. Optional: without it, `read` reloads users whole.
+   * One feature, for a process that holds it as of version `since.version`
+   * of `since.epoch`: what changed in its users (when processes hold them)
+   * and patterns since (bounded: a change the store no longer has, or a big
+   * one, gives the whole feature instead), so a reload costs what changed.
+   * Optional: without it, `read` reloads the feature whole.
    */
   readSince?(name: string, since: StoreHead): Promise<StoreReadSince>;
   /** The store's epoch and version now (the periodic check). */
@@ -250,6 +284,6 @@ export interface FeatureStore {
 }
 
 /** Whether a stored entry is damaged. */
-export function isDamaged(feature: StoredFeature | DamagedFeature): feature is DamagedFeature {
+export function isDamaged<F extends ChangedFeature>(feature: F | DamagedFeature): feature is DamagedFeature {
   return 'damaged' in feature;
 }

@@ -1,18 +1,24 @@
 import type {
+  ChangedFeature,
   DamagedFeature,
   FeatureData,
   HistoryAction,
   HistoryChange,
   HistoryEntry,
   HistorySource,
+  PatternChange,
   PatternSpec,
   StoredFeature,
   UserChange,
   Variant,
 } from '@hanoi/core';
 
-/** A feature as a script replies it: { v, HGETALL of its hash, scard, patterns, users }, or {'damaged', why}. */
-export type StateReply = [number, string[], number, string[], string[], string[] | number] | ['damaged', string];
+/**
+ * A feature as a script replies it: { v, HGETALL of its hash, scard, patterns (or their number, when left
+ * out), users, deny }, or {'damaged', why}.
+ */
+export type StateReply =
+  [number, string[], number, string[] | number, string[], string[] | number] | ['damaged', string];
 
 // Hash fields of a feature that are not its data: the version of its last write and that version's epoch.
 const BOOKKEEPING = new Set(['v', 'e']);
@@ -70,7 +76,7 @@ function decodePattern(member: string): PatternSpec | undefined {
  * The patterns of a set's members. A set comes back in any order: a stable
  * one (by source, then flags, as one string) keeps getFunc and exports
  * deterministic. Each key is made once, not once per comparison: a feature
- * may hold thousands of patterns, and every change to it decodes them all.
+ * may hold thousands of patterns, and every whole read decodes them all.
  */
 function sortedPatterns(members: readonly string[]): PatternSpec[] {
   const keyed: { key: string; pattern: PatternSpec }[] = [];
@@ -127,9 +133,9 @@ function decodeData(flat: readonly string[]): FeatureData {
 }
 
 /**
- * A stored feature from a script reply; a reply that cannot be read (a key
- * of the wrong type, an unreadable value) is a `DamagedFeature`: only that
- * feature is affected.
+ * A stored feature from a script reply that carries the patterns (a read, a
+ * snapshot); a reply that cannot be read (a key of the wrong type, an
+ * unreadable value) is a `DamagedFeature`: only that feature is affected.
  *
  * @example
  * decodeFeature('beta', reply, true); // { name: 'beta', v: 12, data: {...}, patterns, userCount, users }
@@ -140,6 +146,29 @@ export function decodeFeature(
   withUsers: boolean,
   holdsUsers = true,
 ): StoredFeature | DamagedFeature {
+  const feature = decodeChangedFeature(name, reply, withUsers, holdsUsers);
+  return isDamagedReply(feature) || feature.patterns
+    ? (feature as StoredFeature | DamagedFeature)
+    : { ...feature, patterns: [] };
+}
+
+function isDamagedReply(feature: ChangedFeature | DamagedFeature): feature is DamagedFeature {
+  return 'damaged' in feature;
+}
+
+/**
+ * As `decodeFeature`, for a reply that may leave the patterns out (a write's,
+ * a reload of what changed): `patterns` absent then, unless the set is empty.
+ *
+ * @example
+ * decodeChangedFeature('beta', reply, false); // { name: 'beta', v: 12, data: {...}, userCount }
+ */
+export function decodeChangedFeature(
+  name: string,
+  reply: StateReply,
+  withUsers: boolean,
+  holdsUsers = true,
+): ChangedFeature | DamagedFeature {
   if (reply[0] === 'damaged') return { name, damaged: reply[1] as string };
   const [v, flat, scard, patterns, users, deny] = reply;
   try {
@@ -153,7 +182,12 @@ export function decodeFeature(
       v: Number(v),
       data,
       ...(deniedCount === undefined ? {} : { deniedCount }),
-      patterns: sortedPatterns(patterns),
+      // Left out: their number (none: an empty list, nothing to work out).
+      ...(Array.isArray(patterns)
+        ? { patterns: sortedPatterns(patterns) }
+        : Number(patterns) === 0
+          ? { patterns: [] }
+          : {}),
       userCount: Number(scard),
       ...(withUsers ? { users } : {}),
     };
@@ -180,20 +214,37 @@ export function parseChange(text: string): { epoch: string; version: number; nam
 }
 
 /**
- * What each write did to the users, oldest first, from the `{before, after}`
- * of their history entries as the `since` script sends them (newest first):
- * `after.users` were added, `before.users` removed (a whole feature on both
- * sides for a restore, which comes to the same).
+ * What each write did to the users and to the patterns, oldest first, from
+ * the `{before, after}` of their history entries as the `since` script sends
+ * them (newest first): `after.users` were added, `before.users` removed, and
+ * the same for `patterns` (a whole feature on both sides for a restore,
+ * which comes to the same).
  *
  * @example
- * decodeUserChanges([['{}', '{"users":["u1"]}']]); // [{ added: ['u1'], removed: [] }]
+ * decodeChanges([['{}', '{"users":["u1"]}']]); // { users: [{ added: ['u1'], removed: [] }], patterns: [...] }
  */
-export function decodeUserChanges(changes: readonly [string, string][]): UserChange[] {
-  const users = (text: string) => {
-    const side = JSON.parse(text) as { users?: unknown } | null;
-    return Array.isArray(side?.users) ? (side.users as unknown[]).filter((id) => typeof id === 'string') : [];
-  };
-  return changes.map(([before, after]) => ({ added: users(after), removed: users(before) })).reverse();
+export function decodeChanges(changes: readonly [string, string][]): {
+  users: UserChange[];
+  patterns: PatternChange[];
+} {
+  const users: UserChange[] = [];
+  const patterns: PatternChange[] = [];
+  const strings = (value: unknown) =>
+    Array.isArray(value) ? (value as unknown[]).filter((item): item is string => typeof item === 'string') : [];
+  const specs = (value: unknown) =>
+    strings(value)
+      .map(decodePattern)
+      .filter((p): p is PatternSpec => p !== undefined);
+  for (let i = changes.length - 1; i >= 0; i--) {
+    const [before, after] = changes[i]!;
+    const b = JSON.parse(before) as { users?: unknown; patterns?: unknown } | null;
+    const a = JSON.parse(after) as { users?: unknown; patterns?: unknown } | null;
+    users.push({ added: strings(a?.users), removed: strings(b?.users) });
+    if (b?.patterns !== undefined || a?.patterns !== undefined) {
+      patterns.push({ added: specs(a?.patterns), removed: specs(b?.patterns) });
+    }
+  }
+  return { users, patterns };
 }
 
 /** One side of a history entry as the write script stored it (JSON of raw hash values), decoded. */

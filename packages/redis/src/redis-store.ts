@@ -25,9 +25,10 @@ import {
 import { ReplyError } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import {
+  decodeChangedFeature,
+  decodeChanges,
   decodeEntry,
   decodeFeature,
-  decodeUserChanges,
   encodeData,
   encodePattern,
   parseChange,
@@ -177,12 +178,20 @@ export class RedisStore implements FeatureStore {
         String(since.version),
         String(SINCE_WRITES),
         String(SINCE_BYTES),
+        this.holdsUsers ? '1' : '0',
       ]),
     )) as [string, number, StateReply | 0, [string, string][] | undefined];
     const head = { epoch, version: Number(version) };
     if (state === 0) return { ...head, feature: undefined };
-    if (changes === undefined) return { ...head, feature: decodeFeature(name, state, true) };
-    return { ...head, feature: decodeFeature(name, state, false), changes: decodeUserChanges(changes) };
+    if (changes === undefined)
+      return { ...head, feature: decodeFeature(name, state, this.holdsUsers, this.holdsUsers) };
+    const decoded = decodeChanges(changes);
+    return {
+      ...head,
+      feature: decodeChangedFeature(name, state, false, this.holdsUsers),
+      changes: decoded.users,
+      patternChanges: decoded.patterns,
+    };
   }
 
   async head(): Promise<StoreHead> {
@@ -479,7 +488,7 @@ export class RedisStore implements FeatureStore {
     const [, epoch, version, previousV, state, entry] = reply as ['ok', string, number, number, StateReply | 0, string];
     let feature;
     if (state !== 0) {
-      feature = decodeFeature(name, state, false, this.holdsUsers);
+      feature = decodeChangedFeature(name, state, false, this.holdsUsers);
       if ('damaged' in feature) throw new FeatureDamagedError(name, feature.damaged);
     }
     return { epoch, version: Number(version), name, entry: String(entry), previousV: Number(previousV), feature };

@@ -21,7 +21,9 @@ export type RedisClient = Redis | Cluster;
  *
  * A feature's state travels as { v, HGETALL of its hash, scard, patterns,
  * users, deny } (users empty unless asked for; deny the members of its deny
- * set when users are asked for or for a write's reply, else their number),
+ * set when users are asked for or for a write's reply, else their number;
+ * patterns the members of the pattern set, or their number for a reply
+ * whose process works them out from what it holds),
  * or as {'damaged', why} when one of its keys has the wrong type: only that
  * feature is affected. A deny list is the set d:<name>; one written by an
  * earlier version is the hash field x:deny, read as it is until the next
@@ -43,8 +45,8 @@ local function damage(f, u, p, d)
   return false
 end
 -- withUsers: '1' users and deny members, '0' neither (the deny set's size), '2' deny members only (a write's reply).
--- checked: the caller has checked the keys' types already.
-local function state(f, u, p, withUsers, epoch, d, checked)
+-- checked: the caller has checked the keys' types already. noPatterns: the pattern set's size, not its members.
+local function state(f, u, p, withUsers, epoch, d, checked, noPatterns)
   local why = not checked and damage(f, u, p, d)
   if why then return { 'damaged', why } end
   local h = redis.call('HMGET', f, 'v', 'e')
@@ -54,7 +56,9 @@ local function state(f, u, p, withUsers, epoch, d, checked)
   if withUsers == '1' then users = redis.call('SMEMBERS', u) end
   local deny
   if withUsers == '0' then deny = redis.call('SCARD', d) else deny = redis.call('SMEMBERS', d) end
-  return { v, redis.call('HGETALL', f), redis.call('SCARD', u), redis.call('SMEMBERS', p), users, deny }
+  local patterns
+  if noPatterns then patterns = redis.call('SCARD', p) else patterns = redis.call('SMEMBERS', p) end
+  return { v, redis.call('HGETALL', f), redis.call('SCARD', u), patterns, users, deny }
 end
 `;
 
@@ -65,7 +69,8 @@ end
 // 'restore': the number of HSET values, them, the number of users, them, then the patterns).
 // Replies {'expired'} (deadline passed: nothing applied), {'missing'} (unknown feature: nothing
 // created), {'damaged', why}, {'history', why}, {'conflict', latest id} (nothing applied), or
-// {'ok', epoch, version, previous v, state or 0 when removed, entry id}.
+// {'ok', epoch, version, previous v, state or 0 when removed, entry id}. The state leaves the patterns out
+// (their number): the writer knows what its write did to them.
 //
 // The history entry is a stream entry under the same hash tag, added in this script: before any
 // change, after every check, so a write that is refused leaves neither the change nor the entry.
@@ -280,7 +285,7 @@ redis.call('PUBLISH', ARGV[1], epoch .. ' ' .. v .. ' ' .. name)
 if op == 'remove' then return { 'ok', epoch, v, previous, 0, entry } end
 redis.call('HSET', KEYS[4], 'v', v, 'e', epoch)
 -- The keys' types were checked above and the write kept them.
-return { 'ok', epoch, v, previous, state(KEYS[4], KEYS[5], KEYS[6], '2', epoch, KEYS[9], true), entry }
+return { 'ok', epoch, v, previous, state(KEYS[4], KEYS[5], KEYS[6], '2', epoch, KEYS[9], true, true), entry }
 `;
 
 // KEYS: index, version, epoch. ARGV: base, withUsers. Replies {epoch, version, TIME, {{name, state}...}}: one atomic view.
@@ -304,14 +309,19 @@ return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], ARGV[2], epoch, KEYS[9
 `;
 
 // KEYS: index, version, epoch, f, u, p, history, heads, d. ARGV: name, the epoch and version of the feature the caller
-// holds, at most how many writes and how many bytes of their entries to send. Replies {epoch, version, 0} when the
-// feature is absent; {epoch, version, state without users, changes} when the history links every write since the
-// held version (changes: {before, after} of each write's entry, newest first); else {epoch, version, whole state}.
+// holds, at most how many writes and how many bytes of their entries to send, '1' when the caller holds users ('0':
+// it looks them up). Replies {epoch, version, 0} when the feature is absent; {epoch, version, state without users or
+// patterns, changes} when the history links every write since the held version (changes: {before, after} of each
+// write's entry, newest first; for a caller that looks users up, only the writes that changed patterns); else
+// {epoch, version, whole state}.
 const SINCE = `${STATE}
 local version = tonumber(redis.call('GET', KEYS[2]) or '0')
 local epoch = epochNow(version, KEYS[3])
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return { epoch, version, 0 } end
-local function whole() return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], '1', epoch, KEYS[9]) } end
+local holds = ARGV[6] == '1'
+local function whole()
+  return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], holds and '1' or '0', epoch, KEYS[9]) }
+end
 local held = tonumber(ARGV[3])
 if ARGV[2] ~= epoch or not held or held <= 0 or damage(KEYS[4], KEYS[5], KEYS[6], KEYS[9]) then return whole() end
 if redis.call('TYPE', KEYS[7])['ok'] ~= 'stream' or redis.call('TYPE', KEYS[8])['ok'] ~= 'hash' then return whole() end
@@ -326,13 +336,17 @@ while want ~= held do
   local f, raw = {}, found[1][2]
   for i = 1, #raw, 2 do f[raw[i]] = raw[i + 1] end
   if f['e'] ~= epoch or tonumber(f['v'] or '') ~= want or f['f'] ~= ARGV[1] then return whole() end
-  bytes = bytes + #(f['b'] or '') + #(f['n'] or '')
-  if bytes > tonumber(ARGV[5]) then return whole() end
-  changes[#changes + 1] = { f['b'] or 'null', f['n'] or 'null' }
+  local b, n = f['b'] or 'null', f['n'] or 'null'
+  -- An entry that changed patterns records them under the key "patterns" (quotes in values are escaped).
+  if holds or string.find(b, '"patterns":', 1, true) or string.find(n, '"patterns":', 1, true) then
+    bytes = bytes + #b + #n
+    if bytes > tonumber(ARGV[5]) then return whole() end
+    changes[#changes + 1] = { b, n }
+  end
   want, id = tonumber(f['q'] or ''), f['p']
   if not want or want < held then return whole() end
 end
-return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], '2', epoch, KEYS[9], true), changes }
+return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], holds and '2' or '0', epoch, KEYS[9], true, true), changes }
 `;
 
 // KEYS: the user sets asked about (features', segments'). ARGV: the unit asked of each key, in order.

@@ -8,7 +8,7 @@ export {
   type GuardConfig,
 } from '../adapter-options';
 export { explainFeature, isFeatureOn, needsLookup } from '../evaluate';
-export { compilePatterns, FeatureCache } from '../feature-cache';
+export { changePatterns, compilePatterns, FeatureCache } from '../feature-cache';
 export { LookupLimiter } from '../lookup-limiter';
 export { createReporter, type ErrorReporter } from '../reporter';
 export { rememberedNotFound, rememberNotFound } from '../not-found';

@@ -2,9 +2,11 @@
 import {
   Rollout,
   StoreBackend,
+  type ChangedFeature,
   type DamagedFeature,
   type FeatureStore,
   type MembersQuery,
+  type PatternSpec,
   type StoreBackendOptions,
   type StoredFeature,
 } from '../index';
@@ -128,7 +130,7 @@ export function describeStoreContract(
       if (!store.denyLists) return; // a store without deny lists: the cache refuses them with HANOI_UNSUPPORTED
       const defaults = { enabled: true, percentage: 0, variants: [] };
       // A read or write result without users has the list, or (a store that keeps it for lookups) its size.
-      const denyOf = (feature: StoredFeature | DamagedFeature | undefined) => {
+      const denyOf = (feature: ChangedFeature | DamagedFeature | undefined) => {
         const stored = feature as StoredFeature;
         return stored.deniedCount === undefined ? stored.data.deny : stored.deniedCount;
       };
@@ -210,6 +212,134 @@ export function describeStoreContract(
       const viaRollout = await rollout.listIds({ segment: 'team', limit: 100 });
       expect(sorted(viaRollout.ids)).toEqual(sorted(units));
       expect(viaRollout.next).toBeUndefined();
+    });
+
+    it("a write's result and a reload of what changed give the patterns, or what the process works them out from", async () => {
+      const store = await makeStore();
+      opened.push({ store, backend: new StoreBackend(store, { ...quiet, resyncIntervalMs: false }) });
+      const defaults = { enabled: true, percentage: 0, variants: [] };
+      // The model: the patterns as the writes below leave them, keyed by flags and source.
+      const model = new Map<string, PatternSpec>();
+      const key = (p: PatternSpec) => `${p.flags}/${p.source}`;
+      const sorted = (list: readonly PatternSpec[]) =>
+        list.map(({ source, flags }) => ({ source, flags })).sort((x, y) => (key(x) < key(y) ? -1 : 1));
+      const patternsAfter = (
+        result: { feature?: ChangedFeature | undefined },
+        write: { op: string; pattern?: PatternSpec },
+      ) => {
+        // Absent: the patterns held before the write, with the write's own change.
+        if (write.pattern && write.op === 'addPattern') model.set(key(write.pattern), write.pattern);
+        if (write.pattern && write.op === 'removePattern') model.delete(key(write.pattern));
+        if (result.feature?.patterns) expect(sorted(result.feature.patterns)).toEqual(sorted([...model.values()]));
+      };
+      const created = await store.write('beta', { op: 'add', data: {}, defaults });
+      expect(created.feature?.patterns ?? []).toEqual([]);
+      const a = { source: '^a', flags: '' };
+      const b = { source: 'b$', flags: 'i' };
+      const c = { source: 'c', flags: 'su' };
+      for (const pattern of [a, b, c])
+        patternsAfter(await store.write('beta', { op: 'addPattern', pattern }), { op: 'addPattern', pattern });
+      const held = await store.read('beta', true);
+      expect(sorted((held.feature as StoredFeature).patterns)).toEqual(sorted([a, b, c]));
+      const atHeld = new Map(model);
+      patternsAfter(await store.write('beta', { op: 'removePattern', pattern: b }), {
+        op: 'removePattern',
+        pattern: b,
+      });
+      patternsAfter(await store.write('beta', { op: 'update', data: { percentage: 4 } }), { op: 'update' });
+      const d = { source: 'd', flags: 'm' };
+      patternsAfter(await store.write('beta', { op: 'addPattern', pattern: d }), { op: 'addPattern', pattern: d });
+      patternsAfter(await store.write('beta', { op: 'removePattern', pattern: d }), {
+        op: 'removePattern',
+        pattern: d,
+      });
+      patternsAfter(await store.write('beta', { op: 'addPattern', pattern: b }), { op: 'addPattern', pattern: b });
+      patternsAfter(await store.write('beta', { op: 'removePattern', pattern: a }), {
+        op: 'removePattern',
+        pattern: a,
+      });
+      // A whole read always has them.
+      const now = await store.read('beta', false);
+      expect(sorted((now.feature as StoredFeature).patterns)).toEqual(sorted([...model.values()]));
+      if (!store.readSince) return;
+      const since = await store.readSince('beta', { epoch: held.epoch, version: (held.feature as StoredFeature).v });
+      const feature = since.feature as ChangedFeature;
+      expect(feature.data.percentage).toBe(4);
+      if (feature.patterns) {
+        expect(sorted(feature.patterns)).toEqual(sorted([...model.values()]));
+        return;
+      }
+      // Left out: the changes, applied in order to the patterns held at that version, give them.
+      expect(since.changes).toBeDefined();
+      const worked = new Map(atHeld);
+      for (const change of since.patternChanges!) {
+        for (const p of change.removed) worked.delete(key(p));
+        for (const p of change.added) worked.set(key(p), p);
+      }
+      expect(sorted([...worked.values()])).toEqual(sorted([...model.values()]));
+      // With nothing changed to the patterns since, nothing to apply.
+      const latest = await store.readSince('beta', { epoch: now.epoch, version: (now.feature as StoredFeature).v });
+      expect(
+        latest.feature && !('damaged' in latest.feature) && latest.feature.patterns === undefined
+          ? latest.patternChanges
+          : [],
+      ).toEqual([]);
+    });
+
+    it('random adds and removals of patterns from two processes leave both holding what a model holds', async () => {
+      const { a, b } = await pair();
+      await a.rollout.addFunc('beta');
+      await eventually(() => b.backend.peek('beta') !== undefined, propagation);
+      // A fixed pseudo-random sequence (a linear congruential generator), so a failure can be replayed.
+      let seed = 12345;
+      const next = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % n;
+      };
+      const specs = Array.from({ length: 12 }, (_, i) => ({ source: `^p${i}-`, flags: i % 3 === 0 ? 'i' : '' }));
+      const model = new Set<number>();
+      const sides = [a, b];
+      for (let round = 0; round < 30; round++) {
+        // Each round, both processes write at once, on patterns of their own (even ones for a, odd ones for b),
+        // so the outcome does not depend on which write lands first.
+        await Promise.all(
+          sides.map(async (side, s) => {
+            const i = next(6) * 2 + s;
+            const add = next(2) === 0;
+            if (add) model.add(i);
+            else model.delete(i);
+            await side.backend[add ? 'registerPattern' : 'unregisterPattern']('beta', specs[i]!);
+          }),
+        );
+        if (round % 10 === 4) await a.rollout.setPercentage('beta', 0); // a write that leaves the patterns
+      }
+      // Reverting the latest pattern write, then a removal and its revert (a restore), from process b.
+      const [latest] = await b.rollout.history({ feature: 'beta', limit: 1 });
+      const reverted = latest!.after?.patterns?.[0] ?? latest!.before?.patterns?.[0];
+      await b.rollout.revert(latest!.id);
+      if (reverted) {
+        const i = specs.findIndex((p) => p.source === reverted.source && p.flags === reverted.flags);
+        if (latest!.after?.patterns?.length) model.delete(i);
+        else model.add(i);
+      }
+      await b.rollout.remove('beta');
+      const [removal] = await b.rollout.history({ feature: 'beta', limit: 1 });
+      await b.rollout.revert(removal!.id);
+      const expected = [...model]
+        .map((i) => specs[i]!)
+        .sort((x, y) => (x.flags !== y.flags ? (x.flags < y.flags ? -1 : 1) : x.source < y.source ? -1 : 1));
+      const held = (side: (typeof sides)[number]) =>
+        JSON.stringify(side.backend.peek('beta')?.patterns.map(({ source, flags }) => ({ source, flags })));
+      for (const side of sides) await eventually(() => held(side) === JSON.stringify(expected), propagation);
+      const stored = await a.backend.getFunc('beta');
+      expect(new Set(stored!.patterns.map((p) => `${p.flags}/${p.source}`))).toEqual(
+        new Set(expected.map((p) => `${p.flags}/${p.source}`)),
+      );
+      // What the patterns decide: a unit matched by a listed pattern is in, one matched by none is not.
+      for (let i = 0; i < specs.length; i++) {
+        const unit = i % 3 === 0 ? `P${i}-x` : `p${i}-x`;
+        for (const side of sides) expect(await side.rollout.isEnabled('beta', unit)).toBe(model.has(i));
+      }
     });
 
     it('a change reaches the other process, and a write is visible to its writer at once', async () => {
