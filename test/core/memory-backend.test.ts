@@ -34,6 +34,8 @@ describe('MemoryBackend, beyond the contract', () => {
       () => rollout.register('beta', Number.NaN),
       () => rollout.register('beta', []),
       () => rollout.register('', 'u1'),
+      () => rollout.register(undefined as unknown as string, 'u1'),
+      () => rollout.register('be ta', 'u1'),
       () => rollout.unregister('beta', 'x'.repeat(513)),
     ];
     for (const call of calls) {
