@@ -10,7 +10,12 @@
  * same machine against a redis-server of the same version (see README.md,
  * "benchmark.py"); its figures are only compared when measured there.
  *
+ * Each round also takes the CPU time of the registers and of the checks,
+ * and of a same-run baseline: 10,000 bare `await` + `Set.add`, then 20,000
+ * bare `await` + `Set.has`, so that the cost per call travels as a ratio.
+ *
  * Run: pnpm --filter @hanoi/bench python-workload
+ * (BENCH_KINDS=MemoryBackend runs only the backends named, comma-separated.)
  */
 import { machineLine, markdownTable, median } from './lib';
 import { KINDS, secondsSince, startBenchRedis, type Kind } from './redis-setup';
@@ -29,27 +34,64 @@ if (measured?.length === 3 && measured.every((s) => s > 0)) {
   KINDS.forEach((kind, i) => (GOALS[kind].python = measured[i]!));
 }
 
+/** CPU milliseconds of this process so far (user + system). */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** The baseline: what one awaited call costs at the least, CPU µs per register-like and per check-like call. */
+async function baseline(): Promise<{ add: number; has: number }> {
+  const set = new Set<string>();
+  let start = cpuMs();
+  for (let i = 0; i < USERS; i++) {
+    await Promise.resolve();
+    set.add(`USER-${i}`);
+  }
+  const add = ((cpuMs() - start) * 1000) / USERS;
+  let on = 0;
+  start = cpuMs();
+  for (let i = 0; i < CHECKS; i++) {
+    await Promise.resolve();
+    if (set.has(i % 2 === 0 ? `USER-${(i / 2) % USERS}` : 'USER-a')) on++;
+  }
+  const has = ((cpuMs() - start) * 1000) / CHECKS;
+  if (on !== CHECKS / 2) throw new Error(`baseline: ${on} on`);
+  return { add, has };
+}
+
 async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const only = process.env.BENCH_KINDS?.split(',');
+  const kinds = only ? KINDS.filter((kind) => only.includes(kind)) : KINDS;
   const redis = await startBenchRedis();
   console.log(`# benchmark.py, faithfully\nmachine: ${machineLine()}\nrounds: ${rounds}\n`);
   const rows: string[][] = [];
+  const cpuRows: string[][] = [];
   try {
-    for (const kind of KINDS) {
+    for (const kind of kinds) {
       const totals: number[] = [];
       const registers: number[] = [];
+      const cpu = { register: [] as number[], check: [] as number[], add: [] as number[], has: [] as number[] };
       for (let round = 0; round < rounds; round++) {
         const { rollout, close } = await redis.rollout(kind);
         try {
+          const base = await baseline();
+          cpu.add.push(base.add);
+          cpu.has.push(base.has);
           const start = performance.now();
+          let cpuStart = cpuMs();
           await rollout.addFunc('FOO');
           for (let i = 0; i < USERS; i++) await rollout.register('FOO', `USER-${i}`);
           registers.push(secondsSince(start));
+          cpu.register.push(((cpuMs() - cpuStart) * 1000) / USERS);
+          cpuStart = cpuMs();
           let on = 0;
           for (let i = 0; i < CHECKS; i++) {
             if (await rollout.isEnabled('FOO', i % 2 === 0 ? `USER-${(i / 2) % USERS}` : 'USER-a')) on++;
           }
           totals.push(secondsSince(start));
+          cpu.check.push(((cpuMs() - cpuStart) * 1000) / CHECKS);
           if (on !== CHECKS / 2) throw new Error(`${kind}: ${on} checks on, expected ${CHECKS / 2}`);
         } finally {
           await close();
@@ -65,6 +107,21 @@ async function main(): Promise<void> {
         goal.python.toFixed(2),
         (goal.python / goal.speedup).toFixed(3),
         total <= goal.python / goal.speedup ? 'met' : 'not met',
+      ]);
+      const [register, check, add, has] = [cpu.register, cpu.check, cpu.add, cpu.has].map(median) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      cpuRows.push([
+        kind,
+        register.toFixed(2),
+        add.toFixed(2),
+        (register / add).toFixed(1),
+        check.toFixed(2),
+        has.toFixed(2),
+        (check / has).toFixed(1),
       ]);
     }
   } finally {
@@ -82,6 +139,21 @@ async function main(): Promise<void> {
         { title: 'verdict' },
       ],
       rows,
+    ),
+  );
+  console.log('\nCPU µs per call (medians; the baseline: a bare `await` + `Set.add` / `Set.has`, in the same round)\n');
+  console.log(
+    markdownTable(
+      [
+        { title: 'backend' },
+        { title: 'register µs', align: 'right' },
+        { title: 'baseline add µs', align: 'right' },
+        { title: 'ratio', align: 'right' },
+        { title: 'check µs', align: 'right' },
+        { title: 'baseline has µs', align: 'right' },
+        { title: 'ratio', align: 'right' },
+      ],
+      cpuRows,
     ),
   );
 }

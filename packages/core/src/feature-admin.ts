@@ -114,10 +114,15 @@ export class FeatureAdmin<Name extends string = string, Attributes extends objec
    * await rollout.register('cdc_on', /01$/);
    * await rollout.register('cdc_on', ['u1', 'u2', 'u3']);
    */
-  async register(name: Name, user: UserId | RegExp | readonly UserId[]): Promise<void> {
-    assertName(name);
-    if (user instanceof RegExp) return this.backend.registerPattern(name, patternSpec(user), this.scope);
-    await this.backend.registerUsers(name, userList(user), this.scope);
+  register(name: Name, user: UserId | RegExp | readonly UserId[]): Promise<void> {
+    // Not async: the backend's promise is returned as it is (no second one); bad input still rejects.
+    try {
+      assertName(name);
+      if (user instanceof RegExp) return this.backend.registerPattern(name, patternSpec(user), this.scope);
+      return this.backend.registerUsers(name, userList(user), this.scope);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**
@@ -126,10 +131,15 @@ export class FeatureAdmin<Name extends string = string, Attributes extends objec
    * @example
    * await rollout.unregister('cdc_on', '447568110000');
    */
-  async unregister(name: Name, user: UserId | RegExp | readonly UserId[]): Promise<void> {
-    assertName(name);
-    if (user instanceof RegExp) return this.backend.unregisterPattern(name, patternSpec(user), this.scope);
-    await this.backend.unregisterUsers(name, userList(user), this.scope);
+  unregister(name: Name, user: UserId | RegExp | readonly UserId[]): Promise<void> {
+    // Not async: the backend's promise is returned as it is (no second one); bad input still rejects.
+    try {
+      assertName(name);
+      if (user instanceof RegExp) return this.backend.unregisterPattern(name, patternSpec(user), this.scope);
+      return this.backend.unregisterUsers(name, userList(user), this.scope);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**

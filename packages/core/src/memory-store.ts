@@ -19,6 +19,7 @@ import type {
   StoreHead,
   StoreListener,
   StoreRead,
+  StoreChange,
   StoreSnapshot,
   StoreWrite,
   StoreWriteResult,
@@ -65,6 +66,13 @@ export class MemoryStore implements FeatureStore {
   private lastEntry = 0;
   /** The id of each feature's latest entry (removed features included: a revert of a removal checks it). */
   private readonly latest = new Map<string, string>();
+  /** Changes written and not yet sent to the feed's listeners. */
+  private unsent: StoreChange[] = [];
+  private readonly send = (): void => {
+    const changes = this.unsent;
+    this.unsent = [];
+    for (const change of changes) for (const listener of this.listeners) listener.change(change);
+  };
 
   constructor(options: MemoryStoreOptions = {}) {
     this.historyLimit = checkHistoryLimit(options.historyLimit);
@@ -85,6 +93,15 @@ export class MemoryStore implements FeatureStore {
   }
 
   async write(name: string, write: StoreWrite): Promise<StoreWriteResult> {
+    return this.writeNow(name, write);
+  }
+
+  /**
+   * @internal `write`, done at once: the result, or the error thrown. What
+   * `StoreBackend` calls on a store in memory, so that a write costs no
+   * promise of its own; the change still reaches the feed in a microtask.
+   */
+  writeNow(name: string, write: StoreWrite): StoreWriteResult {
     let entry = this.features.get(name);
     if (!entry && write.op !== 'add' && write.op !== 'restore') throw new FeatureNotFoundError(name);
     const meta = write.meta ?? { actor: 'unknown', source: 'api' };
@@ -151,8 +168,8 @@ export class MemoryStore implements FeatureStore {
     this.latest.set(name, id);
     const version = ++this.version;
     entry.v = version;
-    const change = { epoch: this.epoch, version, name };
-    void Promise.resolve().then(() => this.listeners.forEach((listener) => listener.change(change)));
+    // Sent in one microtask for all the writes made before it runs, in their order.
+    if (this.unsent.push({ epoch: this.epoch, version, name }) === 1) void Promise.resolve().then(this.send);
     const feature = write.op === 'remove' ? undefined : this.stored(name, entry, false);
     return { epoch: this.epoch, version, name, entry: id, previousV, feature };
   }
@@ -290,24 +307,27 @@ function distinct(ids: readonly string[], users: ReadonlySet<string>, listed: bo
   return [...new Set(ids)].filter((id) => users.has(id) === listed);
 }
 
+const patternKey = (p: PatternSpec) => `${p.flags}/${p.source}`;
+
+/** The fields of `data` that `entry` has, with its values: the `before` of a write of `data`. */
+function fieldsOf(entry: Entry | undefined, data: object): HistoryChange {
+  const before: HistoryChange = {};
+  for (const field of Object.keys(data)) if (entry && field in entry.data) before[field] = entry.data[field];
+  return before;
+}
+
 /** What a write will change, worked out before it is applied: its action, `before` and `after` (see history.ts). */
 function describeWrite(
   entry: Entry | undefined,
   write: StoreWrite,
 ): [HistoryAction, HistoryChange | null, HistoryChange | null] {
-  const key = (p: PatternSpec) => `${p.flags}/${p.source}`;
-  const fieldsBefore = (data: object): HistoryChange => {
-    const before: HistoryChange = {};
-    for (const field of Object.keys(data)) if (entry && field in entry.data) before[field] = entry.data[field];
-    return before;
-  };
   switch (write.op) {
     case 'add':
       if (!entry)
         return ['create', null, { ...frozenCopy(write.defaults), ...frozenCopy(write.data), users: [], patterns: [] }];
-      return ['update', fieldsBefore(write.data), frozenCopy(write.data)];
+      return ['update', fieldsOf(entry, write.data), frozenCopy(write.data)];
     case 'update':
-      return ['update', fieldsBefore(write.data), frozenCopy(write.data)];
+      return ['update', fieldsOf(entry, write.data), frozenCopy(write.data)];
     case 'toggle':
       return ['toggle', { enabled: entry!.data.enabled }, { enabled: !entry!.data.enabled }];
     case 'addUsers':
@@ -315,9 +335,17 @@ function describeWrite(
     case 'removeUsers':
       return ['unregister', { users: distinct(write.users, entry!.users, true) }, {}];
     case 'addPattern':
-      return ['register', {}, { patterns: entry!.patterns.has(key(write.pattern)) ? [] : [{ ...write.pattern }] }];
+      return [
+        'register',
+        {},
+        { patterns: entry!.patterns.has(patternKey(write.pattern)) ? [] : [{ ...write.pattern }] },
+      ];
     case 'removePattern':
-      return ['unregister', { patterns: entry!.patterns.has(key(write.pattern)) ? [{ ...write.pattern }] : [] }, {}];
+      return [
+        'unregister',
+        { patterns: entry!.patterns.has(patternKey(write.pattern)) ? [{ ...write.pattern }] : [] },
+        {},
+      ];
     case 'addDenied':
     case 'removeDenied': {
       // Recorded as the change of the data field `deny` (null: none), as the Redis store records it.

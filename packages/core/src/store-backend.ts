@@ -7,6 +7,7 @@ import { changePatterns, compilePatterns, FeatureCache } from './feature-cache';
 import type { FeatureFields, FeatureSnapshot, FeatureState, Variant } from './feature';
 import { LookupLimiter, type LookupLimits } from './lookup-limiter';
 import { pageOfMembers } from './members';
+import { MemoryStore } from './memory-store';
 import type { CompiledPattern, PatternSpec } from './pattern';
 import { createReporter, type ErrorReporter, type Logger } from './reporter';
 import { cloneJson } from './variant-value';
@@ -110,6 +111,8 @@ export class StoreBackend implements Backend {
   private markReady!: () => void;
   private readonly unsubscribe: () => void;
   private closed = false;
+  /** The store's synchronous write, when it has one (a store in this process's memory). */
+  private readonly writeNow: ((name: string, change: StoreWrite) => StoreWriteResult) | undefined;
 
   constructor(
     readonly store: FeatureStore,
@@ -120,6 +123,9 @@ export class StoreBackend implements Backend {
     this.ownLogger = options.logger !== undefined;
     this.ownOnError = options.onError !== undefined;
     this.reporter = createReporter(this.logger, this.onError);
+    // A MemoryStore writes at once; one whose `write` a subclass replaced (to inject a fault) is used through it.
+    if (store instanceof MemoryStore && store.write === MemoryStore.prototype.write)
+      this.writeNow = store.writeNow.bind(store);
     this.cache.onChange = (names) => this.listeners.changed(names);
     this.cache.seed((options.bootstrap ?? []).map(stateOf));
     this.readyPromise = new Promise<void>((resolve) => (this.markReady = resolve));
@@ -228,36 +234,36 @@ export class StoreBackend implements Backend {
     return pageOfMembers(ids as readonly string[], query);
   }
 
-  async addFunc(name: string, fields: FeatureFields, meta?: WriteMeta): Promise<void> {
-    await this.write(name, { op: 'add', data: { ...fields }, defaults: DEFAULT_FEATURE, meta });
+  addFunc(name: string, fields: FeatureFields, meta?: WriteMeta): Promise<void> {
+    return this.writeVoid(name, { op: 'add', data: { ...fields }, defaults: DEFAULT_FEATURE, meta });
   }
 
-  async update(name: string, fields: FeatureFields, meta?: WriteMeta): Promise<void> {
-    await this.write(name, { op: 'update', data: { ...fields }, meta });
+  update(name: string, fields: FeatureFields, meta?: WriteMeta): Promise<void> {
+    return this.writeVoid(name, { op: 'update', data: { ...fields }, meta });
   }
 
   async toggle(name: string, meta?: WriteMeta): Promise<boolean> {
     return (await this.write(name, { op: 'toggle', meta })).feature!.data.enabled;
   }
 
-  async registerUsers(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void> {
-    await this.write(name, { op: 'addUsers', users: userIds, meta });
+  registerUsers(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void> {
+    return this.writeVoid(name, { op: 'addUsers', users: userIds, meta });
   }
 
-  async unregisterUsers(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void> {
-    await this.write(name, { op: 'removeUsers', users: userIds, meta });
+  unregisterUsers(name: string, userIds: readonly string[], meta?: WriteMeta): Promise<void> {
+    return this.writeVoid(name, { op: 'removeUsers', users: userIds, meta });
   }
 
-  async registerPattern(name: string, pattern: PatternSpec, meta?: WriteMeta): Promise<void> {
-    await this.write(name, { op: 'addPattern', pattern, meta });
+  registerPattern(name: string, pattern: PatternSpec, meta?: WriteMeta): Promise<void> {
+    return this.writeVoid(name, { op: 'addPattern', pattern, meta });
   }
 
-  async unregisterPattern(name: string, pattern: PatternSpec, meta?: WriteMeta): Promise<void> {
-    await this.write(name, { op: 'removePattern', pattern, meta });
+  unregisterPattern(name: string, pattern: PatternSpec, meta?: WriteMeta): Promise<void> {
+    return this.writeVoid(name, { op: 'removePattern', pattern, meta });
   }
 
-  async remove(name: string, meta?: WriteMeta): Promise<void> {
-    await this.write(name, { op: 'remove', meta });
+  remove(name: string, meta?: WriteMeta): Promise<void> {
+    return this.writeVoid(name, { op: 'remove', meta });
   }
 
   /** Entries of the store's history, newest first. */
@@ -369,7 +375,24 @@ export class StoreBackend implements Backend {
 
   // ---- writes -------------------------------------------------------------
 
+  /**
+   * A write whose caller wants no result. On a store that writes at once
+   * (MemoryStore) with no other request in flight, it is done before this
+   * returns, with no promise but the one returned; its errors still reject,
+   * never throw.
+   */
+  private writeVoid(name: string, change: StoreWrite): Promise<void> {
+    if (!this.writeNow || this.inflight > 0) return this.write(name, change).then(ignore);
+    try {
+      this.writeAtOnce(this.writeNow, name, change);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
   private async write(name: string, change: StoreWrite): Promise<StoreWriteResult> {
+    if (this.writeNow && this.inflight === 0) return this.writeAtOnce(this.writeNow, name, change);
     this.writing.set(name, (this.writing.get(name) ?? 0) + 1);
     try {
       const result = await this.request(() => this.store.write(name, change));
@@ -392,6 +415,34 @@ export class StoreBackend implements Backend {
     }
   }
 
+  /**
+   * `write` on a store that answers at once: nothing can come between the
+   * store's change and the cache's (its feed message comes later, in a
+   * microtask), so it needs neither the deferral of messages nor a promise.
+   * Only while no other request is in flight: replies come in the order the
+   * store made them (a reply older than one already held means a reset),
+   * and a write done at once would overtake the replies of those.
+   */
+  private writeAtOnce(
+    writeNow: (name: string, change: StoreWrite) => StoreWriteResult,
+    name: string,
+    change: StoreWrite,
+  ): StoreWriteResult {
+    let result: StoreWriteResult;
+    this.inflight++;
+    try {
+      result = writeNow(name, change);
+    } catch (err) {
+      if (err instanceof FeatureDamagedError) this.damaged({ name, damaged: err.message });
+      if (err instanceof FeatureNotFoundError && this.cache.get(name)) void this.load(name);
+      throw err;
+    } finally {
+      if (--this.inflight === 0) this.cache.dropTombstones();
+    }
+    this.applyWrite(result, change);
+    return result;
+  }
+
   /** Holds what a write did: at once, so the writer reads it, even across a reset of the store. */
   private applyWrite(result: StoreWriteResult, change: StoreWrite): void {
     // After a reset (not fresh) every held version was forgotten: the result applies, and a snapshot follows.
@@ -412,6 +463,12 @@ export class StoreBackend implements Backend {
       if (change.op === 'addUsers') for (const id of change.users) users.add(id);
       if (change.op === 'removeUsers') for (const id of change.users) users.delete(id);
       if (change.op === 'restore') users = new Set(change.users);
+    }
+    const usersOnly = change.op === 'addUsers' || change.op === 'removeUsers';
+    if (exact && usersOnly && users !== undefined && held.users === users && held.hasUsers === feature.userCount > 0) {
+      // Only the users changed, in the held set itself: the held state is still this write's.
+      this.cache.apply(name, feature.v, held);
+      return;
     }
     // Patterns left out of the result: those held with the write's own change (exact when the users are).
     let patterns: readonly CompiledPattern[] | undefined;
@@ -673,6 +730,8 @@ function patternChangeOf(change: StoreWrite): PatternChange[] {
   if (change.op === 'removePattern') return [{ added: [], removed: [change.pattern] }];
   return [];
 }
+
+function ignore(): void {}
 
 /** What `getFunc` returns for a stored feature. */
 function snapshotOf(feature: StoredFeature): FeatureSnapshot {

@@ -17,6 +17,9 @@ function codePointLength(text: string, max: number): number {
   return text.length <= max ? text.length : [...text].length;
 }
 
+/** The last name `assertName` passed (a valid name, never empty): the same string passes again. */
+let lastValidName = '';
+
 /**
  * Checks a feature name: 1..128 characters, no whitespace or control
  * characters. Returns it unchanged.
@@ -25,6 +28,7 @@ function codePointLength(text: string, max: number): number {
  * assertName('cdc_on'); // 'cdc_on'
  */
 export function assertName(name: unknown, field = 'name'): string {
+  if (name === lastValidName && name !== '') return name; // a run of writes to one feature checks its name once
   if (
     typeof name !== 'string' ||
     name.length === 0 ||
@@ -38,6 +42,7 @@ export function assertName(name: unknown, field = 'name'): string {
       `A ${field} is a string of 1 to ${MAX_NAME_LENGTH} characters with no whitespace or control characters.`,
     );
   }
+  lastValidName = name;
   return name;
 }
 
