@@ -22,6 +22,8 @@ import { Redis } from 'ioredis';
 import { uniquePrefix } from '../test/support/redis-server';
 import { machineLine, markdownTable, median } from './lib';
 import { startBenchRedis, type BenchRedis, type Kind } from './redis-setup';
+// The store's own deadline helper, from its source: what each bounded call pays.
+import { withTimeout } from '../packages/redis/src/timeouts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 5000);
 
@@ -78,25 +80,6 @@ async function storeWrites(redis: BenchRedis, round: number, calls: number, subs
   }
 }
 
-/** A deadline with a timer of its own per call, as the Redis store's withTimeout and the lookup limiter bound calls. */
-function timerPerCall<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  promise.catch(() => {});
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(onTimeout()), ms);
-    timer.unref?.();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
-}
-
 /** CPU seconds redis-server used so far (user + system, INFO cpu). */
 async function redisCpu(admin: Redis): Promise<number> {
   const info = await admin.info('cpu');
@@ -129,7 +112,7 @@ async function main(): Promise<void> {
     {
       name: 'a settled call, a 2 s deadline (setTimeout per call)',
       calls: CALLS * 20,
-      run: () => timed(CALLS * 20, () => timerPerCall(Promise.resolve(1), 2000, late)),
+      run: () => timed(CALLS * 20, () => withTimeout(Promise.resolve(1), 2000, late)),
     },
     { name: 'ioredis PING (floor)', run: () => timed(CALLS, () => admin.ping()) },
     { name: 'ioredis EVALSHA return 1', run: () => timed(CALLS, one) },
