@@ -117,15 +117,20 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: commands sent', (kind
 });
 
 describe('RedisBackend: another process applies what a write changed', () => {
-  it('a write seen on the feed costs the other process what it changed: no read of the whole user set', async () => {
-    const prefix = uniquePrefix('since');
+  /** A writer and another process on one prefix, both loaded. */
+  const twoProcesses = async (prefix: string) => {
     const writer = BACKENDS.RedisBackend(redis.client(), { prefix, logger: quietLogger() });
     const other = BACKENDS.RedisBackend(redis.client(), { prefix, logger: quietLogger() });
     const rollout = new Rollout(writer, { logger: quietLogger() });
     const seen = new Rollout(other, { logger: quietLogger() });
+    await Promise.all([rollout.ready(), seen.ready()]);
+    return { writer, other, rollout, seen };
+  };
+
+  it('a write seen on the feed costs the other process what it changed: no read of the whole user set', async () => {
+    const prefix = uniquePrefix('since');
+    const { writer, other, rollout } = await twoProcesses(prefix);
     try {
-      await rollout.ready();
-      await seen.ready();
       const ids = Array.from({ length: 5000 }, (_, i) => `member-${i}`);
       await rollout.addFunc('big', { percentage: 0 });
       await rollout.register('big', ids);
@@ -151,13 +156,8 @@ describe('RedisBackend: another process applies what a write changed', () => {
 
   it('keeps the deny list through a reload of what changed: the other process still denies', async () => {
     const prefix = uniquePrefix('since-deny');
-    const writer = BACKENDS.RedisBackend(redis.client(), { prefix, logger: quietLogger() });
-    const other = BACKENDS.RedisBackend(redis.client(), { prefix, logger: quietLogger() });
-    const rollout = new Rollout(writer, { logger: quietLogger() });
-    const seen = new Rollout(other, { logger: quietLogger() });
+    const { writer, other, rollout, seen } = await twoProcesses(prefix);
     try {
-      await rollout.ready();
-      await seen.ready();
       await rollout.addFunc('beta', { percentage: 100 });
       await rollout.deny('beta', ['mallory', 'trudy']);
       await eventually(() => other.peek('beta')?.targeting?.denied.size === 2);
