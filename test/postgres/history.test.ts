@@ -158,3 +158,34 @@ it('hanoi history and hanoi revert with --postgres', async () => {
   await rollout.close();
   await pg.pool().query(`DROP SCHEMA "${schema}" CASCADE`);
 });
+
+it('a bulk register or unregister is one entry per 1,000 ids it changed, in one transaction, as on Redis', async () => {
+  const schema = await pg.schema();
+  const rollout = new Rollout(new PostgresBackend(pg.pool(), { schema, logger: quietLogger() }));
+  try {
+    await rollout.addFunc('bulk');
+    const ids = Array.from({ length: 2500 }, (_, i) => `u${i}`);
+    await rollout.register('bulk', ['u0']); // already listed: changed by no later entry
+    const before = (await rollout.history({ feature: 'bulk', limit: 1 }))[0]!.id;
+    await rollout.register('bulk', ids);
+    const added = (await rollout.history({ feature: 'bulk', limit: 10 })).filter((e) => Number(e.id) > Number(before));
+    // Newest first: 2,499 ids changed, so 1,000 + 1,000 + 499, the last batch newest.
+    expect(added.map((e) => [e.action, e.after?.users?.length])).toEqual([
+      ['register', 499],
+      ['register', 1000],
+      ['register', 1000],
+    ]);
+    expect(new Set(added.flatMap((e) => e.after!.users!))).toEqual(new Set(ids.slice(1)));
+    await rollout.unregister('bulk', ids.slice(0, 1200));
+    const removed = await rollout.history({ feature: 'bulk', limit: 2 });
+    expect(removed.map((e) => [e.action, e.before?.users?.length, e.after])).toEqual([
+      ['unregister', 200, {}],
+      ['unregister', 1000, {}],
+    ]);
+    // Undoing the newest batch brings back its 200 ids only.
+    await rollout.revert(removed[0]!.id);
+    expect((await rollout.getFunc('bulk'))!.users).toHaveLength(1300 + 200);
+  } finally {
+    await rollout.close();
+  }
+});

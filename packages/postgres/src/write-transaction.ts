@@ -22,6 +22,8 @@ import {
 } from './codec';
 import type { Tables } from './schema';
 
+/** The most ids one history entry lists: a bulk write of users records one entry per 1,000 ids, as on Redis. */
+const USERS_PER_ENTRY = 1000;
 /** Users are sent in batches of this many ids per statement, all in the one transaction. */
 const USER_BATCH = 10_000;
 
@@ -106,6 +108,9 @@ export async function prepareWrite(
   let action: HistoryAction = write.op === 'add' ? (row ? 'update' : 'create') : 'update';
   let before: HistoryChange | null = {};
   let after: HistoryChange | null = {};
+  // A bulk register or unregister is recorded as one entry per 1,000 ids it changed, as on Redis: the ids of
+  // all but the last batch here, each an entry appended before the write's own.
+  const earlier: HistoryChange[] = [];
   const fieldsBefore = (fields: object): HistoryChange => {
     const old: HistoryChange = {};
     for (const field of Object.keys(fields)) if (row && field in data) old[field] = data[field];
@@ -135,8 +140,12 @@ export async function prepareWrite(
     case 'removeUsers': {
       const changed = await writeUsers(client, t, name, write.op, write.users);
       userDelta = (write.op === 'addUsers' ? 1 : -1) * changed.length;
-      if (write.op === 'addUsers') [action, after] = ['register', { users: changed }];
-      else [action, before] = ['unregister', { users: changed }];
+      const lastBatch = Math.max(0, Math.ceil(changed.length / USERS_PER_ENTRY) - 1) * USERS_PER_ENTRY;
+      for (let i = 0; i < lastBatch; i += USERS_PER_ENTRY)
+        earlier.push({ users: changed.slice(i, i + USERS_PER_ENTRY) });
+      const last = lastBatch === 0 ? changed : changed.slice(lastBatch);
+      if (write.op === 'addUsers') [action, after] = ['register', { users: last }];
+      else [action, before] = ['unregister', { users: last }];
       break;
     }
     case 'addPattern': {
@@ -225,6 +234,18 @@ export async function prepareWrite(
     );
     feature = decodeRow(saved.rows[0]!, epoch, false);
     if ('damaged' in feature) throw new FeatureDamagedError(name, feature.damaged);
+  }
+  for (const ids of earlier) {
+    await appendEntry(
+      client,
+      t,
+      historyLimit,
+      name,
+      action,
+      meta,
+      action === 'register' ? {} : ids,
+      action === 'register' ? ids : {},
+    );
   }
   const entry = await appendEntry(client, t, historyLimit, name, action, meta, before, after);
   await client.query(`UPDATE ${t.head} SET version = $1`, [version]);
