@@ -150,3 +150,13 @@ describe('percentages and variants', () => {
     await rejectsInvalid(rollout, () => rollout.addFunc('beta', null as never), 'options', 'null');
   });
 });
+
+test('a percentage of -0 is stored and read back as 0, on its own write and after others', async () => {
+  const rollout = new Rollout(new MemoryBackend());
+  await rollout.addFunc('zero', { percentage: -0 });
+  expect(Object.is((await rollout.getFunc('zero'))!.percentage, 0)).toBe(true);
+  await rollout.addFunc('beta');
+  await rollout.setPercentage('beta', -0);
+  for (const name of ['zero', 'beta']) expect(Object.is((await rollout.getFunc(name))!.percentage, 0)).toBe(true);
+  expect(Object.is(rollout.peek('zero')!.percentage, 0)).toBe(true);
+});

@@ -125,13 +125,16 @@ function call(rollout: Rollout, op: Op): Promise<unknown> {
   }
 }
 
+/** A valid percentage as stored: the integer it is, so -0 is 0. */
+const asStored = (percentage: number): number => (percentage === 0 ? 0 : percentage);
+
 /** What the model becomes when `op` succeeds on `feature`, or `undefined` after a remove. */
 function applied(op: Op, feature: ModelFeature, result: unknown): ModelFeature | undefined {
   const f = { ...feature };
   switch (op.op) {
     case 'addFunc': {
       const { percentage, variants, enabled } = op.options as Record<string, unknown>;
-      if (percentage !== undefined) f.percentage = percentage as number;
+      if (percentage !== undefined) f.percentage = asStored(percentage as number);
       if (variants !== undefined) f.variants = canonicalVariants(variants)!;
       if (enabled !== undefined) f.enabled = enabled as boolean;
       return f;
@@ -149,7 +152,7 @@ function applied(op: Op, feature: ModelFeature, result: unknown): ModelFeature |
       return { ...f, patterns: f.patterns.filter((p) => patternKey(p) !== key) };
     }
     case 'setPercentage':
-      return { ...f, percentage: op.value as number };
+      return { ...f, percentage: asStored(op.value as number) };
     case 'setVariants':
       return { ...f, variants: canonicalVariants(op.value)! };
     case 'enable':
