@@ -134,7 +134,7 @@ it('maxPendingLookups bounds the lookups waiting for the database; the rest answ
     },
   });
   const backend = new PostgresBackend(pool, { ...options, maxPendingLookups: 3, lookupTimeoutMs: 60_000 });
-  const reader = new Rollout(backend);
+  const reader = new Rollout(backend, { logger: quietLogger() });
   try {
     await Promise.all([writer.ready(), reader.ready()]);
     await writer.addFunc('listed', { percentage: 0 });
