@@ -23,6 +23,12 @@ const open = (schema: string, pool = pools[0]!, lookupUsers = false): Backend =>
   // A segment of 100,000 users is one transaction: more than the default 2 s on a busy test machine.
   const backend = new PostgresBackend(pool, { schema, lookupUsers, logger: quietLogger(), writeTimeoutMs: 20_000 });
   opened.push(backend);
+  // Lookups answer once the store's feed is connected (they fail closed before): the suites start after both.
+  const loaded = backend.ready.bind(backend);
+  backend.ready = async () => {
+    await loaded();
+    if (lookupUsers) await eventually(() => backend.store.isConnected());
+  };
   return backend;
 };
 
