@@ -2,6 +2,7 @@ import { Rollout } from '@hanoi/core';
 import { PostgresBackend } from '@hanoi/postgres';
 import type { Pool } from 'pg';
 import { eventually, quietLogger, usePostgres } from './postgres-fixture';
+import { defineOneRequestFeatures } from '../support/one-request-features';
 
 // With lookupUsers, listed users, segment members and deny lists stay in
 // PostgreSQL: a request asks for all of them in one statement. Counted on
@@ -38,15 +39,7 @@ it('a request with 3 features, 2 segments, deny lists and two units (id, company
   const reader = new Rollout(backend);
   try {
     await Promise.all([writer.ready(), reader.ready()]);
-    await writer.defineSegment('big-customers', { users: ['c1', 'c2'] });
-    await writer.defineSegment('testers', { users: ['u1', 'u9'] });
-    const inSegment = (name: string) => [{ constraints: [{ operator: 'IN_SEGMENT' as const, values: [name] }] }];
-    await writer.addFunc('company-beta', { by: 'companyId', rules: inSegment('big-customers') });
-    await writer.deny('company-beta', 'c2');
-    await writer.addFunc('listed', { percentage: 0 });
-    await writer.register('listed', ['u1']);
-    await writer.addFunc('testing', { rules: inSegment('testers') });
-    await writer.deny('testing', 'u9');
+    await defineOneRequestFeatures(writer);
     await eventually(() => backend.store.isConnected() && reader.peek('testing')?.targeting?.deniedInStore === true);
     // No process holds the deny lists: only their size.
     expect(reader.peek('testing')!.targeting!.denied.size).toBe(0);

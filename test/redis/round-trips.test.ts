@@ -2,6 +2,7 @@ import { Rollout } from '@hanoi/core';
 import { RedisHighPerfBackend } from '@hanoi/redis';
 import type { Redis } from 'ioredis';
 import { eventually, quietLogger, uniquePrefix, useRedis } from './redis-fixture';
+import { defineOneRequestFeatures } from '../support/one-request-features';
 
 // On RedisHighPerfBackend listed users and segment members stay in Redis: a
 // request asks for all of them at once. Counted on the server (INFO
@@ -36,15 +37,7 @@ it('a request with 3 features, 2 segments, deny lists and two units (id, company
   const reader = new Rollout(new RedisHighPerfBackend(redis.client(), options));
   try {
     await Promise.all([writer.ready(), reader.ready()]);
-    await writer.defineSegment('big-customers', { users: ['c1', 'c2'] });
-    await writer.defineSegment('testers', { users: ['u1', 'u9'] });
-    const inSegment = (name: string) => [{ constraints: [{ operator: 'IN_SEGMENT' as const, values: [name] }] }];
-    await writer.addFunc('company-beta', { by: 'companyId', rules: inSegment('big-customers') });
-    await writer.deny('company-beta', 'c2');
-    await writer.addFunc('listed', { percentage: 0 });
-    await writer.register('listed', ['u1']);
-    await writer.addFunc('testing', { rules: inSegment('testers') });
-    await writer.deny('testing', 'u9');
+    await defineOneRequestFeatures(writer);
     await eventually(() => reader.peek('testing')?.targeting?.deniedInStore === true);
     // No process holds the deny lists: they are Redis sets, asked with the rest.
     expect(reader.peek('testing')!.targeting!.denied.size).toBe(0);
