@@ -105,3 +105,35 @@ test("a segment's writes carry the scope, and history({ segment }) reads them al
   });
   await expect(rollout.history({ segment: 'no such' })).rejects.toMatchObject({ code: 'HANOI_INVALID_ARGUMENT' });
 });
+
+test('writes in one millisecond keep their own actor, source and reason; a meta changed afterwards changes no entry', async () => {
+  const store = new MemoryStore();
+  const backend = new StoreBackend(store, { resyncIntervalMs: false });
+  await backend.ready();
+  const meta = { actor: 'ana', source: 'api' as const, reason: 'first' };
+  await backend.addFunc('beta', {}, meta);
+  // Written back to back (one millisecond, as a rule): only the meta tells them apart.
+  await backend.registerUsers('beta', ['u1'], meta);
+  await backend.registerUsers('beta', ['u2'], { ...meta, reason: 'second' });
+  await backend.registerUsers('beta', ['u3'], { actor: 'bob', source: 'cli' });
+  await backend.registerUsers('beta', ['u4', 'u5', 'u4'], meta);
+  meta.reason = 'changed';
+  meta.actor = 'eve';
+  const { entries } = await store.history({ limit: 10 });
+  expect(entries.map(({ actor, source, reason, after }) => ({ actor, source, reason, users: after?.users }))).toEqual([
+    { actor: 'ana', source: 'api', reason: 'first', users: ['u4', 'u5'] },
+    { actor: 'bob', source: 'cli', reason: undefined, users: ['u3'] },
+    { actor: 'ana', source: 'api', reason: 'second', users: ['u2'] },
+    { actor: 'ana', source: 'api', reason: 'first', users: ['u1'] },
+    { actor: 'ana', source: 'api', reason: 'first', users: [] },
+  ]);
+  expect(entries.map((e) => e.action)).toEqual(['register', 'register', 'register', 'register', 'create']);
+  // Read again: equal entries, each frozen, sharing no array with the first read.
+  const again = (await store.history({ limit: 10 })).entries;
+  expect(again).toEqual(entries);
+  expect(again[0]!.after!.users).not.toBe(entries[0]!.after!.users);
+  expect(
+    Object.isFrozen(again[0]) && Object.isFrozen(again[0]!.before) && Object.isFrozen(again[0]!.after!.users),
+  ).toBe(true);
+  await backend.close();
+});

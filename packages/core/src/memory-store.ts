@@ -7,6 +7,8 @@ import {
   type HistoryEntry,
   type HistoryPage,
   type HistoryQuery,
+  type HistorySource,
+  type WriteMeta,
 } from './history';
 import type { PatternSpec } from './pattern';
 import { pageOfMembers } from './members';
@@ -24,6 +26,68 @@ import type {
   StoreWrite,
   StoreWriteResult,
 } from './store';
+
+/** Who wrote and when, as entries record it: one object for a run of writes by one writer in one millisecond. */
+interface Stamp {
+  readonly at: number;
+  readonly actor: string;
+  readonly source: HistorySource;
+  readonly reason: string | undefined;
+  readonly reverts: string | undefined;
+}
+
+/** The ids a write of users added or removed, as held: one id as itself, more as an array only the store holds. */
+type Ids = string | readonly string[];
+
+/** One side of a held entry: what `HistoryEntry` says, or, for users, the ids (`{ users: ids }` when read). */
+type Side = HistoryChange | null | Ids;
+
+/**
+ * One history entry as held: one object per write (numeric id, the stamp
+ * shared, the ids of a write of users held bare), so that thousands of
+ * writes leave little for the collector to copy; `entryOf` makes the
+ * `HistoryEntry` when it is read.
+ */
+class Held {
+  constructor(
+    readonly id: number,
+    readonly stamp: Stamp,
+    readonly feature: string,
+    readonly action: HistoryAction,
+    readonly before: Side,
+    readonly after: Side,
+  ) {}
+}
+
+const UNKNOWN: WriteMeta = Object.freeze({ actor: 'unknown', source: 'api' });
+/** The side of a write of users that changed no field: shared, frozen. */
+const NO_CHANGE: HistoryChange = Object.freeze({});
+const NO_IDS: readonly string[] = Object.freeze([]);
+
+/** The `HistoryEntry` of a held entry: a fresh object, frozen with what it holds. */
+function entryOf(held: Held): HistoryEntry {
+  const { stamp } = held;
+  // Field by field, in the order the other stores give them.
+  const entry: { -readonly [K in keyof HistoryEntry]: HistoryEntry[K] } = {
+    id: String(held.id),
+    at: stamp.at,
+    feature: held.feature,
+    action: held.action,
+    actor: stamp.actor,
+    source: stamp.source,
+    before: changeOf(held.before),
+    after: changeOf(held.after),
+  };
+  if (stamp.reason !== undefined) entry.reason = stamp.reason;
+  if (stamp.reverts !== undefined) entry.reverts = stamp.reverts;
+  return deepFreeze(entry); // what it shares with the store (a side of data) is frozen too: shared safely
+}
+
+function changeOf(side: Side): HistoryChange | null {
+  if (typeof side === 'string') return { users: [side] };
+  if (Array.isArray(side)) return { users: side.slice() };
+  return side as HistoryChange | null;
+}
 
 /** Options of a `MemoryStore`. */
 export interface MemoryStoreOptions {
@@ -60,12 +124,14 @@ export class MemoryStore implements FeatureStore {
   private version = 0;
   private readonly historyLimit: number;
   /** Entries from `first` on are kept; those before it were dropped and are cut off now and then, not per write. */
-  private entries: HistoryEntry[] = [];
+  private entries: Held[] = [];
   private first = 0;
   private dropped = 0;
   private lastEntry = 0;
+  /** The latest entry's who and when, shared by the entries after it while they are the same. */
+  private stamp: Stamp = { at: Number.NaN, actor: '', source: 'api', reason: undefined, reverts: undefined };
   /** The id of each feature's latest entry (removed features included: a revert of a removal checks it). */
-  private readonly latest = new Map<string, string>();
+  private readonly latest = new Map<string, number>();
   /** Changes written and not yet sent to the feed's listeners. */
   private unsent: StoreChange[] = [];
   private readonly send = (): void => {
@@ -104,9 +170,11 @@ export class MemoryStore implements FeatureStore {
   writeNow(name: string, write: StoreWrite): StoreWriteResult {
     let entry = this.features.get(name);
     if (!entry && write.op !== 'add' && write.op !== 'restore') throw new FeatureNotFoundError(name);
-    const meta = write.meta ?? { actor: 'unknown', source: 'api' };
-    if (meta.expect !== undefined && (this.latest.get(name) ?? '') !== meta.expect) {
-      throw new ConflictError(name, meta.expect, this.latest.get(name) ?? '');
+    const meta = write.meta ?? UNKNOWN;
+    if (meta.expect !== undefined) {
+      const latest = this.latest.get(name);
+      const id = latest === undefined ? '' : String(latest);
+      if (id !== meta.expect) throw new ConflictError(name, meta.expect, id);
     }
     const [action, before, after] = describeWrite(entry, write);
     if (!entry) {
@@ -151,36 +219,25 @@ export class MemoryStore implements FeatureStore {
         entry.patternList = undefined;
         break;
     }
-    // Built field by field (no spreads): this runs on every write.
-    const record: { -readonly [K in keyof HistoryEntry]: HistoryEntry[K] } = {
-      id: String(++this.lastEntry),
-      at: Date.now(),
-      feature: name,
-      action: meta.reverts !== undefined ? 'revert' : action,
-      actor: meta.actor,
-      source: meta.source,
-      before,
-      after,
-    };
-    if (meta.reason !== undefined) record.reason = meta.reason;
-    if (meta.reverts !== undefined) record.reverts = meta.reverts;
-    const id = this.append(record);
+    const id = ++this.lastEntry;
+    const stamp = this.stampOf(meta);
+    this.append(new Held(id, stamp, name, stamp.reverts !== undefined ? 'revert' : action, before, after));
     this.latest.set(name, id);
     const version = ++this.version;
     entry.v = version;
     // Sent in one microtask for all the writes made before it runs, in their order.
     if (this.unsent.push({ epoch: this.epoch, version, name }) === 1) void Promise.resolve().then(this.send);
     const feature = write.op === 'remove' ? undefined : this.stored(name, entry, false);
-    return { epoch: this.epoch, version, name, entry: id, previousV, feature };
+    return { epoch: this.epoch, version, name, entry: String(id), previousV, feature };
   }
 
   async history(query: HistoryQuery): Promise<HistoryPage> {
     const found: HistoryEntry[] = [];
     const below = query.before === undefined ? Infinity : Number(query.before);
     for (let i = this.entries.length - 1; i >= this.first && found.length < query.limit; i--) {
-      const entry = this.entries[i]!;
-      if (Number(entry.id) >= below || (query.id !== undefined && entry.id !== query.id)) continue;
-      if (query.feature === undefined || entry.feature === query.feature) found.push(deepFreeze(entry)); // frozen: shared safely
+      const held = this.entries[i]!;
+      if (held.id >= below || (query.id !== undefined && String(held.id) !== query.id)) continue;
+      if (query.feature === undefined || held.feature === query.feature) found.push(entryOf(held));
     }
     return { entries: found, dropped: this.dropped };
   }
@@ -218,12 +275,27 @@ export class MemoryStore implements FeatureStore {
     this.version = 0;
   }
 
+  /** The stamp of a write made now with `meta`: the latest one when they are the same (no object per write). */
+  private stampOf(meta: WriteMeta): Stamp {
+    const at = Date.now();
+    const last = this.stamp;
+    if (
+      last.at === at &&
+      last.actor === meta.actor &&
+      last.source === meta.source &&
+      last.reason === meta.reason &&
+      last.reverts === meta.reverts
+    ) {
+      return last;
+    }
+    return (this.stamp = { at, actor: meta.actor, source: meta.source, reason: meta.reason, reverts: meta.reverts });
+  }
+
   /**
    * Appends an entry made of values the store already copied (describeWrite's): kept as it is,
-   * frozen when first read (a write does not pay for it).
+   * made into a `HistoryEntry` when read (a write does not pay for it).
    */
-  private append(entry: HistoryEntry): string {
-    const id = entry.id;
+  private append(entry: Held): void {
     this.entries.push(entry);
     const kept = this.entries.length - this.first;
     if (kept > this.historyLimit) {
@@ -235,7 +307,6 @@ export class MemoryStore implements FeatureStore {
         this.first = 0;
       }
     }
-    return id;
   }
 
   private now(): StoreHead {
@@ -301,10 +372,15 @@ const whole = (entry: Entry): HistoryChange => ({
   patterns: [...entry.patterns.values()].map((p) => ({ ...p })),
 });
 
-/** `ids` without repeats, in their order, that `users` has (`listed`) or has not: a fresh array. */
-function distinct(ids: readonly string[], users: ReadonlySet<string>, listed: boolean): string[] {
-  if (ids.length === 1) return users.has(ids[0]!) === listed ? [ids[0]!] : [];
-  return [...new Set(ids)].filter((id) => users.has(id) === listed);
+/**
+ * `ids` without repeats, in their order, that `users` has (`listed`) or has
+ * not, as a side of a held entry keeps them: one id as itself, none as `NO_IDS`,
+ * more as a fresh array.
+ */
+function distinct(ids: readonly string[], users: ReadonlySet<string>, listed: boolean): Ids {
+  if (ids.length === 1) return users.has(ids[0]!) === listed ? ids[0]! : NO_IDS;
+  const found = [...new Set(ids)].filter((id) => users.has(id) === listed);
+  return found.length === 0 ? NO_IDS : found;
 }
 
 const patternKey = (p: PatternSpec) => `${p.flags}/${p.source}`;
@@ -317,10 +393,7 @@ function fieldsOf(entry: Entry | undefined, data: object): HistoryChange {
 }
 
 /** What a write will change, worked out before it is applied: its action, `before` and `after` (see history.ts). */
-function describeWrite(
-  entry: Entry | undefined,
-  write: StoreWrite,
-): [HistoryAction, HistoryChange | null, HistoryChange | null] {
+function describeWrite(entry: Entry | undefined, write: StoreWrite): [HistoryAction, Side, Side] {
   switch (write.op) {
     case 'add':
       if (!entry)
@@ -331,9 +404,9 @@ function describeWrite(
     case 'toggle':
       return ['toggle', { enabled: entry!.data.enabled }, { enabled: !entry!.data.enabled }];
     case 'addUsers':
-      return ['register', {}, { users: distinct(write.users, entry!.users, false) }];
+      return ['register', NO_CHANGE, distinct(write.users, entry!.users, false)];
     case 'removeUsers':
-      return ['unregister', { users: distinct(write.users, entry!.users, true) }, {}];
+      return ['unregister', distinct(write.users, entry!.users, true), NO_CHANGE];
     case 'addPattern':
       return [
         'register',
