@@ -36,6 +36,11 @@ interface Stamp {
   readonly reverts: string | undefined;
 }
 
+/** A write of users (`writeUsers`), and any other write. */
+type UsersWrite = Extract<StoreWrite, { op: 'addUsers' | 'removeUsers' }>;
+type OtherWrite = Exclude<StoreWrite, UsersWrite>;
+const isUsersWrite = (write: StoreWrite): write is UsersWrite => write.op === 'addUsers' || write.op === 'removeUsers';
+
 /** The ids a write of users added or removed, as held: one id as itself, more as an array only the store holds. */
 type Ids = string | readonly string[];
 
@@ -48,15 +53,13 @@ type Side = HistoryChange | null | Ids;
  * writes leave little for the collector to copy; `entryOf` makes the
  * `HistoryEntry` when it is read.
  */
-class Held {
-  constructor(
-    readonly id: number,
-    readonly stamp: Stamp,
-    readonly feature: string,
-    readonly action: HistoryAction,
-    readonly before: Side,
-    readonly after: Side,
-  ) {}
+interface Held {
+  readonly id: number;
+  readonly stamp: Stamp;
+  readonly feature: string;
+  readonly action: HistoryAction;
+  readonly before: Side;
+  readonly after: Side;
 }
 
 const UNKNOWN: WriteMeta = Object.freeze({ actor: 'unknown', source: 'api' });
@@ -168,14 +171,10 @@ export class MemoryStore implements FeatureStore {
    * promise of its own; the change still reaches the feed in a microtask.
    */
   writeNow(name: string, write: StoreWrite): StoreWriteResult {
+    if (isUsersWrite(write)) return this.writeUsers(name, write);
     let entry = this.features.get(name);
     if (!entry && write.op !== 'add' && write.op !== 'restore') throw new FeatureNotFoundError(name);
-    const meta = write.meta ?? UNKNOWN;
-    if (meta.expect !== undefined) {
-      const latest = this.latest.get(name);
-      const id = latest === undefined ? '' : String(latest);
-      if (id !== meta.expect) throw new ConflictError(name, meta.expect, id);
-    }
+    const meta = this.metaOf(name, write);
     const [action, before, after] = describeWrite(entry, write);
     if (!entry) {
       const defaults = write.op === 'add' ? write.defaults : write.op === 'restore' ? write.data : undefined;
@@ -190,12 +189,6 @@ export class MemoryStore implements FeatureStore {
         break;
       case 'toggle':
         entry.data = frozenCopy({ ...entry.data, enabled: !entry.data.enabled });
-        break;
-      case 'addUsers':
-        for (const id of write.users) entry.users.add(id);
-        break;
-      case 'removeUsers':
-        for (const id of write.users) entry.users.delete(id);
         break;
       case 'addPattern':
         entry.patterns.set(`${write.pattern.flags}/${write.pattern.source}`, { ...write.pattern });
@@ -219,15 +212,58 @@ export class MemoryStore implements FeatureStore {
         entry.patternList = undefined;
         break;
     }
+    return this.recorded(name, entry, previousV, meta, action, before, after, write.op === 'remove');
+  }
+
+  /** `writeNow` of users, the write done most often (one per `register`): a path of its own, short. */
+  private writeUsers(name: string, write: UsersWrite): StoreWriteResult {
+    const entry = this.features.get(name);
+    if (!entry) throw new FeatureNotFoundError(name);
+    const meta = this.metaOf(name, write);
+    const { users } = entry;
+    const previousV = entry.v;
+    if (write.op === 'addUsers') {
+      const added = distinct(write.users, users, false);
+      for (const id of write.users) users.add(id);
+      return this.recorded(name, entry, previousV, meta, 'register', NO_CHANGE, added, false);
+    }
+    const removed = distinct(write.users, users, true);
+    for (const id of write.users) users.delete(id);
+    return this.recorded(name, entry, previousV, meta, 'unregister', removed, NO_CHANGE, false);
+  }
+
+  /** The write's meta, once its `expect` holds: a conflict otherwise. */
+  private metaOf(name: string, write: StoreWrite): WriteMeta {
+    const meta = write.meta ?? UNKNOWN;
+    if (meta.expect !== undefined) {
+      const latest = this.latest.get(name);
+      const id = latest === undefined ? '' : String(latest);
+      if (id !== meta.expect) throw new ConflictError(name, meta.expect, id);
+    }
+    return meta;
+  }
+
+  /** Records a write made to `entry`: its history entry, its version, its change on the feed; returns its result. */
+  private recorded(
+    name: string,
+    entry: Entry,
+    previousV: number,
+    meta: WriteMeta,
+    action: HistoryAction,
+    before: Side,
+    after: Side,
+    removed: boolean,
+  ): StoreWriteResult {
     const id = ++this.lastEntry;
     const stamp = this.stampOf(meta);
-    this.append(new Held(id, stamp, name, stamp.reverts !== undefined ? 'revert' : action, before, after));
+    // A literal, not a class: a class's fields are defined and then set, twice the stores per entry.
+    this.append({ id, stamp, feature: name, action: stamp.reverts !== undefined ? 'revert' : action, before, after });
     this.latest.set(name, id);
     const version = ++this.version;
     entry.v = version;
     // Sent in one microtask for all the writes made before it runs, in their order.
     if (this.unsent.push({ epoch: this.epoch, version, name }) === 1) void Promise.resolve().then(this.send);
-    const feature = write.op === 'remove' ? undefined : this.stored(name, entry, false);
+    const feature = removed ? undefined : this.stored(name, entry, false);
     return { epoch: this.epoch, version, name, entry: String(id), previousV, feature };
   }
 
@@ -392,8 +428,11 @@ function fieldsOf(entry: Entry | undefined, data: object): HistoryChange {
   return before;
 }
 
-/** What a write will change, worked out before it is applied: its action, `before` and `after` (see history.ts). */
-function describeWrite(entry: Entry | undefined, write: StoreWrite): [HistoryAction, Side, Side] {
+/**
+ * What a write will change, worked out before it is applied: its action, `before` and `after` (see history.ts).
+ * Writes of users are `writeUsers`'.
+ */
+function describeWrite(entry: Entry | undefined, write: OtherWrite): [HistoryAction, Side, Side] {
   switch (write.op) {
     case 'add':
       if (!entry)
@@ -403,10 +442,6 @@ function describeWrite(entry: Entry | undefined, write: StoreWrite): [HistoryAct
       return ['update', fieldsOf(entry, write.data), frozenCopy(write.data)];
     case 'toggle':
       return ['toggle', { enabled: entry!.data.enabled }, { enabled: !entry!.data.enabled }];
-    case 'addUsers':
-      return ['register', NO_CHANGE, distinct(write.users, entry!.users, false)];
-    case 'removeUsers':
-      return ['unregister', distinct(write.users, entry!.users, true), NO_CHANGE];
     case 'addPattern':
       return [
         'register',
