@@ -1,0 +1,57 @@
+/**
+ * benchmark.py's MemoryBackend workload once, in this fresh process, as the
+ * Python side runs it: `addFunc('FOO')`, BENCH_REGISTERS single registers
+ * (default 10,000), then BENCH_CHECKS checks (default 20,000) alternating a
+ * registered user and `USER-a`. The import is outside the timing. Prints one
+ * line of JSON: wall and CPU ms of the whole, of the registers (with the add)
+ * and of the checks. Run it many times, alternating builds, and take medians;
+ * under `valgrind --tool=callgrind node --single-threaded` it gives the
+ * instructions of a cold run (subtract a run with 0 registers and 0 checks).
+ *
+ * Run: pnpm --filter @hanoi/bench python-workload:cold
+ * (BENCH_CORE_DIST=/path/to/packages/core/dist/index.cjs runs another build.)
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { MemoryBackend, Rollout } = require(
+  process.env.BENCH_CORE_DIST ?? '@hanoi/core',
+) as typeof import('@hanoi/core');
+
+const registers = Number(process.env.BENCH_REGISTERS ?? 10_000);
+const checks = Number(process.env.BENCH_CHECKS ?? 20_000);
+
+/** CPU milliseconds of this process so far (user + system, every thread). */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+async function main(): Promise<void> {
+  const rollout = new Rollout(new MemoryBackend());
+  const start = performance.now();
+  const cpuStart = cpuMs();
+  await rollout.addFunc('FOO');
+  for (let i = 0; i < registers; i++) await rollout.register('FOO', `USER-${i}`);
+  const registered = performance.now();
+  const cpuRegistered = cpuMs();
+  let on = 0;
+  for (let i = 0; i < checks; i++) {
+    if (await rollout.isEnabled('FOO', i % 2 === 0 ? `USER-${(i / 2) % registers}` : 'USER-a')) on++;
+  }
+  const end = performance.now();
+  const cpuEnd = cpuMs();
+  if (on !== checks / 2) throw new Error(`${on} checks on, expected ${checks / 2}`);
+  console.log(
+    JSON.stringify({
+      wall: end - start,
+      cpu: cpuEnd - cpuStart,
+      registerWall: registered - start,
+      registerCpu: cpuRegistered - cpuStart,
+      checkWall: end - registered,
+      checkCpu: cpuEnd - cpuRegistered,
+    }),
+  );
+}
+
+void main();
