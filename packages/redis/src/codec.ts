@@ -177,20 +177,19 @@ export function decodeChangedFeature(
     const data = decodeData(flat);
     if (members && members.length > 0 && (holdsUsers || withUsers)) data.deny = [...members].sort();
     const deniedCount = !members ? Number(deny ?? 0) : holdsUsers || withUsers ? undefined : members.length;
-    return {
+    // Assigned rather than spread: this runs on every write.
+    const feature: { -readonly [K in keyof ChangedFeature]: ChangedFeature[K] } = {
       name,
       v: Number(v),
       data,
-      ...(deniedCount === undefined ? {} : { deniedCount }),
-      // Left out: their number (none: an empty list, nothing to work out).
-      ...(Array.isArray(patterns)
-        ? { patterns: sortedPatterns(patterns) }
-        : Number(patterns) === 0
-          ? { patterns: [] }
-          : {}),
       userCount: Number(scard),
-      ...(withUsers ? { users } : {}),
     };
+    if (deniedCount !== undefined) feature.deniedCount = deniedCount;
+    // Left out: their number (none: an empty list, nothing to work out).
+    if (Array.isArray(patterns)) feature.patterns = sortedPatterns(patterns);
+    else if (Number(patterns) === 0) feature.patterns = [];
+    if (withUsers) feature.users = users;
+    return feature;
   } catch (err) {
     if (err instanceof Unreadable) return { name, damaged: err.message };
     throw err;

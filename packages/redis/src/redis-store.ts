@@ -69,6 +69,13 @@ function parseCursor(after: string | undefined): [string, number] {
   return [found[1]!, Number(found[2])];
 }
 
+/** What a write is, for its errors: a string, or a function that makes it (a write that succeeds never needs it). */
+type Describe = string | (() => string);
+
+function described(what: Describe): string {
+  return typeof what === 'string' ? what : what();
+}
+
 /** A write script's reply. */
 export type WriteReply =
   | ['expired']
@@ -116,6 +123,7 @@ export class RedisStore implements FeatureStore {
   private background = 0;
   private closed = false;
   private readonly closers: (() => void)[] = [];
+  private lastKeys: [string, readonly string[]] | undefined;
 
   readonly config: RedisConfig;
   /** Deny lists are the field `x:deny` of a feature's hash, written by the write script. */
@@ -404,10 +412,15 @@ export class RedisStore implements FeatureStore {
     for (const close of this.closers.splice(0)) close();
   }
 
-  /** @internal The keys a script on `name` touches, in the order the scripts expect. */
-  featureKeys(name: string): string[] {
+  /**
+   * @internal The keys a script on `name` touches, in the order the scripts
+   * expect. Those of the last name asked are kept (one name, no more):
+   * writes come in runs on one feature.
+   */
+  featureKeys(name: string): readonly string[] {
+    if (this.lastKeys?.[0] === name) return this.lastKeys[1];
     const { keys } = this.config;
-    return [
+    const featureKeys = [
       keys.index,
       keys.version,
       keys.epoch,
@@ -418,6 +431,8 @@ export class RedisStore implements FeatureStore {
       keys.heads,
       keys.feature('d', name),
     ];
+    this.lastKeys = [name, featureKeys];
+    return featureKeys;
   }
 
   /** @internal The script arguments of a write: deadline, who and why, the op and its arguments. */
@@ -461,18 +476,26 @@ export class RedisStore implements FeatureStore {
     return this.clock.deadline(Math.max(until - Date.now(), 0));
   }
 
-  /** @internal Waits for a sent write until `until`; no answer by then, or a lost connection, is an unknown outcome. */
-  async awaitWrite<T>(what: string, sent: Promise<T>, until: number): Promise<T> {
+  /**
+   * @internal Waits for a sent write until `until`; no answer by then, or a
+   * lost connection, is an unknown outcome. `what` names the write in errors
+   * (a function: made only for one).
+   */
+  async awaitWrite<T>(what: Describe, sent: Promise<T>, until: number): Promise<T> {
     try {
-      return await withTimeout(sent, Math.max(until - Date.now(), 1), () => new WriteOutcomeUnknownError(what));
+      return await withTimeout(
+        sent,
+        Math.max(until - Date.now(), 1),
+        () => new WriteOutcomeUnknownError(described(what)),
+      );
     } catch (err) {
       if (isHanoiError(err) || err instanceof ReplyError) throw err;
-      throw new WriteOutcomeUnknownError(what, { cause: err });
+      throw new WriteOutcomeUnknownError(described(what), { cause: err });
     }
   }
 
   /** @internal A write script's reply as a result, or the error it means. */
-  writeResult(name: string, what: string, reply: unknown): StoreWriteResult {
+  writeResult(name: string, what: Describe, reply: unknown): StoreWriteResult {
     const [status] = reply as WriteReply;
     if (status === 'missing') throw new FeatureNotFoundError(name);
     if (status === 'history') throw new HistoryDamagedError((reply as ['history', string])[1]);
@@ -482,7 +505,7 @@ export class RedisStore implements FeatureStore {
     if (status === 'damaged') throw new FeatureDamagedError(name, (reply as ['damaged', string])[1]);
     if (status === 'expired') {
       throw new BackendUnavailableError(
-        `${what}: Redis answered after the write's deadline, so it refused it; nothing was applied.`,
+        `${described(what)}: Redis answered after the write's deadline, so it refused it; nothing was applied.`,
       );
     }
     const [, epoch, version, previousV, state, entry] = reply as ['ok', string, number, number, StateReply | 0, string];
@@ -500,14 +523,14 @@ export class RedisStore implements FeatureStore {
     op: string,
     args: readonly string[],
     meta: WriteMeta | undefined,
-    what = `${op} on feature ${JSON.stringify(name)}`,
+    what: Describe = () => `${op} on feature ${JSON.stringify(name)}`,
   ): Promise<StoreWriteResult> {
     const until = Date.now() + this.config.writeTimeoutMs;
     // Connected with a measured clock (the usual case): the deadline at once, without waiting on a promise.
     const deadline =
       !this.closed && this.clock.known && this.client.status === 'ready'
         ? this.clock.deadline(this.config.writeTimeoutMs)
-        : await this.writeDeadline(what, until);
+        : await this.writeDeadline(described(what), until);
     const sent = runScript(
       this.client,
       'write',

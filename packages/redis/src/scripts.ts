@@ -83,17 +83,45 @@ if tonumber(ARGV[3]) > 0 and now > tonumber(ARGV[3]) then return {'expired'} end
 local name, O = ARGV[2], 12
 local op = ARGV[O]
 local exists = redis.call('SISMEMBER', KEYS[1], name) == 1
--- The feature's v and e as read with its checked values (nil for a removal, which skips the checks).
-local held
+-- A write of users only (a register, an unregister, the usual write) reads what its reply carries before it
+-- changes anything, and those reads check the keys' types: a read of the wrong type fails, and only then is
+-- TYPE asked which key it was. Its reply is then made of them: the hash is unchanged but for v and e.
+local users = op == 'sadd' or op == 'srem'
+local function failed(r) return type(r) == 'table' and r.err ~= nil end
+local function historyDamage()
+  for _, k in ipairs({ { KEYS[7], 'stream' }, { KEYS[8], 'hash' } }) do
+    local t = redis.call('TYPE', k[1])['ok']
+    if t ~= 'none' and t ~= k[2] then return k[1] .. ' is a ' .. t .. ', not a ' .. k[2] end
+  end
+  return false
+end
+-- The feature's v and e as read with its checked values (nil for a removal, which skips the checks); for a
+-- write of users, its hash and the sizes of its user and pattern sets and its deny list (the reply's).
+local held, read
 if op ~= 'remove' then
-  local why = damage(KEYS[4], KEYS[5], KEYS[6], KEYS[9])
-  if why then return { 'damaged', why } end
+  local values
+  if users then
+    read = { redis.pcall('HGETALL', KEYS[4]), redis.pcall('SCARD', KEYS[5]), redis.pcall('SCARD', KEYS[6]),
+      redis.pcall('SMEMBERS', KEYS[9]) }
+    if failed(read[1]) or failed(read[2]) or failed(read[3]) or failed(read[4]) then
+      return { 'damaged', damage(KEYS[4], KEYS[5], KEYS[6], KEYS[9]) or 'a key changed type' }
+    end
+    values = {}
+    local at = { percentage = 1, variants = 2, v = 3, e = 4 }
+    for i = 1, #read[1], 2 do
+      local j = at[read[1][i]]
+      if j then values[j] = read[1][i + 1] end
+    end
+  else
+    local why = damage(KEYS[4], KEYS[5], KEYS[6], KEYS[9])
+    if why then return { 'damaged', why } end
+    values = redis.call('HMGET', KEYS[4], 'percentage', 'variants', 'v', 'e')
+  end
   -- An unreadable value refuses the write too, unless the write replaces it.
   local setting = {}
   if op == 'add' or op == 'update' then
     for i = O + 1, #ARGV do setting[ARGV[i]] = true end
   end
-  local values = redis.call('HMGET', KEYS[4], 'percentage', 'variants', 'v', 'e')
   held = { values[3], values[4] }
   local pc = values[1]
   if pc and not setting['percentage'] and (not string.match(pc, '^%d+$') or tonumber(pc) > 100) then
@@ -104,12 +132,22 @@ if op ~= 'remove' then
   end
 end
 if not exists and op ~= 'add' and op ~= 'restore' then return {'missing'} end
-for _, k in ipairs({ { KEYS[7], 'stream' }, { KEYS[8], 'hash' } }) do
-  local t = redis.call('TYPE', k[1])['ok']
-  if t ~= 'none' and t ~= k[2] then return { 'history', k[1] .. ' is a ' .. t .. ', not a ' .. k[2] } end
+-- A write of users finds a damaged history when HGET or XADD fails (before any change); any other, here.
+local latest
+if users then
+  latest = redis.pcall('HGET', KEYS[8], name)
+  if failed(latest) then return { 'history', historyDamage() or latest.err } end
+else
+  local why = historyDamage()
+  if why then return { 'history', why } end
+  latest = redis.call('HGET', KEYS[8], name)
 end
-local latest = redis.call('HGET', KEYS[8], name) or ''
-if ARGV[9] == '1' and latest ~= ARGV[10] then return { 'conflict', latest, ARGV[10] } end
+latest = latest or ''
+if ARGV[9] == '1' and latest ~= ARGV[10] then
+  local why = users and historyDamage()
+  if why then return { 'history', why } end
+  return { 'conflict', latest, ARGV[10] }
+end
 
 -- The deny list as the field x:deny holds it: a sorted JSON list, nil when empty (the set, and an earlier version's field).
 local function denyList()
@@ -235,9 +273,14 @@ if exists and not held and redis.call('TYPE', KEYS[4])['ok'] == 'hash' then held
 if exists and held and held[2] == epoch then previous = tonumber(held[1] or '0') end
 -- The entry also links the feature's writes (v: this version, q: the one before, e: their epoch, p: the
 -- feature's previous entry), so another process can apply what changed since the version it holds.
-local entry = redis.call('XADD', KEYS[7], 'MAXLEN', ARGV[11], '*', 'f', name, 'a', action, 'w', ARGV[5],
+local entry = redis.pcall('XADD', KEYS[7], 'MAXLEN', ARGV[11], '*', 'f', name, 'a', action, 'w', ARGV[5],
   'r', ARGV[6], 's', ARGV[7], 'x', ARGV[8], 't', now,
   'b', json(before), 'n', json(after), 'v', v, 'q', previous, 'e', epoch, 'p', latest)
+if failed(entry) then
+  local why = historyDamage()
+  if why then return { 'history', why } end
+  return entry
+end
 redis.call('HSET', KEYS[8], name, entry)
 redis.call('INCR', KEYS[2])
 redis.call('HSET', KEYS[3], 'id', epoch, 'hw', v)
@@ -284,6 +327,11 @@ end
 redis.call('PUBLISH', ARGV[1], epoch .. ' ' .. v .. ' ' .. name)
 if op == 'remove' then return { 'ok', epoch, v, previous, 0, entry } end
 redis.call('HSET', KEYS[4], 'v', v, 'e', epoch)
+if users then
+  -- What was read before the change, with what this write changed: its ids, each one that changed.
+  local count = read[2] + (op == 'sadd' and #after['users'] or -#before['users'])
+  return { 'ok', epoch, v, previous, { v, read[1], count, read[3], {}, read[4] }, entry }
+end
 -- The keys' types were checked above and the write kept them.
 return { 'ok', epoch, v, previous, state(KEYS[4], KEYS[5], KEYS[6], '2', epoch, KEYS[9], true, true), entry }
 `;

@@ -29,9 +29,11 @@ export async function writeUserBatches(
   meta?: WriteMeta,
 ): Promise<StoreWriteResult> {
   const { client, config } = store;
-  const what = `${op === 'sadd' ? 'Registering' : 'Unregistering'} ${ids.length} user(s) on feature ${JSON.stringify(name)}`;
+  const describe = () =>
+    `${op === 'sadd' ? 'Registering' : 'Unregistering'} ${ids.length} user(s) on feature ${JSON.stringify(name)}`;
   // One batch: one script call, without a pipeline (whose set-up costs more than the call itself).
-  if (ids.length <= USERS_PER_BATCH) return store.writeOne(name, op, ids, meta, what);
+  if (ids.length <= USERS_PER_BATCH) return store.writeOne(name, op, ids, meta, describe);
+  const what = describe();
   const batches: string[][] = [];
   for (let i = 0; i < ids.length; i += USERS_PER_BATCH) batches.push(ids.slice(i, i + USERS_PER_BATCH));
   let first: StoreWriteResult | undefined;
