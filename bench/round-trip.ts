@@ -1,12 +1,12 @@
 /**
  * Where a sequential round trip goes: in one run, against the bench's own
- * redis-server, the floor (an awaited ioredis PING, and an EVALSHA of a
- * script that returns 1), then one awaited `register` of a new user on
+ * redis-server, the floor (an awaited ioredis PING, an EVALSHA of a
+ * script that returns 1, and a SISMEMBER), then one awaited `register` of a new user on
  * RedisBackend and on RedisHighPerfBackend, and one awaited `isEnabled` of
  * a user that is not listed on RedisHighPerfBackend (one lookup each).
  * Reports µs per call (median of BENCH_ROUNDS rounds, default 5), its
- * ratio to the PING floor, and the server's own time per script call
- * (INFO commandstats usec_per_call), so what is left is the client's
+ * ratio to the PING floor, and the server's own time per call of the
+ * command each sends (INFO commandstats usec_per_call), so what is left is the client's
  * and the kernel's; and the CPU each side used per call (this process's
  * cpuUsage, redis-server's INFO cpu, system time included);
  * and a single-user RedisStore write without and with the process's own
@@ -29,8 +29,8 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 5000);
 
 interface Case {
   name: string;
-  /** µs per call on the server (usec_per_call of the script's EVALSHA), when the case runs one script. */
-  script?: 'write' | 'lookup';
+  /** The one command each call sends (a script's EVALSHA, a lookup's SISMEMBER): its usec_per_call is the server's time. */
+  command?: 'evalsha' | 'sismember';
   /** Calls per round, when not CALLS. */
   calls?: number;
   run(round: number): Promise<number>;
@@ -87,11 +87,11 @@ async function redisCpu(admin: Redis): Promise<number> {
   return field('used_cpu_user') + field('used_cpu_sys');
 }
 
-/** usec_per_call of EVALSHA since the last reset, then a reset. */
-async function evalshaUsec(admin: Redis): Promise<number> {
+/** usec_per_call of `command` since the last reset, then a reset. */
+async function serverUsec(admin: Redis, command = 'evalsha'): Promise<number> {
   const info = await admin.info('commandstats');
   await admin.config('RESETSTAT');
-  const match = /^cmdstat_evalsha:calls=\d+,usec=\d+,usec_per_call=([\d.]+)/m.exec(info);
+  const match = new RegExp(`^cmdstat_${command}:calls=\\d+,usec=\\d+,usec_per_call=([\\d.]+)`, 'm').exec(info);
   return match ? Number(match[1]) : NaN;
 }
 
@@ -117,24 +117,29 @@ async function main(): Promise<void> {
     { name: 'ioredis PING (floor)', run: () => timed(CALLS, () => admin.ping()) },
     { name: 'ioredis EVALSHA return 1', run: () => timed(CALLS, one) },
     {
+      name: 'ioredis SISMEMBER',
+      command: 'sismember',
+      run: () => timed(CALLS, () => admin.sismember('bench-set', 'USER-a')),
+    },
+    {
       name: 'RedisStore.write, one user (no cache)',
-      script: 'write',
+      command: 'evalsha',
       run: (round) => storeWrites(redis, round, CALLS, false),
     },
     {
       name: 'RedisStore.write, subscribed to its changes',
-      script: 'write',
+      command: 'evalsha',
       run: (round) => storeWrites(redis, round, CALLS, true),
     },
     {
       name: 'register, RedisBackend',
-      script: 'write',
+      command: 'evalsha',
       run: (round) =>
         onRollout(redis, 'RedisBackend', (rollout) => timed(CALLS, (i) => rollout.register('FOO', `U-${round}-${i}`))),
     },
     {
       name: 'register, RedisHighPerfBackend',
-      script: 'write',
+      command: 'evalsha',
       run: (round) =>
         onRollout(redis, 'RedisHighPerfBackend', (rollout) =>
           timed(CALLS, (i) => rollout.register('FOO', `U-${round}-${i}`)),
@@ -142,7 +147,7 @@ async function main(): Promise<void> {
     },
     {
       name: 'isEnabled (lookup), RedisHighPerfBackend',
-      script: 'lookup',
+      command: 'sismember',
       run: () =>
         onRollout(redis, 'RedisHighPerfBackend', async (rollout) => {
           await rollout.register('FOO', 'USER-0');
@@ -160,7 +165,7 @@ async function main(): Promise<void> {
       map.set(name, [...(map.get(name) ?? []), value]);
     for (let round = 0; round < rounds; round++) {
       for (const c of cases) {
-        await evalshaUsec(admin);
+        await serverUsec(admin);
         const cpu = process.cpuUsage();
         const redisBefore = await redisCpu(admin);
         const us = await c.run(round);
@@ -168,7 +173,7 @@ async function main(): Promise<void> {
         add(nodeCpu, c.name, (used.user + used.system) / (c.calls ?? CALLS));
         add(serverCpu, c.name, (((await redisCpu(admin)) - redisBefore) * 1e6) / (c.calls ?? CALLS));
         perCall.set(c.name, [...(perCall.get(c.name) ?? []), us]);
-        if (c.script) server.set(c.name, [...(server.get(c.name) ?? []), await evalshaUsec(admin)]);
+        if (c.command) server.set(c.name, [...(server.get(c.name) ?? []), await serverUsec(admin, c.command)]);
       }
     }
     const floor = median(perCall.get('ioredis PING (floor)')!);
@@ -194,7 +199,7 @@ async function main(): Promise<void> {
         { title: 'call' },
         { title: 'µs per call (median)', align: 'right' },
         { title: '× PING', align: 'right' },
-        { title: 'µs in Redis (EVALSHA)', align: 'right' },
+        { title: 'µs in Redis (its command)', align: 'right' },
         { title: 'µs beyond PING + Redis', align: 'right' },
         { title: 'node CPU µs per call', align: 'right' },
         { title: 'redis-server CPU µs per call', align: 'right' },

@@ -75,11 +75,12 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s with a damaged key', (
   });
 });
 
-// A lookup (RedisHighPerfBackend) of a user set that has the wrong type
-// answers "not listed" for that key, fails closed, and still answers the
-// other keys of the same call.
-describe('a lookup over a damaged user set', () => {
-  it('answers not listed for the damaged key and the truth for the others', async () => {
+// A lookup (RedisHighPerfBackend) of a key that has the wrong type harms
+// only that key, and decides closed: a user set or a segment answers "not
+// listed", a deny list "denied" (SPEC, "The deny list": a unit whose lookup
+// fails counts as denied). It still answers the other keys of the same call.
+describe('a lookup over a damaged key', () => {
+  const damaged = async () => {
     const prefix = uniquePrefix('lookup');
     const client = redis.client();
     const store = new RedisStore(client, { prefix }, false);
@@ -89,13 +90,59 @@ describe('a lookup over a damaged user set', () => {
     await client.rpush(`{${prefix}}:u:list`, 'alice');
     await client.sadd(`{${prefix}}:d:good`, 'alice');
     await client.set(`{${prefix}}:d:bad`, 'alice');
+    return store;
+  };
+
+  it('answers not listed for a damaged user set, denied for a damaged deny list, the truth for the others', async () => {
+    const store = await damaged();
     const names = ['string', 'good', 'hash', 'missing', 'list', 'deny good', 'deny bad'];
     const listed = await store.lookup([
       { unit: 'alice', names },
-      { unit: 'bob', names: ['good', 'string'] },
+      { unit: 'bob', names: ['good', 'string', 'deny good', 'deny bad'] },
     ]);
-    expect([...listed[0]!].sort()).toEqual(['deny good', 'good']);
-    expect([...listed[1]!]).toEqual([]);
+    expect([...listed[0]!].sort()).toEqual(['deny bad', 'deny good', 'good']);
+    expect([...listed[1]!]).toEqual(['deny bad']);
     await store.close();
+  });
+
+  // One name alone takes another command (a plain SISMEMBER): the same answers.
+  it.each([
+    ['alice', 'good', ['good']],
+    ['bob', 'good', []],
+    ['alice', 'string', []],
+    ['alice', 'hash', []],
+    ['alice', 'missing', []],
+    ['alice', 'deny good', ['deny good']],
+    ['bob', 'deny good', []],
+    ['bob', 'deny bad', ['deny bad']],
+  ])('asked alone, %s on %s answers %j', async (unit, name, expected) => {
+    const store = await damaged();
+    const listed = await store.lookup([{ unit, names: [name] }]);
+    expect(listed.map((found) => [...found])).toEqual([expected]);
+    await store.close();
+  });
+
+  it('a check on a feature whose deny list is damaged answers off, whatever the check asks', async () => {
+    const prefix = uniquePrefix('lookup');
+    const logger = quietLogger();
+    const backend = BACKENDS.RedisHighPerfBackend(redis.client(), { prefix, logger, resyncIntervalMs: 600_000 });
+    const rollout = new Rollout(backend, { logger });
+    try {
+      await rollout.addFunc('bad', { percentage: 100 });
+      await rollout.deny('bad', 'bob');
+      await rollout.addFunc('other', { percentage: 100 });
+      await rollout.deny('other', 'bob');
+      await eventually(() => backend.peek('bad')?.targeting?.deniedInStore === true);
+      expect(await rollout.isEnabled('bad', 'alice')).toBe(true);
+      await redis.client().set(`{${prefix}}:d:bad`, 'oops');
+      // Alone (one key), and in a request that asks both deny lists at once (one script).
+      expect(await rollout.isEnabled('bad', 'alice')).toBe(false);
+      const features = await rollout.forUser('alice');
+      expect([features.isEnabled('bad'), features.isEnabled('other')]).toEqual([false, true]);
+      expect(await rollout.isEnabled('other', 'alice')).toBe(true);
+      expect(await rollout.isEnabled('other', 'bob')).toBe(false);
+    } finally {
+      await backend.close();
+    }
   });
 });

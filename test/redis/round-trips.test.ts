@@ -65,6 +65,12 @@ it('a request with 3 features, 2 segments, deny lists and two units (id, company
     expect(await reader.isEnabled('company-beta', { id: 'u3', companyId: 'c1' })).toBe(true);
     // Is c1 denied, is it in big-customers.
     expect(await commands()).toEqual({ script: 1, sismember: 2 });
+
+    // One question alone (is u1 listed on `listed`) is one plain SISMEMBER, no script.
+    await admin.config('RESETSTAT');
+    expect(await reader.isEnabled('listed', 'u1')).toBe(true);
+    expect(await reader.isEnabled('listed', 'u2')).toBe(false);
+    expect(await commands()).toEqual({ sismember: 2 });
   } finally {
     await writer.close();
     await reader.close();

@@ -1,8 +1,8 @@
 /**
  * A real Redis for the Express and Koa suites: a RedisHighPerfBackend keeps
  * registered users in the store, so a request's answers take one round trip
- * (`rollout.forUser`), the middleware's slow path. Counts the lookups Redis
- * ran, from its own INFO commandstats.
+ * (`rollout.forUser`), the middleware's slow path. Counts the questions Redis
+ * was asked, from its own INFO commandstats.
  */
 import { Rollout, type FeatureName } from '@hanoi/core';
 import { RedisHighPerfBackend } from '@hanoi/redis';
@@ -12,8 +12,12 @@ import { startRedis, uniquePrefix, type RedisServer } from './redis-server';
 export interface RedisRollout {
   rollout: Rollout<FeatureName>;
   server: RedisServer;
-  /** Script calls Redis has run so far (the lookups are scripts). */
-  scriptCalls(): Promise<number>;
+  /**
+   * SISMEMBER calls Redis has run so far, alone or inside a lookup script:
+   * one per (user set, unit) asked. A request here asks one (`beta`), so it
+   * counts the lookups, whichever command carried each.
+   */
+  lookupCalls(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -33,12 +37,9 @@ export async function startRedisRollout(): Promise<RedisRollout> {
   return {
     rollout,
     server,
-    async scriptCalls() {
+    async lookupCalls() {
       const info = await admin.info('commandstats');
-      let calls = 0;
-      for (const match of info.matchAll(/^cmdstat_(?:evalsha|eval|fcall)(?:_ro)?:calls=(\d+)/gm))
-        calls += Number(match[1]);
-      return calls;
+      return Number(/^cmdstat_sismember:calls=(\d+)/m.exec(info)?.[1] ?? 0);
     },
     async stop() {
       await rollout.close();

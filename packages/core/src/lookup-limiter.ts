@@ -49,7 +49,10 @@ export class LookupLimiter {
 
   /** For each query, which of its names list its unit: one call to the store, bounded as the class says. */
   lookup(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]> {
-    const asked = queries.filter((query) => query.names.length > 0);
+    // Nearly always every query asks something: then no copy is made, on the way in or out.
+    const asked = queries.every((query) => query.names.length > 0)
+      ? queries
+      : queries.filter((query) => query.names.length > 0);
     if (asked.length === 0) return Promise.resolve(queries.map(() => new Set<string>()));
     const { timeoutMs, maxPending } = this.limits;
     const paused = Date.now() < this.pausedUntil;
@@ -70,11 +73,6 @@ export class LookupLimiter {
     } catch (err) {
       sent = Promise.reject(err);
     }
-    const settle = () => {
-      this.pending--;
-      if (probe) this.probing = false;
-    };
-    sent.then(settle, settle);
     return new Promise((resolve, reject) => {
       let done = false;
       const timer = setTimeout(() => {
@@ -83,16 +81,22 @@ export class LookupLimiter {
         reject(new BackendUnavailableError(`Looking up a user: the store did not answer in ${timeoutMs} ms.`));
       }, timeoutMs);
       timer.unref?.();
+      // Pending counts until the store answers, even after the caller was told of a timeout.
       sent.then(
         (listed) => {
+          this.pending--;
+          if (probe) this.probing = false;
           clearTimeout(timer);
           if (done) return;
           this.failures = 0;
           this.pausedUntil = 0;
+          if (asked === queries && listed.length === queries.length) return resolve(listed);
           let next = 0;
           resolve(queries.map((query) => (query.names.length > 0 ? (listed[next++] ?? new Set<string>()) : new Set())));
         },
         (err: unknown) => {
+          this.pending--;
+          if (probe) this.probing = false;
           clearTimeout(timer);
           if (done) return;
           this.failed();

@@ -381,10 +381,19 @@ export class Rollout<Name extends string = string, Attributes extends object = A
     return plan;
   }
 
+  /** Whether `name` lists `id`, asked alone: `lookupMany`'s answer, without its plan and answer maps (a hot path). */
   private async lookup(id: string, name: string): Promise<boolean> {
-    const plan = new LookupPlan();
-    plan.add(id, name);
-    return (await this.lookupMany(plan)).listed(name, id) === true;
+    const backend = this.backend;
+    try {
+      const found = backend.lookupUnits
+        ? (await backend.lookupUnits([{ unit: id, names: [name] }]))[0]
+        : await backend.lookupUser!(id, [name]);
+      this.reporter.recovered('Looking users up');
+      return found?.has(name) === true;
+    } catch (err) {
+      this.reporter.failure(err, 'Looking users up');
+      return false;
+    }
   }
 
   /** Asks the store, once; a failure counts as nothing known (not listed, in no segment) and is reported. */

@@ -36,7 +36,7 @@ import {
 } from './codec';
 import { waitForConnection } from './connection';
 import { parseOptions, type RedisBackendOptions, type RedisConfig } from './options';
-import { defineScripts, runScript, type RedisClient } from './scripts';
+import { defineScripts, runScript, UNREADABLE, type RedisClient } from './scripts';
 import { Subscription } from './subscription';
 import { ServerClock, withTimeout } from './timeouts';
 import { writeUserBatches } from './user-batches';
@@ -278,12 +278,29 @@ export class RedisStore implements FeatureStore {
 
   /**
    * For each query, which of its names (features, segments) list its unit:
-   * one script call, whatever the number of units and names. Fails at once
-   * when not connected; the cache times it out.
+   * one command, whatever the number of units and names. Fails at once
+   * when not connected; the cache times it out. A key that cannot be read
+   * (another type) harms only its name: a user set or a segment answers "not
+   * listed", a deny list "denied" (a guard that cannot decide denies).
    */
   async lookup(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]> {
     if (this.client.status !== 'ready') {
       throw new BackendUnavailableError(`Looking up a user: Redis is not connected (status ${this.client.status}).`);
+    }
+    // One name, the common check: a plain SISMEMBER, which costs Redis and the client less than a script call.
+    if (queries.length === 1 && queries[0]!.names.length === 1) {
+      const { unit, names } = queries[0]!;
+      const name = names[0]!;
+      const deny = name.startsWith(DENY);
+      const key = deny ? this.config.keys.feature('d', name.slice(DENY.length)) : this.config.keys.feature('u', name);
+      let found: number;
+      try {
+        found = await this.client.sismember(key, unit);
+      } catch (err) {
+        if (!(err instanceof ReplyError && (err as Error).message.startsWith('WRONGTYPE'))) throw err;
+        found = deny ? 1 : 0;
+      }
+      return [found === 1 ? new Set(names) : new Set()];
     }
     const { keys } = this.config;
     const setKeys: string[] = [];
@@ -298,7 +315,10 @@ export class RedisStore implements FeatureStore {
     let i = 0;
     return queries.map(({ names }) => {
       const listed = new Set<string>();
-      for (const name of names) if (found[i++] === 1) listed.add(name);
+      for (const name of names) {
+        const answer = found[i++];
+        if (answer === 1 || (answer === UNREADABLE && name.startsWith(DENY))) listed.add(name);
+      }
       return listed;
     });
   }

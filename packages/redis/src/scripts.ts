@@ -397,17 +397,20 @@ end
 return { epoch, version, state(KEYS[4], KEYS[5], KEYS[6], holds and '2' or '0', epoch, KEYS[9], true, true), changes }
 `;
 
-// KEYS: the user sets asked about (features', segments'). ARGV: the unit asked of each key, in order.
-// Replies 1/0 per key (0 for a damaged one): every unit of a request in one call. One SISMEMBER per key:
-// on a key of another type it fails (WRONGTYPE), and pcall turns that failure into 0.
+// KEYS: the user sets asked about (features', segments', deny lists). ARGV: the unit asked of each key, in order.
+// Replies 1/0 per key, or 2 (UNREADABLE) for a key it could not read: every unit of a request in one call. One
+// SISMEMBER per key: on a key of another type it fails (WRONGTYPE), and pcall keeps that failure to its key.
 const LOOKUP = `
 local found = {}
 for i, key in ipairs(KEYS) do
   local r = redis.pcall('SISMEMBER', key, ARGV[i])
-  if r == 1 then found[i] = 1 else found[i] = 0 end
+  if type(r) == 'number' then found[i] = r else found[i] = 2 end
 end
 return found
 `;
+
+/** What the lookup script answers for a key it could not read (another type): the caller decides closed. */
+export const UNREADABLE = 2;
 
 // KEYS: version, epoch. Replies {epoch, version, TIME}: the periodic check, and the clock offset for write deadlines.
 const HEAD = `${STATE}
