@@ -1,4 +1,4 @@
-import { Rollout } from '@hanoi/core';
+import { Rollout, type LookupAnswer } from '@hanoi/core';
 import { RedisStore } from '@hanoi/redis';
 import { BACKENDS, eventually, quietLogger, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
 
@@ -76,9 +76,10 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s with a damaged key', (
 });
 
 // A lookup (RedisHighPerfBackend) of a key that has the wrong type harms
-// only that key, and decides closed: a user set or a segment answers "not
-// listed", a deny list "denied" (SPEC, "The deny list": a unit whose lookup
-// fails counts as denied). It still answers the other keys of the same call.
+// only that key: the store names it unknown, and core decides it as a failed
+// lookup (SPEC: a unit whose lookup fails counts as denied, and as in no
+// segment, an IN_SEGMENT constraint failing inverted or not). It still
+// answers the other keys of the same call.
 describe('a lookup over a damaged key', () => {
   const damaged = async () => {
     const prefix = uniquePrefix('lookup');
@@ -93,33 +94,78 @@ describe('a lookup over a damaged key', () => {
     return store;
   };
 
-  it('answers not listed for a damaged user set, denied for a damaged deny list, the truth for the others', async () => {
+  const shape = (answer: LookupAnswer) => ({ listed: [...answer].sort(), unknown: [...(answer.unknown ?? [])].sort() });
+
+  it('names the damaged keys unknown and answers the truth for the others', async () => {
     const store = await damaged();
     const names = ['string', 'good', 'hash', 'missing', 'list', 'deny good', 'deny bad'];
-    const listed = await store.lookup([
+    const answers = await store.lookup([
       { unit: 'alice', names },
       { unit: 'bob', names: ['good', 'string', 'deny good', 'deny bad'] },
     ]);
-    expect([...listed[0]!].sort()).toEqual(['deny bad', 'deny good', 'good']);
-    expect([...listed[1]!]).toEqual(['deny bad']);
+    expect(answers.map(shape)).toEqual([
+      { listed: ['deny good', 'good'], unknown: ['deny bad', 'hash', 'list', 'string'] },
+      { listed: [], unknown: ['deny bad', 'string'] },
+    ]);
     await store.close();
   });
 
   // One name alone takes another command (a plain SISMEMBER): the same answers.
   it.each([
-    ['alice', 'good', ['good']],
-    ['bob', 'good', []],
-    ['alice', 'string', []],
-    ['alice', 'hash', []],
-    ['alice', 'missing', []],
-    ['alice', 'deny good', ['deny good']],
-    ['bob', 'deny good', []],
-    ['bob', 'deny bad', ['deny bad']],
-  ])('asked alone, %s on %s answers %j', async (unit, name, expected) => {
+    ['alice', 'good', ['good'], []],
+    ['bob', 'good', [], []],
+    ['alice', 'string', [], ['string']],
+    ['alice', 'hash', [], ['hash']],
+    ['alice', 'missing', [], []],
+    ['alice', 'deny good', ['deny good'], []],
+    ['bob', 'deny good', [], []],
+    ['bob', 'deny bad', [], ['deny bad']],
+  ])('asked alone, %s on %s: listed %j, unknown %j', async (unit, name, listed, unknown) => {
     const store = await damaged();
-    const listed = await store.lookup([{ unit, names: [name] }]);
-    expect(listed.map((found) => [...found])).toEqual([expected]);
+    const answers = await store.lookup([{ unit, names: [name] }]);
+    expect(answers.map(shape)).toEqual([{ listed, unknown }]);
     await store.close();
+  });
+
+  it('a damaged segment fails the IN_SEGMENT constraints that ask it, inverted or not; the others stand', async () => {
+    const prefix = uniquePrefix('lookup');
+    const logger = quietLogger();
+    const backend = BACKENDS.RedisHighPerfBackend(redis.client(), { prefix, logger, resyncIntervalMs: 600_000 });
+    const rollout = new Rollout(backend, { logger });
+    try {
+      await rollout.defineSegment('testers', { users: ['u1'] });
+      await rollout.defineSegment('staff', { users: ['u1'] });
+      const segment = (name: string, inverted: boolean) => ({
+        operator: 'IN_SEGMENT' as const,
+        values: [name],
+        inverted,
+      });
+      await rollout.addFunc('not-testers', { rules: [{ constraints: [segment('testers', true)] }] });
+      await rollout.addFunc('testers-only', { rules: [{ constraints: [segment('testers', false)] }] });
+      await rollout.addFunc('not-staff', { rules: [{ constraints: [segment('staff', true)] }] });
+      await eventually(() => backend.peek('not-staff') !== undefined);
+      expect(await rollout.isEnabled('not-testers', 'u3')).toBe(true);
+      expect(await rollout.isEnabled('testers-only', 'u1')).toBe(true);
+      await redis.client().del(`{${prefix}}:u:segment testers`);
+      await redis.client().set(`{${prefix}}:u:segment testers`, 'oops');
+      expect(await rollout.isEnabled('not-testers', 'u3')).toBe(false);
+      expect(await rollout.isEnabled('testers-only', 'u1')).toBe(false);
+      // In one request: the damaged segment's features off, the healthy one's answer stands.
+      const outsider = await rollout.forUser('u3');
+      expect(['not-testers', 'testers-only', 'not-staff'].map((f) => outsider.isEnabled(f))).toEqual([
+        false,
+        false,
+        true,
+      ]);
+      const member = await rollout.forUser('u1');
+      expect(['not-testers', 'testers-only', 'not-staff'].map((f) => member.isEnabled(f))).toEqual([
+        false,
+        false,
+        false,
+      ]);
+    } finally {
+      await backend.close();
+    }
   });
 
   it('a check on a feature whose deny list is damaged answers off, whatever the check asks', async () => {

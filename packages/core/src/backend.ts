@@ -3,7 +3,7 @@ import type { FeatureFields, FeatureSnapshot, FeatureState } from './feature';
 import type { HistoryEntry, HistoryPage, HistoryQuery, WriteMeta } from './history';
 import type { PatternSpec } from './pattern';
 import type { SegmentFields, SegmentSnapshot, SegmentState } from './segments';
-import type { LookupQuery, MembersPage, MembersQuery } from './store';
+import type { LookupAnswer, LookupQuery, MembersPage, MembersQuery } from './store';
 
 /**
  * Where features live. A backend holds every feature's evaluable state in
@@ -33,7 +33,7 @@ export interface Backend {
    * which of its `names` (features, or segments' entries `segment <name>`)
    * list its `unit`, in one round trip; the sets in the queries' order.
    */
-  lookupUnits?(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]>;
+  lookupUnits?(queries: readonly LookupQuery[]): Promise<readonly LookupAnswer[]>;
   /** Settles once the first state is loaded (at once for in-memory backends). */
   ready(): Promise<void>;
   /**

@@ -72,6 +72,7 @@ export type {
   DamagedFeature,
   FeatureData,
   FeatureStore,
+  LookupAnswer,
   LookupQuery,
   MemberList,
   MembersPage,

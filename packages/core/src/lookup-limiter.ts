@@ -1,5 +1,5 @@
 import { BackendUnavailableError } from './errors';
-import type { LookupQuery } from './store';
+import type { LookupAnswer, LookupQuery } from './store';
 
 /** Bounds on user lookups, so a store that hangs costs requests nothing and grows nothing. */
 export interface LookupLimits {
@@ -36,7 +36,7 @@ export class LookupLimiter {
   private probing = false;
 
   constructor(
-    private readonly send: (queries: readonly LookupQuery[]) => Promise<readonly ReadonlySet<string>[]>,
+    private readonly send: (queries: readonly LookupQuery[]) => Promise<readonly LookupAnswer[]>,
     limits: Partial<LookupLimits> = {},
   ) {
     this.limits = { ...DEFAULTS, ...limits };
@@ -48,7 +48,7 @@ export class LookupLimiter {
   }
 
   /** For each query, which of its names list its unit: one call to the store, bounded as the class says. */
-  lookup(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]> {
+  lookup(queries: readonly LookupQuery[]): Promise<readonly LookupAnswer[]> {
     // Nearly always every query asks something: then no copy is made, on the way in or out.
     const asked = queries.every((query) => query.names.length > 0)
       ? queries
@@ -67,7 +67,7 @@ export class LookupLimiter {
     const probe = this.pausedUntil > 0;
     if (probe) this.probing = true;
     this.pending++;
-    let sent: Promise<readonly ReadonlySet<string>[]>;
+    let sent: Promise<readonly LookupAnswer[]>;
     try {
       sent = this.send(asked);
     } catch (err) {

@@ -1,4 +1,4 @@
-import type { LookupQuery } from './store';
+import type { LookupAnswer, LookupQuery } from './store';
 
 /**
  * What one request asks a store whose users processes do not hold: for
@@ -35,7 +35,8 @@ export class LookupPlan {
 
 /**
  * What a lookup answered: whether an entry lists a unit, for the pairs
- * asked; `undefined` for a pair not asked, or when the store did not answer.
+ * asked; `undefined` for a pair not asked, when the store did not answer,
+ * or when it could not read that entry (its answer's `unknown`).
  *
  * @example
  * const answers = new LookupAnswers(plan.queries(), await backend.lookupUnits!(plan.queries()));
@@ -43,10 +44,10 @@ export class LookupPlan {
  */
 export class LookupAnswers {
   private readonly asked = new Map<string, ReadonlySet<string>>();
-  private readonly found = new Map<string, ReadonlySet<string>>();
+  private readonly found = new Map<string, LookupAnswer>();
 
   /** `found` undefined: the lookup failed, nothing is known. */
-  constructor(queries: readonly LookupQuery[], found: readonly ReadonlySet<string>[] | undefined) {
+  constructor(queries: readonly LookupQuery[], found: readonly LookupAnswer[] | undefined) {
     if (!found) return;
     queries.forEach((query, i) => {
       this.asked.set(query.unit, new Set(query.names));
@@ -57,6 +58,7 @@ export class LookupAnswers {
   /** Whether `entry` lists `unit`: known only when it was asked and answered. */
   listed(entry: string, unit: string): boolean | undefined {
     if (!this.asked.get(unit)?.has(entry)) return undefined;
-    return this.found.get(unit)!.has(entry);
+    const found = this.found.get(unit)!;
+    return found.unknown?.has(entry) ? undefined : found.has(entry);
   }
 }

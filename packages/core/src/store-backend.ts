@@ -28,6 +28,7 @@ import {
   type DamagedFeature,
   type FeatureData,
   type FeatureStore,
+  type LookupAnswer,
   type LookupQuery,
   type MembersPage,
   type MembersQuery,
@@ -84,7 +85,7 @@ export class StoreBackend implements Backend {
   /** Which of `names` list `userId`; present when the store keeps users (processes do not hold them). */
   readonly lookupUser?: (userId: string, names: readonly string[]) => Promise<ReadonlySet<string>>;
   /** For each query, which of its names list its unit, in one bounded lookup; present with `lookupUser`. */
-  readonly lookupUnits?: (queries: readonly LookupQuery[]) => Promise<readonly ReadonlySet<string>[]>;
+  readonly lookupUnits?: (queries: readonly LookupQuery[]) => Promise<readonly LookupAnswer[]>;
   protected readonly cache = new FeatureCache();
   private readonly listeners = new BackendListeners();
   private reporter: ErrorReporter;

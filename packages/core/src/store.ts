@@ -187,6 +187,20 @@ export interface LookupQuery {
   readonly names: readonly string[];
 }
 
+/**
+ * What a lookup answers for one query: the names that list its unit. A
+ * store that could not read some names' entries (a key of another type,
+ * say) names them in `unknown`: each of those decides as a failed lookup
+ * does (not listed, in no segment, denied), and the other names' answers
+ * stand. A plain `Set` is an answer with nothing unknown.
+ *
+ * @example
+ * const answer: LookupAnswer = Object.assign(new Set(['beta']), { unknown: new Set(['segment staff']) });
+ */
+export interface LookupAnswer extends ReadonlySet<string> {
+  readonly unknown?: ReadonlySet<string>;
+}
+
 /** Which list of an entry `members` reads: its listed users (a segment's units), or a feature's deny list. */
 export type MemberList = 'users' | 'deny';
 
@@ -256,9 +270,9 @@ export interface FeatureStore {
    * For stores whose users processes do not hold: for each query, which of
    * its `names` (features' or segments' entries, or `deny <feature>` for a
    * feature's deny list) list its `unit`, all in one round trip to the
-   * server; the answer's sets are in the queries' order.
+   * server; the answers are in the queries' order.
    */
-  lookup?(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]>;
+  lookup?(queries: readonly LookupQuery[]): Promise<readonly LookupAnswer[]>;
   /** Every stored feature's name. */
   listNames(): Promise<string[]>;
   /** How many users `name` lists, without reading them. */

@@ -10,6 +10,7 @@ import {
   type FeatureStore,
   type HistoryPage,
   type HistoryQuery,
+  type LookupAnswer,
   type LookupQuery,
   type MembersPage,
   type MembersQuery,
@@ -71,6 +72,11 @@ function parseCursor(after: string | undefined): [string, number] {
 
 /** What a write is, for its errors: a string, or a function that makes it (a write that succeeds never needs it). */
 type Describe = string | (() => string);
+
+/** The answer of a lookup that could not read `name`'s key: nothing listed, `name` unknown (decided closed in core). */
+function unknownAnswer(name: string): LookupAnswer {
+  return Object.assign(new Set<string>(), { unknown: new Set([name]) });
+}
 
 function described(what: Describe): string {
   return typeof what === 'string' ? what : what();
@@ -280,10 +286,10 @@ export class RedisStore implements FeatureStore {
    * For each query, which of its names (features, segments) list its unit:
    * one command, whatever the number of units and names. Fails at once
    * when not connected; the cache times it out. A key that cannot be read
-   * (another type) harms only its name: a user set or a segment answers "not
-   * listed", a deny list "denied" (a guard that cannot decide denies).
+   * (another type) harms only its name: the answer names it `unknown`, and
+   * core decides it as a failed lookup (not listed, in no segment, denied).
    */
-  async lookup(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]> {
+  async lookup(queries: readonly LookupQuery[]): Promise<readonly LookupAnswer[]> {
     if (this.client.status !== 'ready') {
       throw new BackendUnavailableError(`Looking up a user: Redis is not connected (status ${this.client.status}).`);
     }
@@ -291,16 +297,15 @@ export class RedisStore implements FeatureStore {
     if (queries.length === 1 && queries[0]!.names.length === 1) {
       const { unit, names } = queries[0]!;
       const name = names[0]!;
-      const deny = name.startsWith(DENY);
-      const key = deny ? this.config.keys.feature('d', name.slice(DENY.length)) : this.config.keys.feature('u', name);
-      let found: number;
+      const key = name.startsWith(DENY)
+        ? this.config.keys.feature('d', name.slice(DENY.length))
+        : this.config.keys.feature('u', name);
       try {
-        found = await this.client.sismember(key, unit);
+        return [(await this.client.sismember(key, unit)) === 1 ? new Set(names) : new Set()];
       } catch (err) {
         if (!(err instanceof ReplyError && (err as Error).message.startsWith('WRONGTYPE'))) throw err;
-        found = deny ? 1 : 0;
+        return [unknownAnswer(name)];
       }
-      return [found === 1 ? new Set(names) : new Set()];
     }
     const { keys } = this.config;
     const setKeys: string[] = [];
@@ -314,10 +319,11 @@ export class RedisStore implements FeatureStore {
     const found = (await runScript(this.client, 'lookup', setKeys, units)) as number[];
     let i = 0;
     return queries.map(({ names }) => {
-      const listed = new Set<string>();
+      const listed: Set<string> & { unknown?: Set<string> } = new Set<string>();
       for (const name of names) {
         const answer = found[i++];
-        if (answer === 1 || (answer === UNREADABLE && name.startsWith(DENY))) listed.add(name);
+        if (answer === 1) listed.add(name);
+        else if (answer === UNREADABLE) (listed.unknown ??= new Set()).add(name);
       }
       return listed;
     });
