@@ -94,7 +94,36 @@ export function ours(rollout: Rollout, backendName: string, backendKey: string):
     const view = await rollout.forUser(id);
     return w.kind === 'flag' ? view.isEnabled(w.feature) : view.variant(w.feature);
   };
+  // The view built per id without a promise: only where no lookup is needed (in memory), as in the middleware.
+  const now: Contender[] =
+    backendKey === 'memory'
+      ? [
+          {
+            key: `${backendKey}:now`,
+            label: `(c) ${backendName}: forUserNow(id) + check (view built per id, synchronous)`,
+            family: 'ours-sync',
+            answer: answerOf,
+            pass:
+              ({ feature, kind, ids, variants }) =>
+              (start, count) => {
+                let tally = 0;
+                const first = variants[0];
+                if (kind === 'flag') {
+                  for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
+                    if (rollout.forUserNow(ids[j]!)!.isEnabled(feature)) tally++;
+                  }
+                } else {
+                  for (let i = 0, j = start % ids.length; i < count; i++, j = j + 1 === ids.length ? 0 : j + 1) {
+                    if (rollout.forUserNow(ids[j]!)!.variant(feature) === first) tally++;
+                  }
+                }
+                return tally;
+              },
+          },
+        ]
+      : [];
   return [
+    ...now,
     {
       key: `${backendKey}:first`,
       label: `(c) ${backendName}: req.features check, view built before (first check)`,

@@ -90,6 +90,7 @@ export function renderGoals(reports: readonly WorkloadReport[]): string {
     const f = figures(report);
     for (const backend of backends) {
       const first = f.ns(`${backend}:first`)!;
+      const now = f.ns(`${backend}:now`);
       const fresh = f.ns(`${backend}:fresh`)!;
       const awaited = f.ns(`${backend}:await`)!;
       rows.push([
@@ -98,6 +99,7 @@ export function renderGoals(reports: readonly WorkloadReport[]): string {
         formatNs(f.a),
         formatNs(f.b),
         `${formatNs(first)} (${x(first / f.a)} (a))`,
+        now === undefined ? 'n/a' : `${formatNs(now)} (${x(now / f.a)} (a), rival ÷ it ${x(f.fastest.ns / now)})`,
         `${formatNs(fresh)} (${x(fresh / f.b)} (b))`,
         `${formatNs(awaited)} (${x(awaited / f.b)} (b))`,
         `${formatNs(f.fastest.ns)} ${f.fastest.label.startsWith('(e)') ? 'Unleash' : 'GrowthBook'}`,
@@ -115,6 +117,7 @@ export function renderGoals(reports: readonly WorkloadReport[]): string {
       { title: '(a) ns', align: 'right' },
       { title: '(b) ns', align: 'right' },
       { title: 'sync check, ns', align: 'right' },
+      { title: 'forUserNow(id) + check, ns', align: 'right' },
       { title: 'view per id, ns', align: 'right' },
       { title: 'await isEnabled, ns', align: 'right' },
       { title: 'fastest rival, ns' },

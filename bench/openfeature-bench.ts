@@ -16,11 +16,11 @@
 import { crc32, MemoryBackend, Rollout } from '@hanoi/core';
 import { HanoiProvider } from '@hanoi/openfeature';
 import { InMemoryProvider, OpenFeature, type EvaluationContext } from '@openfeature/server-sdk';
-import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { userIds } from './core-workloads';
 import {
+  callgrindCount,
   formatNs,
   formatRatio,
   machineLine,
@@ -239,26 +239,16 @@ async function countInstructions(): Promise<void> {
 
 /** The instructions callgrind counts in one child run (all of it: start-up, set-up and `count` evaluations). */
 function callgrind(side: string, flag: string, count: number): Promise<number> {
-  const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded'];
-  const env = {
-    ...process.env,
-    BENCH_FROM: fileURLToPath(new URL('./package.json', import.meta.url)),
-    BENCH_SIDE: side,
-    BENCH_FLAG: flag,
-    BENCH_COUNT: String(count),
-  };
-  return new Promise((resolve, reject) => {
-    execFile(
-      'valgrind',
-      [...args, '--input-type=module', '--eval', CHILD],
-      { env, timeout: 900_000, maxBuffer: 1 << 20 },
-      (err, _stdout, stderr) => {
-        const found = /Collected : (\d+)/.exec(stderr);
-        if (err || !found) reject(new Error(`callgrind ${side} ${flag} ${count} failed: ${err?.message ?? stderr}`));
-        else resolve(Number(found[1]));
-      },
-    );
-  });
+  return callgrindCount(
+    CHILD,
+    {
+      BENCH_FROM: fileURLToPath(new URL('./package.json', import.meta.url)),
+      BENCH_SIDE: side,
+      BENCH_FLAG: flag,
+      BENCH_COUNT: String(count),
+    },
+    `${side} ${flag} ${count}`,
+  );
 }
 
 /**

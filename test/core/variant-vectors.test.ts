@@ -52,3 +52,31 @@ describe('the variant hash and pick, against golden values', () => {
     expect(await rollout.variant(c.feature, c.userId)).toBe(c.variant);
   });
 });
+
+describe('the variant point read straight from ASCII strings', () => {
+  // murmur3 on the UTF-8 bytes is pinned by the published vectors above: the point of every
+  // ASCII feature and id, at every byte alignment of the NUL and every tail length, is that hash / 2^32.
+  it('equals murmur3 of the bytes for ASCII features and ids of 0 to 12 characters', () => {
+    const text = (length: number, from: number) =>
+      Array.from({ length }, (_, i) => String.fromCharCode(0x20 + ((from + i * 7) % 0x5f))).join('');
+    for (let f = 1; f <= 12; f++) {
+      for (let u = 0; u <= 12; u++) {
+        const feature = text(f, f * 13 + u);
+        const userId = text(u, u * 31 + f) + '\u007f'.repeat(u % 2);
+        const expected = murmur3(Buffer.from(`${feature}\u0000${userId}`, 'utf8')) / 2 ** 32;
+        expect(variantPoint(feature, userId)).toBe(expected);
+      }
+    }
+  });
+
+  it('falls back to the bytes of the whole text at a non-ASCII character in either string', () => {
+    for (const [feature, userId] of [
+      ['abc', 'u1\u0080'],
+      ['ab\u00e9c', 'u1'],
+      ['abcd', '\u{1f600}x'],
+    ] as const) {
+      const expected = murmur3(Buffer.from(`${feature}\u0000${userId}`, 'utf8')) / 2 ** 32;
+      expect(variantPoint(feature, userId)).toBe(expected);
+    }
+  });
+});

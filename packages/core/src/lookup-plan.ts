@@ -13,23 +13,25 @@ import type { LookupAnswer, LookupQuery } from './store';
  * plan.queries(); // [{ unit: 'u1', names: ['beta'] }, { unit: 'c7', names: ['segment big-customers'] }]
  */
 export class LookupPlan {
-  private readonly units = new Map<string, Set<string>>();
+  // Made on the first question: most plans (every one on a store that holds its users) ask none.
+  private units: Map<string, Set<string>> | undefined;
 
   /** Asks whether `entry` lists `unit`. */
   add(unit: string, entry: string): void {
-    let entries = this.units.get(unit);
-    if (!entries) this.units.set(unit, (entries = new Set()));
+    const units = (this.units ??= new Map<string, Set<string>>());
+    let entries = units.get(unit);
+    if (!entries) units.set(unit, (entries = new Set()));
     entries.add(entry);
   }
 
   /** Whether nothing needs asking. */
   get empty(): boolean {
-    return this.units.size === 0;
+    return this.units === undefined;
   }
 
   /** The questions, one per unit. */
   queries(): LookupQuery[] {
-    return [...this.units].map(([unit, names]) => ({ unit, names: [...names] }));
+    return this.units ? [...this.units].map(([unit, names]) => ({ unit, names: [...names] })) : [];
   }
 }
 

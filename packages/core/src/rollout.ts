@@ -2,7 +2,7 @@ import type { Backend } from './backend';
 import { isUserFeatures } from './brand';
 import { bucket as bucketOf } from './bucket';
 import { guard, type Guard, type UserLocator } from './check';
-import { currentUser, enterAsUser, runAsUser } from './context';
+import { currentUser, enterAsUser, runAsUser, SharedView } from './context';
 import { InvalidArgumentError } from './errors';
 import type { FeatureState } from './feature';
 import { explainFeature, isFeatureOn, needsLookup, pickVariant, type Explanation } from './evaluate';
@@ -211,6 +211,8 @@ export class Rollout<Name extends string = string, Attributes extends object = A
    */
   forUser(user?: User<Attributes>): Promise<UserFeatures<Name>> {
     try {
+      const now = this.plainIdView(user);
+      if (now) return Promise.resolve(now);
       const [id, context] = subjectOf(user);
       const plan = this.lookupPlan(id, context);
       if (plan.empty) return Promise.resolve(this.features(id, context));
@@ -230,6 +232,8 @@ export class Rollout<Name extends string = string, Attributes extends object = A
    * const features = rollout.forUserNow('443301') ?? (await rollout.forUser('443301'));
    */
   forUserNow(user?: User<Attributes>): UserFeatures<Name> | undefined {
+    const now = this.plainIdView(user);
+    if (now) return now;
     const [id, context] = subjectOf(user);
     return this.lookupPlan(id, context).empty ? this.features(id, context) : undefined;
   }
@@ -294,7 +298,7 @@ export class Rollout<Name extends string = string, Attributes extends object = A
     if (!isUserFeatures(features)) {
       throw new InvalidArgumentError('features', features, 'Pass what rollout.forUser() returned.');
     }
-    return runAsUser(features.userId, fn, new Map<object, unknown>([[this, features]]), features.context);
+    return runAsUser(features.userId, fn, new SharedView(this, features), features.context);
   }
 
   /**
@@ -343,6 +347,16 @@ export class Rollout<Name extends string = string, Attributes extends object = A
       detail ? explainFor(state, context, env) : ({ enabled: isOnFor(state, context, env) } as Explanation);
     if (plan.empty) return Promise.resolve(answer(this.env));
     return this.lookupMany(plan).then((answers) => answer(this.envWith(answers)));
+  }
+
+  /**
+   * The view for a user given as a plain string id on a backend that holds
+   * its users: nothing to plan or look up, so the view is made at once (this
+   * is every in-memory request). `undefined` for any other user or backend.
+   */
+  private plainIdView(user: User<Attributes> | undefined): UserFeatures<Name> | undefined {
+    if (typeof user !== 'string' || this.looksUp()) return undefined;
+    return new UserFeatures<Name>(this.backend, normalizeUserId(user), undefined, undefined, this.env);
   }
 
   private features(id: string | undefined, context: Context | undefined, answers?: LookupAnswers): UserFeatures<Name> {

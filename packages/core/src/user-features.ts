@@ -28,27 +28,44 @@ interface Answer {
  */
 export class UserFeatures<Name extends string = string> {
   /** The user these answers are for; `undefined` for an anonymous user. */
-  readonly userId: string | undefined;
+  declare readonly userId: string | undefined;
   /** The user's attributes, when given as a context; `undefined` for a plain id. */
-  readonly context: Context | undefined;
+  declare readonly context: Context | undefined;
   // The first feature asked about is kept in fields, the rest in a Map made on the second: a request that checks
-  // one feature allocates no Map.
-  private firstName: string | undefined;
-  private firstAnswer: Answer | undefined;
-  private answers: Map<string, Answer> | undefined;
-  private userBucket: number | undefined;
-  private idContext: Context | undefined;
+  // one feature allocates neither a Map nor an answer object. Every field is set in the constructor, none by an
+  // initialiser: the CommonJS build turns each initialiser into a method call, made for every view.
+  declare private readonly backend: Backend;
+  declare private readonly lookups: LookupAnswers | undefined;
+  declare private readonly env: TargetingEnv | undefined;
+  declare private firstName: string | undefined;
+  declare private firstOn: boolean;
+  declare private firstState: FeatureState | undefined;
+  /** The first feature's variant, once asked for; `null` until then. */
+  declare private firstVariant: string | undefined | null;
+  declare private answers: Map<string, Answer> | undefined;
+  declare private userBucket: number | undefined;
+  declare private idContext: Context | undefined;
 
   /** @internal Use `rollout.forUser()`. */
   constructor(
-    private readonly backend: Backend,
+    backend: Backend,
     userId: string | undefined,
-    private readonly lookups?: LookupAnswers,
+    lookups?: LookupAnswers,
     context?: Context,
-    private readonly env?: TargetingEnv,
+    env?: TargetingEnv,
   ) {
+    this.backend = backend;
+    this.lookups = lookups;
+    this.env = env;
     this.userId = userId;
     this.context = context;
+    this.firstName = undefined;
+    this.firstOn = false;
+    this.firstState = undefined;
+    this.firstVariant = null;
+    this.answers = undefined;
+    this.userBucket = undefined;
+    this.idContext = undefined;
   }
 
   /** The brand `isUserFeatures` looks for, shared by every copy of @hanoi/core. */
@@ -63,6 +80,8 @@ export class UserFeatures<Name extends string = string> {
    * if (req.features.isEnabled('beta')) showBeta();
    */
   isEnabled(name: Name): boolean {
+    if (name === this.firstName) return this.firstOn;
+    if (this.firstName === undefined) return this.decideFirst(name);
     return this.answer(name).on;
   }
 
@@ -74,14 +93,16 @@ export class UserFeatures<Name extends string = string> {
    * const layout = req.features.variant('checkout') ?? 'control';
    */
   variant(name: Name): string | undefined {
-    const answer = this.answer(name);
-    if (answer.variant === null) {
-      const { on, state } = answer;
-      if (!on || !state) answer.variant = undefined;
-      else if (this.targeted(state)) answer.variant = variantOf(name, state, this.subject());
-      else answer.variant = this.userId === undefined ? undefined : pickVariant(name, state.variants, this.userId);
+    if (name !== this.firstName) {
+      if (this.firstName !== undefined) {
+        const answer = this.answer(name);
+        if (answer.variant === null) answer.variant = this.variantOf(name, answer.on, answer.state);
+        return answer.variant;
+      }
+      this.decideFirst(name);
     }
-    return answer.variant;
+    if (this.firstVariant === null) this.firstVariant = this.variantOf(name, this.firstOn, this.firstState);
+    return this.firstVariant;
   }
 
   /**
@@ -101,28 +122,44 @@ export class UserFeatures<Name extends string = string> {
    * req.features.explain('beta'); // { enabled: false, reason: 'bucket', bucket: 88, percentage: 10 }
    */
   explain(name: Name): Explanation {
-    const { state } = this.answer(name);
+    if (name !== this.firstName && this.firstName === undefined) this.decideFirst(name);
+    const state = name === this.firstName ? this.firstState : this.answer(name).state;
     if (this.targeted(state)) return explainFor(state, this.subject(), this.env!, this.listed(name, state));
     return explainFeature(state, this.userId, this.listed(name, state), this.bucket());
   }
 
+  /** Works out the first feature asked about into the view's own fields; returns whether it is on. */
+  private decideFirst(name: string): boolean {
+    const state = this.backend.peek(name);
+    const on = this.decide(name, state);
+    this.firstName = name;
+    this.firstState = state;
+    this.firstOn = on;
+    return on;
+  }
+
+  /** The answer for a feature other than the first, worked out on first use. */
   private answer(name: string): Answer {
-    if (name === this.firstName) return this.firstAnswer!;
     let answer = this.answers?.get(name);
     if (answer === undefined) {
       const state = this.backend.peek(name);
-      // The bucket is worked out once per user, and only for a feature that uses it.
-      const usesBucket = state !== undefined && state.enabled && state.percentage > 0 && state.percentage < 100;
-      const on = this.targeted(state)
-        ? isOnFor(state, this.subject(), this.env!, this.listed(name, state))
-        : isFeatureOn(state, this.userId, this.listed(name, state), usesBucket ? this.bucket() : undefined);
-      answer = { on, state, variant: null };
-      if (this.firstAnswer === undefined) {
-        this.firstName = name;
-        this.firstAnswer = answer;
-      } else (this.answers ??= new Map()).set(name, answer);
+      answer = { on: this.decide(name, state), state, variant: null };
+      (this.answers ??= new Map()).set(name, answer);
     }
     return answer;
+  }
+
+  private decide(name: string, state: FeatureState | undefined): boolean {
+    if (this.targeted(state)) return isOnFor(state, this.subject(), this.env!, this.listed(name, state));
+    // The bucket is worked out once per user, and only for a feature that uses it.
+    const usesBucket = state !== undefined && state.enabled && state.percentage > 0 && state.percentage < 100;
+    return isFeatureOn(state, this.userId, this.listed(name, state), usesBucket ? this.bucket() : undefined);
+  }
+
+  private variantOf(name: string, on: boolean, state: FeatureState | undefined): string | undefined {
+    if (!on || !state) return undefined;
+    if (this.targeted(state)) return variantOf(name, state, this.subject());
+    return this.userId === undefined ? undefined : pickVariant(name, state.variants, this.userId);
   }
 
   /** Whether `state` needs the context (it has targeting, or the user has attributes). */
