@@ -11,6 +11,7 @@ import {
   type StoreHead,
   type StoreListener,
   type StoreRead,
+  type StoreReadSince,
   type StoreSnapshot,
   type StoreWrite,
   type StoreWriteResult,
@@ -21,6 +22,7 @@ import { ChangeFeed } from './change-feed';
 import { decodeEntry, decodeRow, decodeText, encodeText, type FeatureRow, type HistoryRow } from './codec';
 import { clientBy, unavailable, withClient, withTimeout } from './connections';
 import { parseOptions, type PostgresConfig, type PostgresStoreOptions } from './options';
+import { readSinceSql, sinceChanges, SINCE_BYTES, SINCE_ENTRIES, type SinceRow } from './read-since';
 import { prepareWrite } from './write-transaction';
 
 /** How a lookup names a feature's deny list (store-targeting's `denyEntry`). */
@@ -88,9 +90,43 @@ export class PostgresStore implements FeatureStore {
     const rows = await this.call(`Reading feature ${JSON.stringify(name)}`, (client) =>
       this.selectFeatures(client, name, withUsers),
     );
-    const head = headOf(rows[0]);
-    const row = rows[0];
-    return { ...head, feature: row?.name != null ? decodeRow(row as FeatureRow, head.epoch, withUsers) : undefined };
+    return readOf(rows, withUsers);
+  }
+
+  /**
+   * One feature for a process that holds it as of `since`: the feature
+   * without its users or patterns, and what every write since did to them,
+   * from the history entries the writes linked (one statement, one
+   * primary-key probe per entry). When the links do not reach the held
+   * version exactly (entries dropped by retention or written before the
+   * links existed, a reset, a feature made anew) or go beyond the bounds,
+   * the feature whole, as `read` gives it.
+   */
+  async readSince(name: string, since: StoreHead): Promise<StoreReadSince> {
+    return this.call(`Reloading feature ${JSON.stringify(name)}`, async (client) => {
+      const found = await client.query<SinceRow>(readSinceSql(this.config.tables), [
+        name,
+        since.epoch,
+        since.version,
+        SINCE_ENTRIES,
+        SINCE_BYTES,
+        this.holdsUsers,
+      ]);
+      const row = found.rows[0];
+      const head = headOf(row);
+      if (row?.name == null) return { ...head, feature: undefined };
+      const feature = decodeRow(row as FeatureRow, head.epoch, false);
+      if ('damaged' in feature) return { ...head, feature };
+      const changes =
+        since.epoch === head.epoch && since.version > 0 && feature.v >= since.version
+          ? sinceChanges(row.chain ?? [], feature.v, since, this.holdsUsers)
+          : undefined;
+      if (changes) {
+        const { patterns: _all, ...changed } = feature;
+        return { ...head, feature: changed, changes: changes.users, patternChanges: changes.patterns };
+      }
+      return readOf(await this.selectFeatures(client, name, this.holdsUsers), this.holdsUsers);
+    });
   }
 
   async head(): Promise<StoreHead> {
@@ -362,6 +398,13 @@ export class PostgresStore implements FeatureStore {
       this.background--;
     }
   }
+}
+
+/** A read of one feature from the rows of `selectFeatures`. */
+function readOf(rows: HeadedRow[], withUsers: boolean): StoreRead {
+  const head = headOf(rows[0]);
+  const row = rows[0];
+  return { ...head, feature: row?.name != null ? decodeRow(row as FeatureRow, head.epoch, withUsers) : undefined };
 }
 
 function headOf(row: HeadedRow | undefined): StoreHead {
