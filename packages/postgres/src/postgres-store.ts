@@ -214,11 +214,15 @@ export class PostgresStore implements FeatureStore {
 
   /**
    * For each query, which of its names (features, segments, `deny <feature>`
-   * for a deny list) list its unit: one statement, one index probe per
-   * (name, unit) pair. Fails at once while the feed is down.
+   * for a deny list) list its unit: one statement through the pool, one
+   * index probe per (name, unit) pair. It does not wait for the change
+   * feed: while only the listening connection is down, the pool still
+   * answers. A pool that cannot reach the server rejects (the caller counts
+   * the unit as not listed); one that hangs is bounded by the caller's
+   * timeout and cap on pending lookups.
    */
   async lookup(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]> {
-    if (!this.isConnected()) throw new BackendUnavailableError('Looking up a user: PostgreSQL is not connected.');
+    if (this.closed) throw new BackendUnavailableError('Looking up a user: the store was closed.');
     const t = this.config.tables;
     const listed: [string[], string[]] = [[], []];
     const denied: [string[], string[]] = [[], []];
@@ -229,14 +233,18 @@ export class PostgresStore implements FeatureStore {
         units.push(encodeText(unit));
       }
     });
-    const result = await this.pool.query<{ entry: string; unit: string }>(
-      `SELECT u.feature AS entry, u.user_id AS unit FROM unnest($1::text[], $2::text[]) AS q(feature, unit)
+    const result = await this.pool
+      .query<{ entry: string; unit: string }>(
+        `SELECT u.feature AS entry, u.user_id AS unit FROM unnest($1::text[], $2::text[]) AS q(feature, unit)
          JOIN ${t.users} u ON u.feature = q.feature AND u.user_id = q.unit
        UNION ALL
        SELECT $5::text || d.feature, d.unit FROM unnest($3::text[], $4::text[]) AS q(feature, unit)
          JOIN ${t.denied} d ON d.feature = q.feature AND d.unit = q.unit`,
-      [...listed, ...denied, DENY],
-    );
+        [...listed, ...denied, DENY],
+      )
+      .catch((err: unknown) => {
+        throw unavailable('Looking up a user', err);
+      });
     const found = new Set(result.rows.map((row) => `${row.entry}\n${row.unit}`));
     return queries.map(({ unit, names: asked }) => {
       const key = encodeText(unit);
