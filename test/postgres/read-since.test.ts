@@ -47,7 +47,8 @@ const CHAIN = /WITH RECURSIVE chain/;
 
 it('another process applies a one-user register on a big feature without reading its users', async () => {
   const schema = await pg.schema();
-  const options = { schema, logger: quietLogger(), resyncIntervalMs: 600_000 };
+  // A loaded machine: the bulk write must fit its timeout.
+  const options = { schema, logger: quietLogger(), resyncIntervalMs: 600_000, writeTimeoutMs: 30_000 };
   const writer = new Rollout(new PostgresBackend(pg.pool(), options));
   const { pool, sent } = spied(pg.pool());
   const observer = new PostgresBackend(pool, options);
@@ -75,7 +76,7 @@ it('another process applies a one-user register on a big feature without reading
 it('interleaved writes from two processes leave a third holding what PostgreSQL holds', async () => {
   const schema = await pg.schema();
   // A loaded machine: the bulk writes must fit their timeout.
-  const options = { schema, logger: quietLogger(), resyncIntervalMs: 600_000, writeTimeoutMs: 20_000 };
+  const options = { schema, logger: quietLogger(), resyncIntervalMs: 600_000, writeTimeoutMs: 30_000 };
   const backends = [new PostgresBackend(pg.pool(), options), new PostgresBackend(pg.pool(), options)];
   const [a, b] = backends.map((backend) => new Rollout(backend)) as [Rollout, Rollout];
   const { pool, sent } = spied(pg.pool());
