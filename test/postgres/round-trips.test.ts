@@ -147,3 +147,57 @@ it('maxPendingLookups bounds the lookups waiting for the database; the rest answ
     await writer.backend.close();
   }
 });
+
+it('while only the listening connection is down, lookups still go through the pool: a listed user is let in', async () => {
+  const schema = await pg.schema();
+  const name = `reader ${schema}`;
+  // No heartbeat in the test's time: the listening connection's last statement stays its LISTEN.
+  const options = { schema, lookupUsers: true, resyncIntervalMs: 600_000, heartbeatMs: 600_000 };
+  const writer = new Rollout(new PostgresBackend(pg.pool(), { ...options, logger: quietLogger() }));
+  const backend = new PostgresBackend(pg.pool({ application_name: name }), { ...options, logger: quietLogger() });
+  const reader = new Rollout(backend, { logger: quietLogger() });
+  const admin = pg.pool();
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  let killing = true;
+  let killer = Promise.resolve();
+  try {
+    await Promise.all([writer.ready(), reader.ready()]);
+    await writer.addFunc('listed', { percentage: 0 });
+    await writer.register('listed', 'alice');
+    await eventually(() => backend.store.isConnected() && reader.peek('listed')?.hasUsers === true);
+    // The fault: the reader's LISTEN connection, and only it, is terminated each time it is back.
+    killer = (async () => {
+      while (killing) {
+        await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN %'`,
+          [name],
+        );
+        await sleep(5);
+      }
+    })();
+    // Answers given while the feed was down from before the lookups to after them.
+    const answers: [boolean, boolean][] = [];
+    const until = Date.now() + 20_000;
+    while (answers.length < 5 && Date.now() < until) {
+      if (backend.store.isConnected()) {
+        await sleep(2);
+        continue;
+      }
+      const pair: [boolean, boolean] = [
+        await reader.isEnabled('listed', 'alice'),
+        await reader.isEnabled('listed', 'bob'),
+      ];
+      if (!backend.store.isConnected()) answers.push(pair);
+    }
+    killing = false;
+    await killer;
+    // By SPEC: alice is listed (percentage 0: only listed users); bob is not.
+    expect(answers).toEqual(Array.from({ length: 5 }, () => [true, false]));
+    await eventually(() => backend.store.isConnected(), 10_000);
+  } finally {
+    killing = false;
+    await killer;
+    await writer.close();
+    await reader.close();
+  }
+});

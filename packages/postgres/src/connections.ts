@@ -15,8 +15,9 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () =>
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-// SQLSTATEs that mean the tables are not there: migrate() was not run (or ran on another schema).
-const NOT_MIGRATED = new Set(['42P01', '3F000', '42883']);
+// SQLSTATEs that mean the tables (or columns) are not there: migrate() was not run (or ran on another schema,
+// or an earlier version ran it).
+const NOT_MIGRATED = new Set(['42P01', '3F000', '42883', '42703']);
 
 /**
  * What an error from pg means to a caller: a `HanoiError` as is; missing

@@ -11,6 +11,7 @@ import {
   type StoreHead,
   type StoreListener,
   type StoreRead,
+  type StoreReadSince,
   type StoreSnapshot,
   type StoreWrite,
   type StoreWriteResult,
@@ -21,6 +22,7 @@ import { ChangeFeed } from './change-feed';
 import { decodeEntry, decodeRow, decodeText, encodeText, type FeatureRow, type HistoryRow } from './codec';
 import { clientBy, unavailable, withClient, withTimeout } from './connections';
 import { parseOptions, type PostgresConfig, type PostgresStoreOptions } from './options';
+import { readSinceSql, sinceChanges, SINCE_BYTES, SINCE_ENTRIES, type SinceRow } from './read-since';
 import { prepareWrite } from './write-transaction';
 
 /** How a lookup names a feature's deny list (store-targeting's `denyEntry`). */
@@ -88,9 +90,43 @@ export class PostgresStore implements FeatureStore {
     const rows = await this.call(`Reading feature ${JSON.stringify(name)}`, (client) =>
       this.selectFeatures(client, name, withUsers),
     );
-    const head = headOf(rows[0]);
-    const row = rows[0];
-    return { ...head, feature: row?.name != null ? decodeRow(row as FeatureRow, head.epoch, withUsers) : undefined };
+    return readOf(rows, withUsers);
+  }
+
+  /**
+   * One feature for a process that holds it as of `since`: the feature
+   * without its users or patterns, and what every write since did to them,
+   * from the history entries the writes linked (one statement, one
+   * primary-key probe per entry). When the links do not reach the held
+   * version exactly (entries dropped by retention or written before the
+   * links existed, a reset, a feature made anew) or go beyond the bounds,
+   * the feature whole, as `read` gives it.
+   */
+  async readSince(name: string, since: StoreHead): Promise<StoreReadSince> {
+    return this.call(`Reloading feature ${JSON.stringify(name)}`, async (client) => {
+      const found = await client.query<SinceRow>(readSinceSql(this.config.tables), [
+        name,
+        since.epoch,
+        since.version,
+        SINCE_ENTRIES,
+        SINCE_BYTES,
+        this.holdsUsers,
+      ]);
+      const row = found.rows[0];
+      const head = headOf(row);
+      if (row?.name == null) return { ...head, feature: undefined };
+      const feature = decodeRow(row as FeatureRow, head.epoch, false);
+      if ('damaged' in feature) return { ...head, feature };
+      const changes =
+        since.epoch === head.epoch && since.version > 0 && feature.v >= since.version
+          ? sinceChanges(row.chain ?? [], feature.v, since, this.holdsUsers)
+          : undefined;
+      if (changes) {
+        const { patterns: _all, ...changed } = feature;
+        return { ...head, feature: changed, changes: changes.users, patternChanges: changes.patterns };
+      }
+      return readOf(await this.selectFeatures(client, name, this.holdsUsers), this.holdsUsers);
+    });
   }
 
   async head(): Promise<StoreHead> {
@@ -178,11 +214,15 @@ export class PostgresStore implements FeatureStore {
 
   /**
    * For each query, which of its names (features, segments, `deny <feature>`
-   * for a deny list) list its unit: one statement, one index probe per
-   * (name, unit) pair. Fails at once while the feed is down.
+   * for a deny list) list its unit: one statement through the pool, one
+   * index probe per (name, unit) pair. It does not wait for the change
+   * feed: while only the listening connection is down, the pool still
+   * answers. A pool that cannot reach the server rejects (the caller counts
+   * the unit as not listed); one that hangs is bounded by the caller's
+   * timeout and cap on pending lookups.
    */
   async lookup(queries: readonly LookupQuery[]): Promise<readonly ReadonlySet<string>[]> {
-    if (!this.isConnected()) throw new BackendUnavailableError('Looking up a user: PostgreSQL is not connected.');
+    if (this.closed) throw new BackendUnavailableError('Looking up a user: the store was closed.');
     const t = this.config.tables;
     const listed: [string[], string[]] = [[], []];
     const denied: [string[], string[]] = [[], []];
@@ -193,14 +233,18 @@ export class PostgresStore implements FeatureStore {
         units.push(encodeText(unit));
       }
     });
-    const result = await this.pool.query<{ entry: string; unit: string }>(
-      `SELECT u.feature AS entry, u.user_id AS unit FROM unnest($1::text[], $2::text[]) AS q(feature, unit)
+    const result = await this.pool
+      .query<{ entry: string; unit: string }>(
+        `SELECT u.feature AS entry, u.user_id AS unit FROM unnest($1::text[], $2::text[]) AS q(feature, unit)
          JOIN ${t.users} u ON u.feature = q.feature AND u.user_id = q.unit
        UNION ALL
        SELECT $5::text || d.feature, d.unit FROM unnest($3::text[], $4::text[]) AS q(feature, unit)
          JOIN ${t.denied} d ON d.feature = q.feature AND d.unit = q.unit`,
-      [...listed, ...denied, DENY],
-    );
+        [...listed, ...denied, DENY],
+      )
+      .catch((err: unknown) => {
+        throw unavailable('Looking up a user', err);
+      });
     const found = new Set(result.rows.map((row) => `${row.entry}\n${row.unit}`));
     return queries.map(({ unit, names: asked }) => {
       const key = encodeText(unit);
@@ -362,6 +406,13 @@ export class PostgresStore implements FeatureStore {
       this.background--;
     }
   }
+}
+
+/** A read of one feature from the rows of `selectFeatures`. */
+function readOf(rows: HeadedRow[], withUsers: boolean): StoreRead {
+  const head = headOf(rows[0]);
+  const row = rows[0];
+  return { ...head, feature: row?.name != null ? decodeRow(row as FeatureRow, head.epoch, withUsers) : undefined };
 }
 
 function headOf(row: HeadedRow | undefined): StoreHead {

@@ -80,8 +80,9 @@ function literal(text: string): string {
  * Deny lists live in a table of their own; a schema that kept them in the
  * features' jsonb data has them moved there (and the field dropped).
  *
- * The history tables are made by `CREATE TABLE IF NOT EXISTS` too, so
- * migrate() run on a schema an earlier version made adds them. A TRUNCATE of
+ * The history tables are made by `CREATE TABLE IF NOT EXISTS` too, and
+ * their later columns by `ADD COLUMN IF NOT EXISTS`, so migrate() run on a
+ * schema an earlier version made adds them. A TRUNCATE of
  * the history deletes its count row; the next write counts the entries again.
  */
 export function migrationSql(t: Tables): string {
@@ -151,6 +152,16 @@ CREATE TABLE IF NOT EXISTS ${t.history} (
   before text,
   after text
 );
+-- What links a feature's entries, so another process can apply what changed since the version it holds
+-- (readSince): the write's version and epoch, the feature's version before it, the feature's entry before
+-- this one, and the entry's place among its write's (a bulk write appends one per 1,000 ids; 0 is the first).
+-- Null in entries an earlier version wrote: a chain through them is incomplete, and the reader reads whole.
+ALTER TABLE ${t.history}
+  ADD COLUMN IF NOT EXISTS version bigint,
+  ADD COLUMN IF NOT EXISTS epoch text,
+  ADD COLUMN IF NOT EXISTS previous_version bigint,
+  ADD COLUMN IF NOT EXISTS previous_entry bigint,
+  ADD COLUMN IF NOT EXISTS part integer;
 CREATE INDEX IF NOT EXISTS "history_feature" ON ${t.history} (feature, id);
 CREATE TABLE IF NOT EXISTS ${t.historyCount} (
   singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),

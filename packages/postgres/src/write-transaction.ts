@@ -235,7 +235,8 @@ export async function prepareWrite(
     feature = decodeRow(saved.rows[0]!, epoch, false);
     if ('damaged' in feature) throw new FeatureDamagedError(name, feature.damaged);
   }
-  for (const ids of earlier) {
+  const link = (part: number): EntryLink => ({ epoch, version, previousV, part });
+  for (const [part, ids] of earlier.entries()) {
     await appendEntry(
       client,
       t,
@@ -245,9 +246,10 @@ export async function prepareWrite(
       meta,
       action === 'register' ? {} : ids,
       action === 'register' ? ids : {},
+      link(part),
     );
   }
-  const entry = await appendEntry(client, t, historyLimit, name, action, meta, before, after);
+  const entry = await appendEntry(client, t, historyLimit, name, action, meta, before, after, link(earlier.length));
   await client.query(`UPDATE ${t.head} SET version = $1`, [version]);
   await client.query('SELECT pg_notify($1, $2)', [t.channel, changePayload(epoch, version, name)]);
   return { result: { epoch, version, name, entry, previousV, feature }, deadline };
@@ -267,12 +269,22 @@ async function wholeFeature(client: PoolClient, t: Tables, name: string, data: F
   };
 }
 
+/** Where an entry stands among the feature's writes: what readSince follows (see schema.ts). */
+interface EntryLink {
+  readonly epoch: string;
+  readonly version: number;
+  readonly previousV: number;
+  /** The entry's place among its write's entries, 0 the first. */
+  readonly part: number;
+}
+
 /**
  * Appends the write's entry (its id from the table's sequence: writes hold
- * the head row's lock while they take it, so ids follow commit order) and
- * applies retention: past `limit` entries, the oldest are deleted and
- * counted as dropped. The count row is made again (counting the entries)
- * when it is missing. Returns the entry's id.
+ * the head row's lock while they take it, so ids follow commit order),
+ * linked to the feature's entry before it (the newest, found by the index on
+ * (feature, id)), and applies retention: past `limit` entries, the oldest
+ * are deleted and counted as dropped. The count row is made again (counting
+ * the entries) when it is missing. Returns the entry's id.
  */
 async function appendEntry(
   client: PoolClient,
@@ -283,10 +295,13 @@ async function appendEntry(
   meta: WriteMeta,
   before: HistoryChange | null,
   after: HistoryChange | null,
+  link: EntryLink,
 ): Promise<string> {
   const added = await client.query<{ id: string }>(
-    `INSERT INTO ${t.history} (feature, action, actor, reason, source, reverts, before, after)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id::text`,
+    `INSERT INTO ${t.history} (feature, action, actor, reason, source, reverts, before, after,
+       epoch, version, previous_version, part, previous_entry)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, (SELECT max(id) FROM ${t.history} WHERE feature = $1))
+     RETURNING id::text`,
     [
       name,
       action,
@@ -296,6 +311,10 @@ async function appendEntry(
       meta.reverts ?? null,
       before === null ? null : JSON.stringify(before),
       after === null ? null : JSON.stringify(after),
+      link.epoch,
+      link.version,
+      link.previousV,
+      link.part,
     ],
   );
   const count = await client.query<{ kept: string }>(
