@@ -9,7 +9,9 @@
  * instructions of a cold run (subtract a run with 0 registers and 0 checks).
  *
  * Run: pnpm --filter @hanoi/bench python-workload:cold
- * (BENCH_CORE_DIST=/path/to/packages/core/dist/index.cjs runs another build.)
+ * (BENCH_CORE_DIST=/path/to/packages/core/dist/index.cjs runs another build;
+ * BENCH_BARE=1 runs the floor instead: the same loops with a bare `await` +
+ * `Set.add` / `Set.has` per call, cold in the same way.)
  */
 import { createRequire } from 'node:module';
 
@@ -27,8 +29,18 @@ function cpuMs(): number {
   return (user + system) / 1000;
 }
 
+/** The floor: one awaited call per Python call, doing only a `Set.add` / `Set.has`. */
+function bareRollout(): Pick<InstanceType<typeof Rollout>, 'addFunc' | 'register' | 'isEnabled'> {
+  const users = new Set<string>();
+  return {
+    addFunc: async () => {},
+    register: async (_name: string, ...ids: (string | string[])[]) => void users.add(ids[0] as string),
+    isEnabled: async (_name: string, id?: unknown) => users.has(id as string),
+  } as unknown as Pick<InstanceType<typeof Rollout>, 'addFunc' | 'register' | 'isEnabled'>;
+}
+
 async function main(): Promise<void> {
-  const rollout = new Rollout(new MemoryBackend());
+  const rollout = process.env.BENCH_BARE === '1' ? bareRollout() : new Rollout(new MemoryBackend());
   const start = performance.now();
   const cpuStart = cpuMs();
   await rollout.addFunc('FOO');
