@@ -6,6 +6,7 @@ import { Pool, type PoolClient } from 'pg';
 import { ADMIN_FRAMEWORKS, startAdminApp, type AdminApp } from '../support/admin-apps';
 import { startPostgres, uniqueSchema, type PostgresServer } from '../support/postgres-server';
 import { startRedis, uniquePrefix, type RedisServer } from '../support/redis-server';
+import { monitorErrors } from '../support/redis-monitor';
 
 // Lists the process does not hold (RedisHighPerfBackend, PostgreSQL with
 // lookupUsers) are paged by the store: listed users, a deny list and a
@@ -49,13 +50,17 @@ async function redisKind(): Promise<Kind> {
     async watchWholeReads() {
       found.length = 0;
       // Every command Redis runs, those of scripts included: SMEMBERS (or SORT) of a user or deny set reads it whole.
-      const monitor = await new Redis(server.url).monitor();
+      const connection = new Redis(server.url);
+      const monitor = await connection.monitor();
+      connection.disconnect();
+      const check = monitorErrors(monitor);
       const commands: string[][] = [];
       monitor.on('monitor', (_time: string, args: string[]) => void commands.push(args));
       await new Promise((resolve) => setTimeout(resolve, 50));
       return async () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
         monitor.disconnect();
+        check();
         const whole = commands
           .filter(([command]) => /^(smembers|sort|sort_ro|sunion|sinter|sdiff)$/i.test(command!))
           .filter(([, key]) => /:[ud]:/.test(key ?? ''))

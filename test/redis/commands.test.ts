@@ -1,5 +1,6 @@
 import { Rollout, type Backend } from '@hanoi/core';
 import type { Redis } from 'ioredis';
+import { monitorErrors } from '../support/redis-monitor';
 import { BACKENDS, eventually, quietLogger, storeOf, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
 
 // What each backend sends to Redis, watched with MONITOR on a side connection.
@@ -15,6 +16,7 @@ async function watch(): Promise<{ seen: Seen[]; stop(): void }> {
   const monitor = await redis.client().monitor();
   const seen: Seen[] = [];
   monitor.on('monitor', (_time: string, args: string[], source: string) => seen.push({ source, args }));
+  const check = monitorErrors(monitor);
   // MONITOR starts on the server asynchronously: a marker makes sure it is live.
   const marker = redis.client();
   const tag = uniquePrefix('marker');
@@ -22,7 +24,13 @@ async function watch(): Promise<{ seen: Seen[]; stop(): void }> {
     await marker.echo(tag);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return { seen, stop: () => monitor.disconnect() };
+  return {
+    seen,
+    stop: () => {
+      monitor.disconnect();
+      check();
+    },
+  };
 }
 
 const localAddress = (client: Redis) => {
