@@ -233,13 +233,7 @@ export function changePatterns(
   for (const [flags, entries] of index.byFlags) if (entries.size === 0) index.byFlags.delete(flags);
   if (gone.size === 0 && fresh.length === 0) return previous;
   const list = gone.size > 0 ? previous.filter((p) => !gone.has(p)) : previous.slice();
-  if (fresh.length > 64) {
-    list.push(...fresh);
-    list.sort(order);
-  } else for (const pattern of fresh) list.splice(insertionPoint(list, pattern), 0, pattern);
-  indexes.delete(previous);
-  indexes.set(list, index);
-  return list;
+  return withFresh(list, fresh, previous, index);
 }
 
 const NONE: readonly CompiledPattern[] = Object.freeze([]);
@@ -283,6 +277,20 @@ function compileChanged(
       if (entries.size === 0) index.byFlags.delete(flags);
     }
   } else list = previous.slice();
+  return withFresh(list, fresh, previous, index);
+}
+
+/**
+ * `list` (the kept patterns of `previous`, in order) with `fresh` put in
+ * order too: a sort when they are many, else one binary-search insert each.
+ * The index of `previous` moves to the new list.
+ */
+function withFresh(
+  list: CompiledPattern[],
+  fresh: readonly CompiledPattern[],
+  previous: readonly CompiledPattern[],
+  index: PatternIndex,
+): readonly CompiledPattern[] {
   if (fresh.length > 64) {
     list.push(...fresh);
     list.sort(order);
