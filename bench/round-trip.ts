@@ -17,13 +17,13 @@
  * Run: pnpm --filter @hanoi/bench round-trip
  */
 import { Rollout } from '@hanoi/core';
+// The stores' own deadline helper: what each bounded call pays.
+import { withTimeout } from '@hanoi/core/internal';
 import { RedisBackend, RedisStore } from '@hanoi/redis';
 import { Redis } from 'ioredis';
 import { uniquePrefix } from '../test/support/redis-server';
 import { machineLine, markdownTable, median } from './lib';
 import { startBenchRedis, type BenchRedis, type Kind } from './redis-setup';
-// The store's own deadline helper, from its source: what each bounded call pays.
-import { withTimeout } from '../packages/redis/src/timeouts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 5000);
 

@@ -2,7 +2,7 @@ import type { StoreListener } from '@hanoi/core';
 import { Client, type ClientConfig } from 'pg';
 import { debuglog } from 'node:util';
 import { parsePayload } from './codec';
-import { withTimeout } from './connections';
+import { withTimeout } from '@hanoi/core/internal';
 
 const debug = debuglog('hanoi:postgres');
 

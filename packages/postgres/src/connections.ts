@@ -1,19 +1,6 @@
 import { BackendUnavailableError, HanoiError } from '@hanoi/core';
+import { withTimeout } from '@hanoi/core/internal';
 import type { Pool, PoolClient } from 'pg';
-
-/**
- * Settles with `promise`, or rejects with `onTimeout()` after `ms`.
- *
- * @example
- * await withTimeout(client.query('SELECT 1'), 500, () => new Error('slow'));
- */
-export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), Math.max(ms, 1));
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 // SQLSTATEs that mean the tables (or columns) are not there: migrate() was not run (or ran on another schema,
 // or an earlier version ran it).

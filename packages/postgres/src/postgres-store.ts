@@ -16,11 +16,12 @@ import {
   type StoreWrite,
   type StoreWriteResult,
 } from '@hanoi/core';
+import { withTimeout } from '@hanoi/core/internal';
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { ChangeFeed } from './change-feed';
 import { decodeEntry, decodeRow, decodeText, encodeText, type FeatureRow, type HistoryRow } from './codec';
-import { clientBy, unavailable, withClient, withTimeout } from './connections';
+import { clientBy, unavailable, withClient } from './connections';
 import { parseOptions, type PostgresConfig, type PostgresStoreOptions } from './options';
 import { readSinceSql, sinceChanges, SINCE_BYTES, SINCE_ENTRIES, type SinceRow } from './read-since';
 import { prepareWrite } from './write-transaction';

@@ -23,6 +23,7 @@ import {
   type StoreWrite,
   type StoreWriteResult,
 } from '@hanoi/core';
+import { withTimeout } from '@hanoi/core/internal';
 import { ReplyError } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import {
@@ -39,7 +40,7 @@ import { waitForConnection } from './connection';
 import { parseOptions, type RedisBackendOptions, type RedisConfig } from './options';
 import { defineScripts, runScript, UNREADABLE, type RedisClient } from './scripts';
 import { Subscription } from './subscription';
-import { ServerClock, withTimeout } from './timeouts';
+import { ServerClock } from './timeouts';
 import { writeUserBatches } from './user-batches';
 
 /** How a lookup names a feature's deny list (core's `denyEntry`). */

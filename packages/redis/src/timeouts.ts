@@ -1,29 +1,4 @@
 /**
- * Rejects with `onTimeout()` after `ms` unless `promise` settles first; a
- * late rejection of `promise` is swallowed (never an unhandled rejection).
- *
- * @example
- * await withTimeout(client.get(key), 250, () => new BackendUnavailableError('slow'));
- */
-export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  promise.catch(() => {}); // a late failure after the timeout is nobody's to handle
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(onTimeout()), ms);
-    timer.unref?.();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
-}
-
-/**
  * The offset between Redis's clock (the script's `TIME`) and this process's,
  * measured on each periodic check, so a write can carry a deadline in
  * Redis's time. The error of a measurement is at most half its round trip.

@@ -15,3 +15,4 @@ export { rememberedNotFound, rememberNotFound } from '../not-found';
 export { revertWrite } from '../history';
 export { checkHistoryLimit } from '../memory-store';
 export { processActor } from '../write-scope';
+export { withTimeout } from '../timeout';
