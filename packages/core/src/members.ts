@@ -1,4 +1,4 @@
-import type { MembersPage, MembersQuery } from './store';
+import type { FeatureData, MemberList, MembersPage, MembersQuery } from './store';
 
 /** The most ids one page of a list holds. */
 export const MAX_MEMBERS_LIMIT = 1000;
@@ -34,6 +34,24 @@ export function pageOfMembers(ids: Iterable<string>, query: MembersQuery): Membe
     ordered: true,
     total,
   };
+}
+
+/**
+ * The ids of an entry's list, as `members` pages them: its users (a
+ * segment's units), or its deny list (the data field `deny`); none for an
+ * entry that does not exist.
+ *
+ * @example
+ * pageOfMembers(idsOf(entry, 'deny'), { list: 'deny', limit: 50 });
+ */
+export function idsOf(
+  entry: { readonly users?: Iterable<string>; readonly data: FeatureData } | undefined,
+  list: MemberList,
+): Iterable<string> {
+  if (!entry) return [];
+  if (list === 'users') return entry.users ?? [];
+  const deny = entry.data.deny;
+  return Array.isArray(deny) ? (deny as string[]) : [];
 }
 
 function smallest(ids: string[], count: number): string[] {

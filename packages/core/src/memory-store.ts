@@ -11,7 +11,7 @@ import {
   type WriteMeta,
 } from './history';
 import type { PatternSpec } from './pattern';
-import { pageOfMembers } from './members';
+import { idsOf, pageOfMembers } from './members';
 import type {
   FeatureData,
   FeatureStore,
@@ -288,10 +288,7 @@ export class MemoryStore implements FeatureStore {
 
   /** A page of the entry's users or deny list, in the order of the ids, walked in place. */
   async members(name: string, query: MembersQuery): Promise<MembersPage> {
-    const entry = this.features.get(name);
-    const deny = entry?.data.deny;
-    const ids = !entry ? [] : query.list === 'users' ? entry.users : Array.isArray(deny) ? (deny as string[]) : [];
-    return pageOfMembers(ids, query);
+    return pageOfMembers(idsOf(this.features.get(name), query.list), query);
   }
 
   subscribe(listener: StoreListener): () => void {

@@ -6,7 +6,7 @@ import { revertWrite, type HistoryEntry, type HistoryPage, type HistoryQuery, ty
 import { changePatterns, compilePatterns, FeatureCache } from './feature-cache';
 import type { FeatureFields, FeatureSnapshot, FeatureState, Variant } from './feature';
 import { LookupLimiter, type LookupLimits } from './lookup-limiter';
-import { pageOfMembers } from './members';
+import { idsOf, pageOfMembers } from './members';
 import { MemoryStore } from './memory-store';
 import type { CompiledPattern, PatternSpec } from './pattern';
 import { createReporter, type ErrorReporter, type Logger } from './reporter';
@@ -230,9 +230,7 @@ export class StoreBackend implements Backend {
     if (store.members) return this.request(() => store.members!(name, query));
     const { feature } = await this.request(() => store.read(name, true));
     if (feature && isDamaged(feature)) throw this.damaged(feature);
-    const deny = feature?.data.deny;
-    const ids = !feature ? [] : query.list === 'users' ? (feature.users ?? []) : Array.isArray(deny) ? deny : [];
-    return pageOfMembers(ids as readonly string[], query);
+    return pageOfMembers(idsOf(feature, query.list), query);
   }
 
   addFunc(name: string, fields: FeatureFields, meta?: WriteMeta): Promise<void> {
