@@ -1,5 +1,5 @@
 import type { FeatureState } from './feature';
-import { compilePattern, type CompiledPattern, type PatternSpec } from './pattern';
+import { compilePattern, patternKey, type CompiledPattern, type PatternSpec } from './pattern';
 import type { PatternChange, StoredFeature } from './store';
 
 /**
@@ -204,8 +204,8 @@ export function changePatterns(
   // What the changes come to, per pattern: whether it is there after them.
   const net = new Map<string, { spec: PatternSpec; present: boolean }>();
   for (const change of changes) {
-    for (const spec of change.removed) net.set(`${spec.flags}/${spec.source}`, { spec, present: false });
-    for (const spec of change.added) net.set(`${spec.flags}/${spec.source}`, { spec, present: true });
+    for (const spec of change.removed) net.set(patternKey(spec), { spec, present: false });
+    for (const spec of change.added) net.set(patternKey(spec), { spec, present: true });
   }
   if (net.size === 0) return previous;
   const index = indexOf(previous);

@@ -1,4 +1,4 @@
-import type { PatternSpec } from './pattern';
+import { patternKey, type PatternSpec } from './pattern';
 import type { FeatureData, StoreWrite } from './store';
 
 /*
@@ -90,8 +90,6 @@ export interface ReplayedFeature {
   /** Keyed by flags and source. */
   patterns: Map<string, PatternSpec>;
 }
-
-const patternKey = (p: PatternSpec) => `${p.flags}/${p.source}`;
 
 /** The data fields of one side of an entry (everything but users and patterns). */
 export function dataOf(change: HistoryChange): Partial<FeatureData> {

@@ -10,7 +10,7 @@ import {
   type HistorySource,
   type WriteMeta,
 } from './history';
-import type { PatternSpec } from './pattern';
+import { patternKey, type PatternSpec } from './pattern';
 import { idsOf, pageOfMembers } from './members';
 import type {
   FeatureData,
@@ -191,11 +191,11 @@ export class MemoryStore implements FeatureStore {
         entry.data = frozenCopy({ ...entry.data, enabled: !entry.data.enabled });
         break;
       case 'addPattern':
-        entry.patterns.set(`${write.pattern.flags}/${write.pattern.source}`, { ...write.pattern });
+        entry.patterns.set(patternKey(write.pattern), { ...write.pattern });
         entry.patternList = undefined;
         break;
       case 'removePattern':
-        entry.patterns.delete(`${write.pattern.flags}/${write.pattern.source}`);
+        entry.patterns.delete(patternKey(write.pattern));
         entry.patternList = undefined;
         break;
       case 'addDenied':
@@ -208,7 +208,7 @@ export class MemoryStore implements FeatureStore {
       case 'restore':
         entry.data = frozenCopy(write.data);
         entry.users = new Set(write.users);
-        entry.patterns = new Map(write.patterns.map((p) => [`${p.flags}/${p.source}`, { ...p }]));
+        entry.patterns = new Map(write.patterns.map((p) => [patternKey(p), { ...p }]));
         entry.patternList = undefined;
         break;
     }
@@ -415,8 +415,6 @@ function distinct(ids: readonly string[], users: ReadonlySet<string>, listed: bo
   const found = [...new Set(ids)].filter((id) => users.has(id) === listed);
   return found.length === 0 ? NO_IDS : found;
 }
-
-const patternKey = (p: PatternSpec) => `${p.flags}/${p.source}`;
 
 /** The fields of `data` that `entry` has, with its values: the `before` of a write of `data`. */
 function fieldsOf(entry: Entry | undefined, data: object): HistoryChange {

@@ -8,6 +8,15 @@ export interface PatternSpec {
   flags: string;
 }
 
+/**
+ * The key a pattern is known by in a feature's set: its flags and source
+ * (one pattern per source and flags).
+ *
+ * @example
+ * patternKey({ source: '^beta', flags: 'i' }); // 'i/^beta'
+ */
+export const patternKey = (p: PatternSpec): string => `${p.flags}/${p.source}`;
+
 /** A pattern ready to match, with JavaScript's meaning, in linear time. */
 export interface CompiledPattern extends PatternSpec {
   /** True when the pattern matches anywhere in `userId` (an unanchored search). */
