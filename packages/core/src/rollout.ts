@@ -13,6 +13,7 @@ import { createReporter, type ErrorReporter, type Logger } from './reporter';
 import { TargetingAdmin } from './targeting-admin';
 import { explainFor, isOnFor, planLookups, variantOf, type TargetingEnv } from './targeting';
 import { LookupAnswers, LookupPlan } from './lookup-plan';
+import type { LookupAnswer, LookupQuery } from './store';
 import { contextFor, subjectOf } from './current-subject';
 import { isContextObject, normalizeContext, type AnyAttributes, type Context, type User } from './user-context';
 import { UserFeatures } from './user-features';
@@ -397,32 +398,28 @@ export class Rollout<Name extends string = string, Attributes extends object = A
 
   /** Whether `name` lists `id`, asked alone: `lookupMany`'s answer, without its plan and answer maps (a hot path). */
   private async lookup(id: string, name: string): Promise<boolean> {
-    const backend = this.backend;
-    try {
-      const found = backend.lookupUnits
-        ? (await backend.lookupUnits([{ unit: id, names: [name] }]))[0]
-        : await backend.lookupUser!(id, [name]);
-      this.reporter.recovered('Looking users up');
-      return found?.has(name) === true;
-    } catch (err) {
-      this.reporter.failure(err, 'Looking users up');
-      return false;
-    }
+    const found = await this.ask([{ unit: id, names: [name] }]);
+    return found?.[0]?.has(name) === true;
   }
 
   /** Asks the store, once; a failure counts as nothing known (not listed, in no segment) and is reported. */
   private async lookupMany(plan: LookupPlan): Promise<LookupAnswers> {
     const queries = plan.queries();
+    return new LookupAnswers(queries, await this.ask(queries));
+  }
+
+  /** The store's answers to `queries`, or undefined when it could not answer (reported once, until it answers again). */
+  private async ask(queries: readonly LookupQuery[]): Promise<readonly LookupAnswer[] | undefined> {
     const backend = this.backend;
     try {
       const found = backend.lookupUnits
         ? await backend.lookupUnits(queries)
         : await Promise.all(queries.map((query) => backend.lookupUser!(query.unit, query.names)));
       this.reporter.recovered('Looking users up');
-      return new LookupAnswers(queries, found);
+      return found;
     } catch (err) {
       this.reporter.failure(err, 'Looking users up');
-      return new LookupAnswers(queries, undefined);
+      return undefined;
     }
   }
 }
