@@ -82,11 +82,14 @@ export class LookupLimiter {
       }, timeoutMs);
       timer.unref?.();
       // Pending counts until the store answers, even after the caller was told of a timeout.
+      const settled = () => {
+        this.pending--;
+        if (probe) this.probing = false;
+        clearTimeout(timer);
+      };
       sent.then(
         (listed) => {
-          this.pending--;
-          if (probe) this.probing = false;
-          clearTimeout(timer);
+          settled();
           if (done) return;
           this.failures = 0;
           this.pausedUntil = 0;
@@ -95,9 +98,7 @@ export class LookupLimiter {
           resolve(queries.map((query) => (query.names.length > 0 ? (listed[next++] ?? new Set<string>()) : new Set())));
         },
         (err: unknown) => {
-          this.pending--;
-          if (probe) this.probing = false;
-          clearTimeout(timer);
+          settled();
           if (done) return;
           this.failed();
           reject(err);
