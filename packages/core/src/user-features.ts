@@ -96,12 +96,12 @@ export class UserFeatures<Name extends string = string> {
     if (name !== this.firstName) {
       if (this.firstName !== undefined) {
         const answer = this.answer(name);
-        if (answer.variant === null) answer.variant = this.variantOf(name, answer.on, answer.state);
+        if (answer.variant === null) answer.variant = this.variantFor(name, answer.on, answer.state);
         return answer.variant;
       }
       this.decideFirst(name);
     }
-    if (this.firstVariant === null) this.firstVariant = this.variantOf(name, this.firstOn, this.firstState);
+    if (this.firstVariant === null) this.firstVariant = this.variantFor(name, this.firstOn, this.firstState);
     return this.firstVariant;
   }
 
@@ -156,7 +156,7 @@ export class UserFeatures<Name extends string = string> {
     return isFeatureOn(state, this.userId, this.listed(name, state), usesBucket ? this.bucket() : undefined);
   }
 
-  private variantOf(name: string, on: boolean, state: FeatureState | undefined): string | undefined {
+  private variantFor(name: string, on: boolean, state: FeatureState | undefined): string | undefined {
     if (!on || !state) return undefined;
     if (this.targeted(state)) return variantOf(name, state, this.subject());
     return this.userId === undefined ? undefined : pickVariant(name, state.variants, this.userId);
