@@ -1,37 +1,13 @@
 import { Rollout, type Backend } from '@hanoi/core';
 import type { Redis } from 'ioredis';
-import { monitorErrors } from '../support/redis-monitor';
+import { watchCommands } from '../support/redis-monitor';
 import { BACKENDS, eventually, quietLogger, storeOf, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
 
 // What each backend sends to Redis, watched with MONITOR on a side connection.
 const redis = useRedis();
 
-interface Seen {
-  source: string;
-  args: string[];
-}
-
 /** Records every command the server runs (scripts' inner calls show with source 'lua'). */
-async function watch(): Promise<{ seen: Seen[]; stop(): void }> {
-  const monitor = await redis.client().monitor();
-  const seen: Seen[] = [];
-  monitor.on('monitor', (_time: string, args: string[], source: string) => seen.push({ source, args }));
-  const check = monitorErrors(monitor);
-  // MONITOR starts on the server asynchronously: a marker makes sure it is live.
-  const marker = redis.client();
-  const tag = uniquePrefix('marker');
-  for (let i = 0; i < 100 && !seen.some((s) => s.args.includes(tag)); i++) {
-    await marker.echo(tag);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return {
-    seen,
-    stop: () => {
-      monitor.disconnect();
-      check();
-    },
-  };
-}
+const watch = () => watchCommands(() => redis.client());
 
 const localAddress = (client: Redis) => {
   const stream = (client as unknown as { stream: { localAddress: string; localPort: number } }).stream;

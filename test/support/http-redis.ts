@@ -1,23 +1,25 @@
 /**
  * A real Redis for the Express and Koa suites: a RedisHighPerfBackend keeps
  * registered users in the store, so a request's answers take one round trip
- * (`rollout.forUser`), the middleware's slow path. Counts the questions Redis
- * was asked, from its own INFO commandstats.
+ * (`rollout.forUser`), the middleware's slow path. Counts the lookups its
+ * client sends, watched with MONITOR.
  */
 import { Rollout, type FeatureName } from '@hanoi/core';
 import { RedisHighPerfBackend } from '@hanoi/redis';
 import Redis from 'ioredis';
+import { watchCommands } from './redis-monitor';
 import { startRedis, uniquePrefix, type RedisServer } from './redis-server';
 
 export interface RedisRollout {
   rollout: Rollout<FeatureName>;
   server: RedisServer;
   /**
-   * SISMEMBER calls Redis has run so far, alone or inside a lookup script:
-   * one per (user set, unit) asked. A request here asks one (`beta`), so it
-   * counts the lookups, whichever command carried each.
+   * The lookups this rollout's client sent Redis while `run` ran, watched
+   * with MONITOR: a plain SISMEMBER, or a call of the lookup script (its keys
+   * are user sets and deny lists). Reloads and writes (scripts on the
+   * feature index) are not lookups and are not counted.
    */
-  lookupCalls(): Promise<number>;
+  countLookups(run: () => Promise<void>): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -37,9 +39,22 @@ export async function startRedisRollout(): Promise<RedisRollout> {
   return {
     rollout,
     server,
-    async lookupCalls() {
-      const info = await admin.info('commandstats');
-      return Number(/^cmdstat_sismember:calls=(\d+)/m.exec(info)?.[1] ?? 0);
+    async countLookups(run) {
+      const watch = await watchCommands(() => new Redis(server.url));
+      try {
+        await run();
+        await client.echo('fence'); // what the client sent before has reached the server
+      } finally {
+        watch.stop();
+      }
+      const stream = (client as unknown as { stream: { localAddress: string; localPort: number } }).stream;
+      const source = `${stream.localAddress}:${stream.localPort}`;
+      return watch.seen.filter(
+        ({ source: from, args: [command, , , firstKey] }) =>
+          from === source &&
+          (/^sismember$/i.test(command ?? '') ||
+            (/^eval(sha)?$/i.test(command ?? '') && /:[ud]:/.test(firstKey ?? ''))),
+      ).length;
     },
     async stop() {
       await rollout.close();

@@ -23,3 +23,44 @@ export function monitorErrors(monitor: Redis): () => void {
     if (errors.length > 0) throw errors[0]!;
   };
 }
+
+/** A command the server ran, as MONITOR shows it: `source` is the client's address, or 'lua' inside a script. */
+export interface SeenCommand {
+  source: string;
+  args: string[];
+}
+
+/**
+ * Records every command the server runs from now on (MONITOR on a side
+ * connection made with `connect`), once the watch is live: MONITOR starts
+ * on the server asynchronously, so a marker command is sent until it shows.
+ * `stop()` closes the connections it made and throws any error they had.
+ *
+ * @example
+ * const watch = await watchCommands(() => new Redis(url));
+ * // ... run commands ...
+ * watch.stop();
+ * watch.seen.filter((s) => s.source !== 'lua'); // those clients sent
+ */
+export async function watchCommands(connect: () => Redis): Promise<{ seen: SeenCommand[]; stop(): void }> {
+  const base = connect();
+  const monitor = await base.monitor();
+  const seen: SeenCommand[] = [];
+  monitor.on('monitor', (_time: string, args: string[], source: string) => seen.push({ source, args }));
+  const check = monitorErrors(monitor);
+  const marker = connect();
+  const tag = `marker-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  for (let i = 0; i < 100 && !seen.some((s) => s.args.includes(tag)); i++) {
+    await marker.echo(tag);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return {
+    seen,
+    stop: () => {
+      monitor.disconnect();
+      marker.disconnect();
+      base.disconnect();
+      check();
+    },
+  };
+}
