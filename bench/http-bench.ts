@@ -1,13 +1,15 @@
 /**
  * Requests per second of a hello-world Express and Koa app with features()
  * and three checks per request, against the same app bare, with autocannon on
- * 127.0.0.1. Each app runs in its own process (tsx loads it; the packages come
- * from dist/); runs alternate bare / hanoi, the order flipping every round, and
+ * 127.0.0.1, and what each part costs (a middleware that only calls next(),
+ * the same run in an AsyncLocalStorage context, features(), three checks).
+ * Each app runs in its own process (tsx loads it; the packages come from
+ * dist/); runs alternate between the modes, the order rotating every round, and
  * the table gives medians and ratios: of requests per second, and of the
  * server's CPU time per request (steadier when other work shares the machine).
  *
  *   pnpm build && cd bench && pnpm http
- *   BENCH_ROUNDS=5 BENCH_DURATION_S=5 BENCH_CONNECTIONS=10
+ *   BENCH_ROUNDS=5 BENCH_DURATION_S=5 BENCH_CONNECTIONS=10 BENCH_FRAMEWORKS=express,koa
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,8 +18,13 @@ import autocannon from 'autocannon';
 import { machineLine, markdownTable, median } from './lib/index';
 
 /** In the order of what they add: each mode is the one before plus one thing (see http-server.ts). */
-const MODES = ['bare', 'context', 'features', 'hanoi'] as const;
+const MODES = ['bare', 'noop', 'context', 'features', 'hanoi'] as const;
 type Mode = (typeof MODES)[number];
+const FRAMEWORKS = (process.env.BENCH_FRAMEWORKS ?? 'express,koa').split(',');
+for (const framework of FRAMEWORKS) {
+  if (framework !== 'express' && framework !== 'koa')
+    throw new RangeError('BENCH_FRAMEWORKS lists express and/or koa.');
+}
 
 const ROUNDS = positive('BENCH_ROUNDS', 5);
 const DURATION_S = positive('BENCH_DURATION_S', 5);
@@ -28,6 +35,11 @@ function positive(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 1 || value > 60) throw new RangeError(`${name} is an integer from 1 to 60.`);
   return value;
+}
+
+/** A difference of medians, with its sign (noise can make one negative). */
+function signed(us: number): string {
+  return `${us < 0 ? '' : '+'}${us.toFixed(1)}`;
 }
 
 interface App {
@@ -125,7 +137,8 @@ console.log(`${machineLine()}; ${versions}`);
 console.log(
   `${ROUNDS} alternating runs of ${DURATION_S} s each, ${CONNECTIONS} connections, ${USERS} users, medians:\n`,
 );
-const results = [await bench('express'), await bench('koa')];
+const results = [];
+for (const framework of FRAMEWORKS) results.push(await bench(framework));
 console.log(
   markdownTable(
     [
@@ -154,6 +167,7 @@ console.log(
     [
       { title: 'app' },
       ...MODES.map((mode) => ({ title: mode, align: 'right' as const })),
+      { title: 'a middleware', align: 'right' },
       { title: 'context', align: 'right' },
       { title: 'features()', align: 'right' },
       { title: '3 checks', align: 'right' },
@@ -161,9 +175,10 @@ console.log(
     results.map((r) => [
       r.framework,
       ...MODES.map((mode) => r.cpu(mode).toFixed(1)),
-      `+${(r.cpu('context') - r.cpu('bare')).toFixed(1)}`,
-      `+${(r.cpu('features') - r.cpu('context')).toFixed(1)}`,
-      `+${(r.cpu('hanoi') - r.cpu('features')).toFixed(1)}`,
+      signed(r.cpu('noop') - r.cpu('bare')),
+      signed(r.cpu('context') - r.cpu('noop')),
+      signed(r.cpu('features') - r.cpu('context')),
+      signed(r.cpu('hanoi') - r.cpu('features')),
     ]),
   ),
 );

@@ -1,7 +1,9 @@
 /**
  * One app for the HTTP benchmark, in its own process: `express` or `koa`, and
- * a mode: `bare` (hello world), `context` (bare plus an AsyncLocalStorage run
- * per request: what any request-scoped context costs), `features` (bare plus
+ * a mode: `bare` (hello world), `noop` (bare plus a middleware that only
+ * calls next(): what any middleware costs), `context` (that middleware
+ * running the rest of the request in an AsyncLocalStorage context: what any
+ * request-scoped context costs), `features` (bare plus
  * features(), no check) or `hanoi` (features() and three checks per request).
  * Listens on 127.0.0.1, prints `PORT <n>`, runs until SIGTERM.
  * On SIGUSR2 it prints `CPU <µs>`, the CPU time it has used so far: CPU per
@@ -18,7 +20,7 @@ import * as hanoiKoa from '@hanoi/koa';
 import express from 'express';
 import Koa from 'koa';
 
-const MODES = ['bare', 'context', 'features', 'hanoi'] as const;
+const MODES = ['bare', 'noop', 'context', 'features', 'hanoi'] as const;
 const [framework, mode] = process.argv.slice(2) as [string, (typeof MODES)[number]];
 if ((framework !== 'express' && framework !== 'koa') || !MODES.includes(mode)) {
   throw new TypeError(`usage: http-server.ts <express|koa> <${MODES.join('|')}>`);
@@ -45,8 +47,9 @@ async function benchRollout(): Promise<Rollout> {
 async function expressApp(): Promise<express.Express> {
   const app = express();
   app.disable('etag');
+  if (mode === 'noop') app.use((_req, _res, next) => next());
   if (mode === 'context') app.use((req, _res, next) => storage.run({ id: req.header('x-user-id') }, next));
-  if (mode === 'bare' || mode === 'context') {
+  if (mode === 'bare' || mode === 'noop' || mode === 'context') {
     app.get('/', (_req, res) => void res.send(HELLO));
     return app;
   }
@@ -67,8 +70,9 @@ async function expressApp(): Promise<express.Express> {
 
 async function koaApp(): Promise<Koa> {
   const app = new Koa();
+  if (mode === 'noop') app.use((_ctx, next) => next());
   if (mode === 'context') app.use((ctx, next) => storage.run({ id: ctx.get('x-user-id') }, next));
-  if (mode === 'bare' || mode === 'context') {
+  if (mode === 'bare' || mode === 'noop' || mode === 'context') {
     app.use((ctx) => {
       ctx.body = HELLO;
     });

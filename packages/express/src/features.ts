@@ -21,7 +21,8 @@ export function features(options: FeaturesOptions): RequestHandler {
   const { rollout, answersFor, notFound } = parseFeaturesOptions(options, 'features');
   function attach(req: Request, answers: UserFeatures<string>, next: NextFunction): void {
     req.features = answers as UserFeatures<FeatureName>;
-    rollout.withFeatures(answers, () => next());
+    // withFeatures calls next with no argument (an argument would be an error for Express).
+    rollout.withFeatures(answers, next);
   }
 
   return function hanoiFeatures(req: Request, _res: Response, next: NextFunction): void {
