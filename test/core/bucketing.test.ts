@@ -33,4 +33,32 @@ describe('bucketing (SPEC: crc32(utf8(id)) % 100, unsigned)', () => {
     await rollout.setPercentage('f', b + 1);
     expect(await rollout.isEnabled('f', id)).toBe(true);
   });
+
+  // The CRC-32 bit by bit over the UTF-8 bytes: an independent computation, no table.
+  const bitwiseCrc32 = (text: string): number => {
+    let c = 0xffffffff;
+    for (const byte of Buffer.from(text, 'utf8')) {
+      c ^= byte;
+      for (let bit = 0; bit < 8; bit++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    }
+    return (c ^ 0xffffffff) >>> 0;
+  };
+
+  it('equals the bitwise CRC-32 of the UTF-8 bytes for ASCII ids of every length and tail, 0 to 40', () => {
+    for (let length = 0; length <= 40; length++) {
+      const id = Array.from({ length }, (_, i) => String.fromCharCode(0x20 + ((length * 11 + i * 29) % 0x60))).join('');
+      expect(crc32(id)).toBe(bitwiseCrc32(id));
+    }
+  });
+
+  it('equals the bitwise CRC-32 with a non-ASCII character at any position', () => {
+    for (const other of ['\u00e9', '\u20ac', '\u{1f600}', '\u0080']) {
+      for (let length = 1; length <= 9; length++) {
+        for (let at = 0; at < length; at++) {
+          const id = Array.from({ length }, (_, i) => (i === at ? other : String.fromCharCode(0x30 + i))).join('');
+          expect(crc32(id)).toBe(bitwiseCrc32(id));
+        }
+      }
+    }
+  });
 });

@@ -32,6 +32,25 @@ describe('forUser(id): every answer for one user, synchronously', () => {
     expect([later.isEnabled('beta'), later.variant('exp')]).toEqual([false, 'z']);
   });
 
+  it('keeps the answers of many features asked in turn, in any order, while definitions change', async () => {
+    const rollout = new Rollout(new MemoryBackend());
+    const names = Array.from({ length: 20 }, (_, i) => `f${i}`);
+    for (const [i, name] of names.entries()) {
+      await rollout.addFunc(name, { percentage: i % 2 === 0 ? 100 : 0, variants: ['a', 'b', 'c'] });
+    }
+    const features = await rollout.forUser('alice');
+    const first = new Map<string, [boolean, string | undefined]>();
+    for (const name of names) {
+      first.set(name, [await rollout.isEnabled(name, 'alice'), await rollout.variant(name, 'alice')]);
+      expect([features.isEnabled(name), features.variant(name)]).toEqual(first.get(name));
+    }
+    for (const name of names) await rollout.disable(name);
+    for (const name of [...names].reverse()) {
+      expect([features.isEnabled(name), features.variant(name)]).toEqual(first.get(name));
+    }
+    expect(features.enabled()).toEqual(names.filter((_, i) => i % 2 === 0));
+  });
+
   it('with no user and none current: anonymous, only enabled-at-100% features', async () => {
     const rollout = await setup();
     const features = await rollout.forUser();

@@ -69,6 +69,32 @@ describe('the variant point read straight from ASCII strings', () => {
     }
   });
 
+  it('falls back at a non-ASCII character in any position of the id, whatever the name leaves over', () => {
+    for (const feature of ['a', 'ab', 'abc', 'abcd']) {
+      for (let length = 1; length <= 9; length++) {
+        for (let at = 0; at < length; at++) {
+          const userId = Array.from({ length }, (_, i) => (i === at ? '\u00e9' : String.fromCharCode(0x61 + i))).join(
+            '',
+          );
+          const expected = murmur3(Buffer.from(`${feature}\u0000${userId}`, 'utf8')) / 2 ** 32;
+          expect(variantPoint(feature, userId)).toBe(expected);
+        }
+      }
+    }
+  });
+
+  it('gives each of many features its own point, asked in turn and again (more names than are kept)', () => {
+    const features = Array.from({ length: 5000 }, (_, i) => `feature-${i}`);
+    for (const round of [0, 1]) {
+      for (const [i, feature] of features.entries()) {
+        const userId = `user-${(i * 7 + round) % 13}`;
+        const expected = murmur3(Buffer.from(`${feature}\u0000${userId}`, 'utf8')) / 2 ** 32;
+        if (variantPoint(feature, userId) !== expected) throw new Error(`${feature} ${userId}: ${expected}`);
+      }
+    }
+    expect(variantPoint('feature-0', 'user-0')).toBe(murmur3(Buffer.from('feature-0\u0000user-0', 'utf8')) / 2 ** 32);
+  });
+
   it('falls back to the bytes of the whole text at a non-ASCII character in either string', () => {
     for (const [feature, userId] of [
       ['abc', 'u1\u0080'],

@@ -22,5 +22,46 @@ export function bucket(userId: string): number {
  * crc32('123456789'); // 0xcbf43926
  */
 export function crc32(text: string): number {
-  return CRC32.str(text) >>> 0;
+  // An ASCII string's UTF-8 bytes are its char codes: four at a time through four tables (slicing-by-4), the
+  // rest one at a time. At the first other character the whole text goes to crc-32's UTF-8 walk instead.
+  const length = text.length;
+  let c = -1;
+  let i = 0;
+  for (; i + 4 <= length; i += 4) {
+    const a = text.charCodeAt(i);
+    const b = text.charCodeAt(i + 1);
+    const d = text.charCodeAt(i + 2);
+    const e = text.charCodeAt(i + 3);
+    if ((a | b | d | e) > 0x7f) return CRC32.str(text) >>> 0;
+    c ^= a | (b << 8) | (d << 16) | (e << 24);
+    c =
+      SLICES[768 + (c & 0xff)]! ^
+      SLICES[512 + ((c >>> 8) & 0xff)]! ^
+      SLICES[256 + ((c >>> 16) & 0xff)]! ^
+      SLICES[c >>> 24]!;
+  }
+  for (; i < length; i += 1) {
+    const a = text.charCodeAt(i);
+    if (a > 0x7f) return CRC32.str(text) >>> 0;
+    c = (c >>> 8) ^ SLICES[(c ^ a) & 0xff]!;
+  }
+  return ~c >>> 0;
 }
+
+/** The CRC-32 byte table (reflected polynomial 0xedb88320), then the three that carry a byte one, two and three bytes on. */
+const SLICES = ((): Int32Array => {
+  const tables = new Int32Array(1024);
+  for (let i = 0; i < 256; i += 1) {
+    let c = i;
+    for (let bit = 0; bit < 8; bit += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    tables[i] = c;
+  }
+  for (let i = 0; i < 256; i += 1) {
+    let c = tables[i]!;
+    for (let slice = 1; slice < 4; slice += 1) {
+      c = (c >>> 8) ^ tables[c & 0xff]!;
+      tables[slice * 256 + i] = c;
+    }
+  }
+  return tables;
+})();

@@ -711,6 +711,7 @@ export class StoreBackend implements Backend {
     const state: { -readonly [K in keyof FeatureState]: FeatureState[K] } = {
       ...feature.data,
       name: feature.name,
+      variants: evaluableVariants(feature.data.variants),
       patterns: patterns ?? compilePatterns(feature.patterns ?? [], previous?.patterns),
       users: users === undefined ? undefined : users instanceof Set ? users : new Set(users),
       hasUsers: feature.userCount > 0,
@@ -755,6 +756,16 @@ function stateOf(snapshot: FeatureSnapshot): FeatureState {
     hasUsers: users.length > 0,
     ...targetingOf(data as FeatureData),
   };
+}
+
+/**
+ * The variants as a check reads them: a store may hand out a frozen array
+ * (MemoryStore freezes what it keeps), and the engine reads the elements of
+ * a frozen array more slowly on every pick, so such an array is copied into
+ * a plain one (the variants themselves are shared).
+ */
+function evaluableVariants(variants: readonly Variant[]): readonly Variant[] {
+  return variants.length > 0 && Object.isFrozen(variants) ? [...variants] : variants;
 }
 
 /** A fresh copy of a variant with only its own fields; `value` only when it has one. */

@@ -8,7 +8,11 @@ import type { LookupAnswers } from './lookup-plan';
 import { explainFor, featureUnit, isOnFor, variantOf, type TargetingEnv } from './targeting';
 import { normalizeContext, type Context } from './user-context';
 
+/** How many features after the first a view keeps in its short arrays before it moves them into a Map. */
+const LIST_MAX = 8;
+
 interface Answer {
+  name: string;
   on: boolean;
   state: FeatureState | undefined;
   /** The variant, once asked for; `null` until then. */
@@ -42,7 +46,9 @@ export class UserFeatures<Name extends string = string> {
   declare private firstState: FeatureState | undefined;
   /** The first feature's variant, once asked for; `null` until then. */
   declare private firstVariant: string | undefined | null;
-  declare private answers: Map<string, Answer> | undefined;
+  /** The answers for the features asked about after the first, in order, while there are few; then `answerMap`. */
+  declare private answerList: Answer[] | undefined;
+  declare private answerMap: Map<string, Answer> | undefined;
   declare private userBucket: number | undefined;
   declare private idContext: Context | undefined;
 
@@ -63,7 +69,8 @@ export class UserFeatures<Name extends string = string> {
     this.firstOn = false;
     this.firstState = undefined;
     this.firstVariant = null;
-    this.answers = undefined;
+    this.answerList = undefined;
+    this.answerMap = undefined;
     this.userBucket = undefined;
     this.idContext = undefined;
   }
@@ -138,15 +145,36 @@ export class UserFeatures<Name extends string = string> {
     return on;
   }
 
-  /** The answer for a feature other than the first, worked out on first use. */
+  /**
+   * The answer for a feature other than the first, worked out on first use.
+   * A request asks about a few features: their answers are kept in a short
+   * array searched in order (cheaper than a Map for a few), moved into a Map
+   * past `LIST_MAX`.
+   */
   private answer(name: string): Answer {
-    let answer = this.answers?.get(name);
-    if (answer === undefined) {
-      const state = this.backend.peek(name);
-      answer = { on: this.decide(name, state), state, variant: null };
-      (this.answers ??= new Map()).set(name, answer);
+    const map = this.answerMap;
+    if (map !== undefined) {
+      let found = map.get(name);
+      if (found === undefined) map.set(name, (found = this.work(name)));
+      return found;
+    }
+    const list = this.answerList;
+    if (list === undefined) return (this.answerList = [this.work(name)])[0]!;
+    for (let i = 0; i < list.length; i++) if (list[i]!.name === name) return list[i]!;
+    const answer = this.work(name);
+    if (list.length < LIST_MAX) list.push(answer);
+    else {
+      this.answerMap = new Map(list.map((held) => [held.name, held]));
+      this.answerMap.set(name, answer);
+      this.answerList = undefined;
     }
     return answer;
+  }
+
+  /** A feature's answer, worked out. */
+  private work(name: string): Answer {
+    const state = this.backend.peek(name);
+    return { name, on: this.decide(name, state), state, variant: null };
   }
 
   private decide(name: string, state: FeatureState | undefined): boolean {

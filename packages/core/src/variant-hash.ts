@@ -24,37 +24,87 @@ export function variantPoint(feature: string, userId: string): number {
 }
 
 // An ASCII string's UTF-8 bytes are its char codes: murmur3 of the feature,
-// a NUL and the id is read straight from the two strings, four bytes to a
-// block (little-endian, as murmur3 reads them), with no joined string, no
-// copy and no encoder call. Returns -1 at the first non-ASCII character (the
-// caller then encodes the whole text). The same hash as `murmur3` on the
-// bytes: pinned by the same vectors.
+// a NUL and the id is read straight from the two strings (little-endian, as
+// murmur3 reads its blocks), with no joined string, no copy and no encoder
+// call. The feature's part is the same for every user: its state (the whole
+// blocks mixed, the bytes left over) is worked out once per name and kept.
+// Returns -1 when either string is not ASCII (the caller then encodes the
+// whole text). The same hash as `murmur3` on the bytes: pinned by the same
+// vectors.
 function asciiPoint(feature: string, userId: string): number {
-  let h = 0;
-  let k = 0;
-  let n = 0;
-  for (let part = 0; part < 2; part += 1) {
-    const text = part === 0 ? feature : userId;
-    for (let i = 0; i < text.length; i += 1) {
-      const code = text.charCodeAt(i);
-      if (code > 0x7f) return -1;
-      k |= code << ((n & 3) << 3);
-      n += 1;
-      if ((n & 3) === 0) {
-        h = mixBlock(h, k);
-        k = 0;
-      }
+  const prefix = prefixOf(feature);
+  if (prefix === undefined) return -1;
+  let h = prefix.h;
+  let k = prefix.k;
+  let r = prefix.n & 3; // the bytes already in k
+  const length = userId.length;
+  let i = 0;
+  for (; r !== 0 && r < 4 && i < length; r += 1, i += 1) {
+    const code = userId.charCodeAt(i);
+    if (code > 0x7f) return -1;
+    k |= code << (r << 3);
+  }
+  if (r === 4) {
+    h = mixBlock(h, k);
+    k = 0;
+    r = 0;
+  }
+  if (r === 0) {
+    for (; i + 4 <= length; i += 4) {
+      const a = userId.charCodeAt(i);
+      const b = userId.charCodeAt(i + 1);
+      const c = userId.charCodeAt(i + 2);
+      const d = userId.charCodeAt(i + 3);
+      if ((a | b | c | d) > 0x7f) return -1;
+      h = mixBlock(h, a | (b << 8) | (c << 16) | (d << 24));
     }
-    if (part === 0) {
-      n += 1; // the NUL between the two: a zero byte, nothing to put into k
-      if ((n & 3) === 0) {
-        h = mixBlock(h, k);
-        k = 0;
-      }
+    for (; i < length; i += 1, r += 1) {
+      const code = userId.charCodeAt(i);
+      if (code > 0x7f) return -1;
+      k |= code << (r << 3);
     }
   }
-  if ((n & 3) !== 0) h ^= Math.imul(rotl(Math.imul(k, C1), 15), C2);
-  return finish(h, n) / 4294967296;
+  if (r !== 0) h ^= Math.imul(rotl(Math.imul(k, C1), 15), C2);
+  return finish(h, prefix.n + length) / 4294967296;
+}
+
+/** murmur3's state after a feature's name and the NUL: the whole blocks mixed into `h`, the `n & 3` bytes left in `k`. */
+interface Prefix {
+  readonly h: number;
+  readonly k: number;
+  readonly n: number;
+}
+
+/** Prefixes by feature name; cleared when it reaches `MAX_PREFIXES` names, so it stays bounded. */
+const prefixes = new Map<string, Prefix>();
+const MAX_PREFIXES = 4096;
+let lastName = '';
+let lastPrefix: Prefix | undefined;
+
+/** The murmur3 state after `feature` and the NUL, or `undefined` when `feature` is not ASCII. */
+function prefixOf(feature: string): Prefix | undefined {
+  if (feature === lastName && lastPrefix !== undefined) return lastPrefix;
+  let prefix = prefixes.get(feature);
+  if (prefix === undefined) {
+    let h = 0;
+    let k = 0;
+    // Every byte of the name, then the NUL: a zero byte, nothing to put into k.
+    for (let n = 0; n <= feature.length; n += 1) {
+      const code = n < feature.length ? feature.charCodeAt(n) : 0;
+      if (code > 0x7f) return undefined;
+      k |= code << ((n & 3) << 3);
+      if ((n & 3) === 3) {
+        h = mixBlock(h, k);
+        k = 0;
+      }
+    }
+    if (prefixes.size >= MAX_PREFIXES) prefixes.clear();
+    prefix = { h, k, n: feature.length + 1 };
+    prefixes.set(feature, prefix);
+  }
+  lastName = feature;
+  lastPrefix = prefix;
+  return prefix;
 }
 
 const C1 = 0xcc9e2d51;
