@@ -138,6 +138,38 @@ describe('RedisBackend: another process applies what a write changed', () => {
     }
   });
 
+  it('a process started after the writes applies its first change through the history: no whole read', async () => {
+    const prefix = uniquePrefix('since-late');
+    const writer = BACKENDS.RedisBackend(redis.client(), { prefix, logger: quietLogger() });
+    const rollout = new Rollout(writer, { logger: quietLogger() });
+    let late: Backend | undefined;
+    try {
+      await rollout.ready();
+      await rollout.addFunc('many', { percentage: 0 });
+      await rollout.register('many', ['a', 'b']);
+      for (let i = 0; i < 50; i++) await rollout.register('many', new RegExp(`^p${i}-`));
+      // Started now: its snapshot is its only read of the users and patterns.
+      late = BACKENDS.RedisBackend(redis.client(), { prefix, logger: quietLogger() });
+      await late.ready();
+      const monitor = await watch();
+      await rollout.register('many', 'c');
+      await eventually(() => late!.peek('many')?.users?.has('c') === true);
+      await rollout.register('many', /^extra$/);
+      await eventually(() => late!.peek('many')?.patterns.length === 51);
+      const { base } = storeOf(late).config.keys;
+      const whole = monitor.seen.filter(
+        (s) => /^smembers$/i.test(s.args[0] ?? '') && [`${base}u:many`, `${base}p:many`].includes(s.args[1] ?? ''),
+      );
+      expect(whole).toEqual([]);
+      monitor.stop();
+      expect(new Set(late.peek('many')!.users)).toEqual(new Set(['a', 'b', 'c']));
+      expect(await new Rollout(late, { logger: quietLogger() }).isEnabled('many', 'extra')).toBe(true);
+    } finally {
+      await writer.close();
+      await late?.close();
+    }
+  });
+
   it('keeps the deny list through a reload of what changed: the other process still denies', async () => {
     const prefix = uniquePrefix('since-deny');
     const { writer, other, rollout, seen } = await twoProcesses(prefix);
