@@ -73,12 +73,13 @@ export function isFeatureOn(
   listed?: boolean,
   bucket?: number,
 ): boolean {
-  if (!feature) return false;
+  if (feature === undefined) return false;
   if (userId === undefined) return feature.enabled && feature.percentage === 100;
   if (!feature.enabled) return false;
   if (feature.percentage === 100) return true;
   // An empty set is not asked: hashing an id that looks like a large integer is not cached by the engine.
-  if (feature.users ? feature.users.size !== 0 && feature.users.has(userId) : listed === true) return true;
+  const users = feature.users;
+  if (users !== undefined ? users.size !== 0 && users.has(userId) : listed === true) return true;
   if (feature.percentage > 0 && (bucket ?? bucketOf(userId)) < feature.percentage) return true;
   return matchesAny(feature.patterns, userId);
 }

@@ -185,7 +185,7 @@ export class UserFeatures<Name extends string = string> {
   }
 
   private variantFor(name: string, on: boolean, state: FeatureState | undefined): string | undefined {
-    if (!on || !state) return undefined;
+    if (!on || state === undefined) return undefined;
     if (this.targeted(state)) return variantOf(name, state, this.subject());
     return this.userId === undefined ? undefined : pickVariant(name, state.variants, this.userId);
   }
@@ -199,8 +199,11 @@ export class UserFeatures<Name extends string = string> {
 
   /** Whether the store lists the unit `state` decides on, as the request's lookup answered; `undefined` when not asked. */
   private listed(name: string, state: FeatureState | undefined): boolean | undefined {
-    if (!this.lookups || !state || state.users) return undefined;
-    const unit = state.targeting || this.context ? featureUnit(state, this.subject()) : this.userId;
+    // Compared with undefined rather than tested for truth: on the check path a truth test of a value the
+    // engine cannot type costs a check for each falsy kind (false, '', 0, NaN, 0n, document.all).
+    if (this.lookups === undefined || state === undefined || state.users !== undefined) return undefined;
+    const unit =
+      state.targeting !== undefined || this.context !== undefined ? featureUnit(state, this.subject()) : this.userId;
     return unit === undefined ? undefined : this.lookups.listed(name, unit);
   }
 
