@@ -2,7 +2,7 @@ import type { FeatureStore } from '@hanoi/core';
 import { describeStoreContract } from '@hanoi/core/testing';
 import { PostgresStore } from '@hanoi/postgres';
 import type { Pool } from 'pg';
-import { usePostgres } from './postgres-fixture';
+import { asOutsider, usePostgres } from './postgres-fixture';
 
 // The store contract of @hanoi/core/testing on the PostgreSQL store, in both
 // configurations: a second process is another pool on the same schema, and
@@ -15,7 +15,8 @@ beforeAll(() => {
 
 async function truncate(store: FeatureStore): Promise<void> {
   const { tables } = (store as PostgresStore).config;
-  await pools[0]!.query(
+  await asOutsider(
+    pools[0]!,
     `TRUNCATE ${tables.users}, ${tables.patterns}, ${tables.denied}, ${tables.features}, ${tables.head}`,
   );
 }

@@ -80,3 +80,20 @@ export function storeOf(backend: Backend): PostgresStore {
   }
   return backend.store;
 }
+
+/**
+ * Runs `sql` on `pool` as an outside actor would (a TRUNCATE or DELETE behind
+ * the processes' backs), again when PostgreSQL makes it a deadlock's victim
+ * (SQLSTATE 40P01): it takes its table locks one by one while a running
+ * process's transaction may hold one of them, and then nothing happened.
+ */
+export async function asOutsider(pool: Pool, sql: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pool.query(sql);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+    }
+  }
+}

@@ -4,7 +4,7 @@ import { migrate, PostgresBackend, PostgresStore } from '@hanoi/postgres';
 import { PassThrough } from 'node:stream';
 import { freePort } from '../support/redis-server';
 import { uniqueSchema } from '../support/postgres-server';
-import { eventually, quietLogger, usePostgres } from './postgres-fixture';
+import { asOutsider, eventually, quietLogger, usePostgres } from './postgres-fixture';
 
 // What is particular to the PostgreSQL store: its schema, made by migrate()
 // and `hanoi migrate`, its tables and indexes, and what it does when rows
@@ -254,14 +254,14 @@ describe('tables', () => {
     const first = await store.write('beta', { op: 'add', data: {}, defaults });
     const backend = new PostgresBackend(pool, { schema, logger: quietLogger(), resyncIntervalMs: 60_000 });
     await backend.ready();
-    await pool.query(`TRUNCATE "${schema}"."features" CASCADE`);
+    await asOutsider(pool, `TRUNCATE "${schema}"."features" CASCADE`);
     expect((await store.head()).epoch).toBe('');
     const second = await store.write('gamma', { op: 'add', data: {}, defaults });
     expect(second.epoch).not.toBe(first.epoch);
     expect(second.version).toBe(1);
     // The truncate announced itself: no periodic check is needed to converge.
     await eventually(() => backend.peek('beta') === undefined && backend.peek('gamma') !== undefined, 5000);
-    await pool.query(`DELETE FROM "${schema}"."head"`);
+    await asOutsider(pool, `DELETE FROM "${schema}"."head"`);
     const third = await store.write('gamma', { op: 'update', data: { percentage: 7 } });
     expect(third.epoch).not.toBe(second.epoch);
     expect(third.previousV).toBe(0); // written in another epoch
