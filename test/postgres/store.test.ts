@@ -1,4 +1,4 @@
-import { Rollout } from '@hanoi/core';
+import { Rollout, type StoredFeature } from '@hanoi/core';
 import { ExitCode, run } from '@hanoi/cli';
 import { migrate, PostgresBackend, PostgresStore } from '@hanoi/postgres';
 import { PassThrough } from 'node:stream';
@@ -245,6 +245,33 @@ describe('tables', () => {
     await rollout.addFunc('bad', { percentage: 100 });
     expect(await rollout.isEnabled('bad', 'anyone')).toBe(true);
     await rollout.close();
+  });
+
+  it('a write that PostgreSQL makes a deadlock victim is run again and applied once', async () => {
+    const pool = pg.pool();
+    const schema = await pg.schema();
+    const store = new PostgresStore(pool, { schema, writeTimeoutMs: 10_000 });
+    await store.write('beta', { op: 'add', data: {}, defaults });
+    const outside = await pool.connect();
+    try {
+      // The outside transaction waits longer before it looks for a deadlock, so the store's is the one PostgreSQL
+      // finds and rolls back: it holds beta's row, the store's write takes the head row and waits for beta's...
+      await outside.query("SET deadlock_timeout = '20s'");
+      await outside.query('BEGIN');
+      await outside.query(`SELECT 1 FROM "${schema}"."features" WHERE name = 'beta' FOR UPDATE`);
+      const writing = store.write('beta', { op: 'update', data: { percentage: 7 } });
+      await eventually(async () => (await pool.query('SELECT 1 FROM pg_locks WHERE NOT granted')).rowCount! > 0, 5000);
+      // ...and the outside transaction then asks for the head row: a cycle.
+      await outside.query(`UPDATE "${schema}"."head" SET version = version`);
+      await outside.query('ROLLBACK');
+      const written = await writing;
+      expect(((await store.read('beta', false)).feature as StoredFeature).data.percentage).toBe(7);
+      expect(written.version).toBe(2);
+      const history = await store.history({ feature: 'beta', limit: 10 });
+      expect(history.entries.map((e) => e.action)).toEqual(['update', 'create']);
+    } finally {
+      outside.release();
+    }
   });
 
   it('TRUNCATE starts a new epoch, and DELETE of the head row too; running processes converge', async () => {

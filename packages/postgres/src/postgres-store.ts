@@ -49,7 +49,10 @@ type HeadedRow = { head_epoch: string | null; head_version: string | null } & Pa
  * check of the server's clock against the write's deadline, so a COMMIT
  * delayed past it (a paused server) rolls back: a write that rejected with
  * HANOI_BACKEND_UNAVAILABLE is never applied later. A COMMIT sent without an
- * answer in time rejects with HANOI_WRITE_OUTCOME_UNKNOWN.
+ * answer in time rejects with HANOI_WRITE_OUTCOME_UNKNOWN. A transaction
+ * PostgreSQL rolls back before its COMMIT as a deadlock's victim or a
+ * serialisation failure applied nothing and is run again within the same
+ * deadline.
  *
  * @example
  * const backend = new StoreBackend(new PostgresStore(pool, { schema: 'shop' }));
@@ -152,17 +155,28 @@ export class PostgresStore implements FeatureStore {
     let committing = false;
     try {
       const run = async () => {
-        await client.query('BEGIN');
-        const prepared = await prepareWrite(
-          client,
-          this.config.tables,
-          name,
-          write,
-          randomUUID(),
-          () => until - Date.now(),
-          this.config.historyLimit,
-          this.holdsUsers,
-        );
+        let prepared: Awaited<ReturnType<typeof prepareWrite>>;
+        for (;;) {
+          await client.query('BEGIN');
+          try {
+            prepared = await prepareWrite(
+              client,
+              this.config.tables,
+              name,
+              write,
+              randomUUID(),
+              () => until - Date.now(),
+              this.config.historyLimit,
+              this.holdsUsers,
+            );
+            break;
+          } catch (err) {
+            // PostgreSQL rolled the transaction back (it was a deadlock's victim, or could not be serialised):
+            // nothing of it was applied, so it is run again while the deadline allows.
+            if (!rolledBack(err) || Date.now() >= until) throw err;
+            await client.query('ROLLBACK');
+          }
+        }
         committing = true;
         // One simple-protocol message: the deadline check, then COMMIT only if it passed.
         await client.query(
@@ -420,4 +434,10 @@ function headOf(row: HeadedRow | undefined): StoreHead {
   return row?.head_epoch != null
     ? { epoch: row.head_epoch, version: Number(row.head_version) }
     : { epoch: '', version: 0 };
+}
+
+/** Whether `err` is PostgreSQL rolling a transaction back for another's sake: a deadlock (40P01) or a serialisation failure (40001). */
+function rolledBack(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
 }
