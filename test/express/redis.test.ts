@@ -1,7 +1,7 @@
 import { features, requireFeature } from '@hanoi/express';
 import request from 'supertest';
 import { EXPRESS_VERSIONS } from '../support/http-frameworks';
-import { startRedisRollout, type RedisRollout } from '../support/http-redis';
+import { lookupsOfBetaRequests, startRedisRollout, type RedisRollout } from '../support/http-redis';
 
 // Users registered in Redis, not in the process: each request's answers take
 // one lookup (rollout.forUser), then every check in it is synchronous.
@@ -26,20 +26,7 @@ describe.each(EXPRESS_VERSIONS)('%s with users kept in Redis', (_label, express)
   }
 
   it('answers listed users from one lookup per request, whatever the number of checks', async () => {
-    const server = app();
-    const lookups = await redis.countLookups(async () => {
-      await request(server)
-        .get('/beta')
-        .set('x-test-user', 'alice')
-        .expect(200, { user: 'alice', view: true, service: true });
-      await request(server)
-        .get('/beta')
-        .set('x-test-user', 'carol')
-        .expect(200, { user: 'carol', view: true, service: true });
-      expect((await request(server).get('/beta').set('x-test-user', 'dave')).status).toBe(404);
-      expect((await request(server).get('/beta')).status).toBe(404); // anonymous: no lookup
-    });
-    expect(lookups).toBe(3);
+    expect(await lookupsOfBetaRequests(redis, app())).toBe(3);
   });
 
   it('goes on without the store when Redis stops answering: listed users read as not listed', async () => {

@@ -7,6 +7,7 @@
 import { Rollout, type FeatureName } from '@hanoi/core';
 import { RedisHighPerfBackend } from '@hanoi/redis';
 import Redis from 'ioredis';
+import request from 'supertest';
 import { watchCommands } from './redis-monitor';
 import { startRedis, uniquePrefix, type RedisServer } from './redis-server';
 
@@ -63,4 +64,26 @@ export async function startRedisRollout(): Promise<RedisRollout> {
       await server.stop();
     },
   };
+}
+
+/**
+ * The requests the Express and Koa suites count the lookups of, sent to
+ * `app`, which serves `/beta` behind `requireFeature('beta')` with the user
+ * from `x-test-user` and answers `{ user, view, service }`: two users `beta`
+ * lists, one it does not, one anonymous. Returns the lookups `redis`'s
+ * client sent meanwhile.
+ */
+export function lookupsOfBetaRequests(redis: RedisRollout, app: Parameters<typeof request>[0]): Promise<number> {
+  return redis.countLookups(async () => {
+    await request(app)
+      .get('/beta')
+      .set('x-test-user', 'alice')
+      .expect(200, { user: 'alice', view: true, service: true });
+    await request(app)
+      .get('/beta')
+      .set('x-test-user', 'carol')
+      .expect(200, { user: 'carol', view: true, service: true });
+    expect((await request(app).get('/beta').set('x-test-user', 'dave')).status).toBe(404);
+    expect((await request(app).get('/beta')).status).toBe(404); // anonymous: no lookup
+  });
 }
