@@ -8,7 +8,7 @@ import type { LookupAnswers } from './lookup-plan';
 import { explainFor, featureUnit, isOnFor, variantOf, type TargetingEnv } from './targeting';
 import { normalizeContext, type Context } from './user-context';
 
-/** How many features after the first a view keeps in its short arrays before it moves them into a Map. */
+/** How many features after the first a view keeps in its short list before it moves them into a Map. */
 const LIST_MAX = 8;
 
 interface Answer {
@@ -17,6 +17,8 @@ interface Answer {
   state: FeatureState | undefined;
   /** The variant, once asked for; `null` until then. */
   variant: string | undefined | null;
+  /** The answer kept before this one in the view's short list. */
+  next: Answer | undefined;
 }
 
 /**
@@ -35,19 +37,26 @@ export class UserFeatures<Name extends string = string> {
   declare readonly userId: string | undefined;
   /** The user's attributes, when given as a context; `undefined` for a plain id. */
   declare readonly context: Context | undefined;
-  // The first feature asked about is kept in fields, the rest in a Map made on the second: a request that checks
-  // one feature allocates neither a Map nor an answer object. Every field is set in the constructor, none by an
+  // The first feature asked about is kept in fields, the next ones in a short linked list, any past LIST_MAX in a
+  // Map: a request that checks one feature allocates neither a list nor an answer object. Every field is set in the constructor, none by an
   // initialiser: the CommonJS build turns each initialiser into a method call, made for every view.
   declare private readonly backend: Backend;
   declare private readonly lookups: LookupAnswers | undefined;
   declare private readonly env: TargetingEnv | undefined;
-  declare private firstName: string | undefined;
+  /**
+   * The first feature asked about; `''` (never a feature's name) until then. A string either way, so the engine
+   * compares two strings here, inline, rather than through its generic comparison of any two values.
+   */
+  declare private firstName: string;
   declare private firstOn: boolean;
   declare private firstState: FeatureState | undefined;
   /** The first feature's variant, once asked for; `null` until then. */
   declare private firstVariant: string | undefined | null;
-  /** The answers for the features asked about after the first, in order, while there are few; then `answerMap`. */
-  declare private answerList: Answer[] | undefined;
+  /**
+   * The answers for the features asked about after the first, while there are few, the latest first, linked
+   * through `next` (no array to allocate or grow); then `answerMap`.
+   */
+  declare private answerList: Answer | undefined;
   declare private answerMap: Map<string, Answer> | undefined;
   declare private userBucket: number | undefined;
   declare private idContext: Context | undefined;
@@ -65,7 +74,7 @@ export class UserFeatures<Name extends string = string> {
     this.env = env;
     this.userId = userId;
     this.context = context;
-    this.firstName = undefined;
+    this.firstName = '';
     this.firstOn = false;
     this.firstState = undefined;
     this.firstVariant = null;
@@ -88,7 +97,7 @@ export class UserFeatures<Name extends string = string> {
    */
   isEnabled(name: Name): boolean {
     if (name === this.firstName) return this.firstOn;
-    if (this.firstName === undefined) return this.decideFirst(name);
+    if (this.firstName === '') return this.decideFirst(name);
     return this.answer(name).on;
   }
 
@@ -101,7 +110,7 @@ export class UserFeatures<Name extends string = string> {
    */
   variant(name: Name): string | undefined {
     if (name !== this.firstName) {
-      if (this.firstName !== undefined) {
+      if (this.firstName !== '') {
         const answer = this.answer(name);
         if (answer.variant === null) answer.variant = this.variantFor(name, answer.on, answer.state);
         return answer.variant;
@@ -129,7 +138,7 @@ export class UserFeatures<Name extends string = string> {
    * req.features.explain('beta'); // { enabled: false, reason: 'bucket', bucket: 88, percentage: 10 }
    */
   explain(name: Name): Explanation {
-    if (name !== this.firstName && this.firstName === undefined) this.decideFirst(name);
+    if (name !== this.firstName && this.firstName === '') this.decideFirst(name);
     const state = name === this.firstName ? this.firstState : this.answer(name).state;
     if (this.targeted(state)) return explainFor(state, this.subject(), this.env!, this.listed(name, state));
     return explainFeature(state, this.userId, this.listed(name, state), this.bucket());
@@ -148,33 +157,42 @@ export class UserFeatures<Name extends string = string> {
   /**
    * The answer for a feature other than the first, worked out on first use.
    * A request asks about a few features: their answers are kept in a short
-   * array searched in order (cheaper than a Map for a few), moved into a Map
+   * list searched in order (cheaper than a Map for a few), moved into a Map
    * past `LIST_MAX`.
    */
   private answer(name: string): Answer {
-    const map = this.answerMap;
-    if (map !== undefined) {
-      let found = map.get(name);
-      if (found === undefined) map.set(name, (found = this.work(name)));
-      return found;
-    }
-    const list = this.answerList;
-    if (list === undefined) return (this.answerList = [this.work(name)])[0]!;
-    for (let i = 0; i < list.length; i++) if (list[i]!.name === name) return list[i]!;
+    if (this.answerMap !== undefined) return this.mappedAnswer(name);
+    let length = 0;
+    for (let held = this.answerList; held !== undefined; held = held.next, length++)
+      if (held.name === name) return held;
     const answer = this.work(name);
-    if (list.length < LIST_MAX) list.push(answer);
-    else {
-      this.answerMap = new Map(list.map((held) => [held.name, held]));
-      this.answerMap.set(name, answer);
-      this.answerList = undefined;
-    }
+    if (length >= LIST_MAX) return this.moveToMap(answer);
+    answer.next = this.answerList;
+    this.answerList = answer;
+    return answer;
+  }
+
+  /** The answer for `name` once the answers are in `answerMap`. */
+  private mappedAnswer(name: string): Answer {
+    const map = this.answerMap!;
+    let found = map.get(name);
+    if (found === undefined) map.set(name, (found = this.work(name)));
+    return found;
+  }
+
+  /** Moves the short list into `answerMap`, with `answer`, the one past `LIST_MAX`; returns it. */
+  private moveToMap(answer: Answer): Answer {
+    const map = new Map<string, Answer>([[answer.name, answer]]);
+    for (let held = this.answerList; held !== undefined; held = held.next) map.set(held.name, held);
+    this.answerMap = map;
+    this.answerList = undefined;
     return answer;
   }
 
   /** A feature's answer, worked out. */
   private work(name: string): Answer {
     const state = this.backend.peek(name);
-    return { name, on: this.decide(name, state), state, variant: null };
+    return { name, on: this.decide(name, state), state, variant: null, next: undefined };
   }
 
   private decide(name: string, state: FeatureState | undefined): boolean {

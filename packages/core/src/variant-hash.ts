@@ -64,7 +64,7 @@ function asciiPoint(feature: string, userId: string): number {
       k |= code << (r << 3);
     }
   }
-  if (r !== 0) h ^= Math.imul(rotl(Math.imul(k, C1), 15), C2);
+  if (r !== 0) h ^= scramble(k);
   return finish(h, prefix.n + length) / 4294967296;
 }
 
@@ -107,8 +107,13 @@ function prefixOf(feature: string): Prefix | undefined {
   return prefix;
 }
 
-const C1 = 0xcc9e2d51;
-const C2 = 0x1b873593;
+/**
+ * murmur3's scrambling of a 4-byte block `k`: times c1, rotated 15, times c2. The constants are written in place:
+ * kept in module constants, each use reads the slot and converts the number it holds (c1 is past int32).
+ */
+function scramble(k: number): number {
+  return Math.imul(rotl(Math.imul(k, 0xcc9e2d51), 15), 0x1b873593);
+}
 
 function rotl(x: number, r: number): number {
   return (x << r) | (x >>> (32 - r));
@@ -116,7 +121,7 @@ function rotl(x: number, r: number): number {
 
 /** One 4-byte block of murmur3 into `h`. */
 function mixBlock(h: number, k: number): number {
-  h ^= Math.imul(rotl(Math.imul(k, C1), 15), C2);
+  h ^= scramble(k);
   return (Math.imul(rotl(h, 13), 5) + 0xe6546b64) | 0;
 }
 
@@ -152,7 +157,7 @@ export function murmur3(bytes: Uint8Array, seed = 0, length = bytes.length): num
     if (tail === 3) k ^= bytes[blocks + 2]! << 16;
     if (tail >= 2) k ^= bytes[blocks + 1]! << 8;
     k ^= bytes[blocks]!;
-    h ^= Math.imul(rotl(Math.imul(k, C1), 15), C2);
+    h ^= scramble(k);
   }
   return finish(h, length);
 }
