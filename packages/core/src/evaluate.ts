@@ -45,12 +45,12 @@ export function explainFeature(
   if (!feature) return { enabled: false, reason: 'unknown' };
   if (userId === undefined) {
     return {
-      enabled: feature.enabled && feature.percentage === 100,
+      enabled: feature.enabled === true && feature.percentage === 100,
       reason: 'no-user',
       percentage: feature.percentage,
     };
   }
-  if (!feature.enabled) return { enabled: false, reason: 'disabled' };
+  if (feature.enabled !== true) return { enabled: false, reason: 'disabled' };
   if (feature.percentage === 100) return { enabled: true, reason: 'everyone' };
   if (feature.users ? feature.users.has(userId) : listed === true) return { enabled: true, reason: 'listed' };
   for (const pattern of feature.patterns) {
@@ -74,8 +74,10 @@ export function isFeatureOn(
   bucket?: number,
 ): boolean {
   if (feature === undefined) return false;
-  if (userId === undefined) return feature.enabled && feature.percentage === 100;
-  if (!feature.enabled) return false;
+  // `enabled` compared with true, not tested for truth: the engine does not know the field holds a boolean, and a
+  // truth test of it checks every falsy kind (false, '', 0, NaN, 0n, document.all) on every check.
+  if (userId === undefined) return feature.enabled === true && feature.percentage === 100;
+  if (feature.enabled !== true) return false;
   if (feature.percentage === 100) return true;
   // An empty set is not asked: hashing an id that looks like a large integer is not cached by the engine.
   const users = feature.users;
@@ -92,7 +94,8 @@ export function isFeatureOn(
  * needsLookup(state, 'alice', bucket('alice')); // false when the feature is off or at 100%
  */
 export function needsLookup(feature: FeatureState | undefined, userId: string, bucket?: number): boolean {
-  if (!feature || feature.users || !feature.hasUsers || !feature.enabled || feature.percentage === 100) return false;
+  if (!feature || feature.users || !feature.hasUsers || feature.enabled !== true || feature.percentage === 100)
+    return false;
   if (feature.percentage > 0 && (bucket ?? bucketOf(userId)) < feature.percentage) return false;
   return !matchesAny(feature.patterns, userId);
 }

@@ -434,5 +434,5 @@ export class Rollout<Name extends string = string, Attributes extends object = A
  * already answers, so a listed user reads as listed on every backend.
  */
 function explainAsks(state: FeatureState | undefined): boolean {
-  return state !== undefined && !state.users && state.hasUsers && state.enabled && state.percentage < 100;
+  return state !== undefined && !state.users && state.hasUsers && state.enabled === true && state.percentage < 100;
 }

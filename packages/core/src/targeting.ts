@@ -112,7 +112,7 @@ export function decide(
   depth = 0,
 ): Explanation {
   if (!feature) return { enabled: false, reason: 'unknown' };
-  if (!feature.enabled) return { enabled: false, reason: 'disabled' };
+  if (feature.enabled !== true) return { enabled: false, reason: 'disabled' };
   const targeting = feature.targeting;
   const unit = unitOf(context, targeting?.by ?? 'id');
   if (targeting) {
@@ -251,7 +251,7 @@ export function planLookups(
   plan: LookupPlan,
   depth = 0,
 ): void {
-  if (!feature || !feature.enabled || depth >= MAX_CHAIN) return;
+  if (!feature || feature.enabled !== true || depth >= MAX_CHAIN) return;
   const targeting = feature.targeting;
   if (targeting) {
     for (const prerequisite of targeting.requires) {

@@ -198,7 +198,7 @@ export class UserFeatures<Name extends string = string> {
   private decide(name: string, state: FeatureState | undefined): boolean {
     if (this.targeted(state)) return isOnFor(state, this.subject(), this.env!, this.listed(name, state));
     // The bucket is worked out once per user, and only for a feature that uses it.
-    const usesBucket = state !== undefined && state.enabled && state.percentage > 0 && state.percentage < 100;
+    const usesBucket = state !== undefined && state.enabled === true && state.percentage > 0 && state.percentage < 100;
     return isFeatureOn(state, this.userId, this.listed(name, state), usesBucket ? this.bucket() : undefined);
   }
 
