@@ -25,6 +25,8 @@ export function crc32(text: string): number {
   // An ASCII string's UTF-8 bytes are its char codes: four at a time through four tables (slicing-by-4), the
   // rest one at a time. At the first other character the whole text goes to crc-32's UTF-8 walk instead.
   const length = text.length;
+  // The tables in a local: read from the module's binding, they were loaded and checked again on every block.
+  const tables = SLICES;
   let c = -1;
   let i = 0;
   for (; i + 4 <= length; i += 4) {
@@ -35,15 +37,15 @@ export function crc32(text: string): number {
     if ((a | b | d | e) > 0x7f) return CRC32.str(text) >>> 0;
     c ^= a | (b << 8) | (d << 16) | (e << 24);
     c =
-      SLICES[768 + (c & 0xff)]! ^
-      SLICES[512 + ((c >>> 8) & 0xff)]! ^
-      SLICES[256 + ((c >>> 16) & 0xff)]! ^
-      SLICES[c >>> 24]!;
+      tables[768 + (c & 0xff)]! ^
+      tables[512 + ((c >>> 8) & 0xff)]! ^
+      tables[256 + ((c >>> 16) & 0xff)]! ^
+      tables[c >>> 24]!;
   }
   for (; i < length; i += 1) {
     const a = text.charCodeAt(i);
     if (a > 0x7f) return CRC32.str(text) >>> 0;
-    c = (c >>> 8) ^ SLICES[(c ^ a) & 0xff]!;
+    c = (c >>> 8) ^ tables[(c ^ a) & 0xff]!;
   }
   return ~c >>> 0;
 }
