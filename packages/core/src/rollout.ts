@@ -353,15 +353,15 @@ export class Rollout<Name extends string = string, Attributes extends object = A
    * its users: nothing to plan or look up, so the view is made at once (this
    * is every in-memory request). `undefined` for any other user or backend.
    */
+  private plainIdView(user: User<Attributes> | undefined): UserFeatures<Name> | undefined {
+    if (typeof user !== 'string' || this.looksUp()) return undefined;
+    return new UserFeatures<Name>(this.backend, normalizeUserId(user), undefined, undefined, this.env);
+  }
+
   /** `forUserNow` for anything but a plain id on in-memory definitions: a context, the current user, a store. */
   private subjectViewNow(user: User<Attributes> | undefined): UserFeatures<Name> | undefined {
     const [id, context] = subjectOf(user);
     return this.lookupPlan(id, context).empty ? this.features(id, context) : undefined;
-  }
-
-  private plainIdView(user: User<Attributes> | undefined): UserFeatures<Name> | undefined {
-    if (typeof user !== 'string' || this.looksUp()) return undefined;
-    return new UserFeatures<Name>(this.backend, normalizeUserId(user), undefined, undefined, this.env);
   }
 
   private features(id: string | undefined, context: Context | undefined, answers?: LookupAnswers): UserFeatures<Name> {

@@ -38,8 +38,9 @@ export class UserFeatures<Name extends string = string> {
   /** The user's attributes, when given as a context; `undefined` for a plain id. */
   declare readonly context: Context | undefined;
   // The first feature asked about is kept in fields, the next ones in a short linked list, any past LIST_MAX in a
-  // Map: a request that checks one feature allocates neither a list nor an answer object. Every field is set in the constructor, none by an
-  // initialiser: the CommonJS build turns each initialiser into a method call, made for every view.
+  // Map: a request that checks one feature allocates neither a list nor an answer object. Every field is set in
+  // the constructor, none by an initialiser: the CommonJS build turns each initialiser into a method call, made
+  // for every view.
   declare private readonly backend: Backend;
   declare private readonly lookups: LookupAnswers | undefined;
   declare private readonly env: TargetingEnv | undefined;
