@@ -3,6 +3,7 @@
  * the answers before anything fails, the wait for a change to show, and
  * every sample of a run against the phase it ran in.
  */
+import { HanoiError } from '@hanoi/core';
 import { sleep } from '../support/http-frameworks';
 import { LISTED, steadyAnswers, USERS, type CheckAnswer } from './chaos-app';
 import { runLoad, type Sample } from './load';
@@ -143,4 +144,27 @@ export function checkSamples(
     else expect(answer.guard).toBe(answer.listed ? 'ran' : 'denied');
   }
   return outage;
+}
+
+/**
+ * Runs `write` until it resolves, for at most `ms`: a process whose
+ * connections the server dropped may fail once before its pool has fresh ones,
+ * and a first write after a restart may be refused by its deadline under load.
+ * Only HANOI_BACKEND_UNAVAILABLE (nothing was written) is tried again.
+ *
+ * @example
+ * await writeEventually(() => other.rollout.addFunc('new_search', { percentage: 100 }), 15_000);
+ */
+export async function writeEventually(write: () => Promise<unknown>, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      await write();
+      return;
+    } catch (err) {
+      const retry = err instanceof HanoiError && err.code === 'HANOI_BACKEND_UNAVAILABLE' && Date.now() < until;
+      if (!retry) throw err;
+      await sleep(100);
+    }
+  }
 }

@@ -4,10 +4,10 @@
  * an app process serving the chaos app on Express and on Koa, and a list of
  * clean-ups run after each test, failed or not.
  */
-import { HanoiError, Rollout, type Logger } from '@hanoi/core';
+import { Rollout, type Logger } from '@hanoi/core';
 import { PostgresBackend, type PostgresBackendOptions } from '@hanoi/postgres';
 import { Pool } from 'pg';
-import { listen, sleep } from '../support/http-frameworks';
+import { listen } from '../support/http-frameworks';
 import { createChaosApp, createChaosKoaApp, type GuardedRuns } from './chaos-app';
 
 /** One process of the app: its own pool, backend and rollout, and what it logged. */
@@ -106,26 +106,4 @@ export function outcomeOf(write: Promise<unknown>): Promise<unknown> {
     () => 'applied',
     (err: unknown) => err,
   );
-}
-
-/**
- * Runs `write` until it resolves, for at most `ms`: a process whose
- * connections the server dropped may fail once before its pool has fresh ones.
- * Only HANOI_BACKEND_UNAVAILABLE (nothing was written) is tried again.
- *
- * @example
- * await writeEventually(() => other.rollout.addFunc('new_search', { percentage: 100 }), 15_000);
- */
-export async function writeEventually(write: () => Promise<unknown>, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      await write();
-      return;
-    } catch (err) {
-      const retry = err instanceof HanoiError && err.code === 'HANOI_BACKEND_UNAVAILABLE' && Date.now() < until;
-      if (!retry) throw err;
-      await sleep(100);
-    }
-  }
 }

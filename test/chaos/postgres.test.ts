@@ -6,9 +6,9 @@ import { startPostgres, urlOnPort, type PostgresServer } from '../support/postgr
 import { freePort } from '../support/redis-server';
 import { eventually } from '../postgres/postgres-fixture';
 import { defineFeatures, LISTED, USERS, type CheckAnswer } from './chaos-app';
-import { answerShows, checkSamples, warmUp, type Marks } from './chaos-checks';
+import { answerShows, checkSamples, warmUp, writeEventually, type Marks } from './chaos-checks';
 import { runLoad, type Sample } from './load';
-import { openApp, openProcess, outcomeOf, RESYNC_MS, useCleanups, writeEventually, type PgApp } from './postgres-chaos';
+import { openApp, openProcess, outcomeOf, RESYNC_MS, useCleanups, type PgApp } from './postgres-chaos';
 
 // SPEC "Stores" and "Writes, connections and resets", on PostgreSQL, through
 // real HTTP: an app serving the same routes on Express and on Koa, its
