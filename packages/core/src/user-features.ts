@@ -204,7 +204,7 @@ export class UserFeatures<Name extends string = string> {
   }
 
   private variantFor(name: string, on: boolean, state: FeatureState | undefined): string | undefined {
-    if (!on || state === undefined) return undefined;
+    if (on !== true || state === undefined) return undefined;
     if (this.targeted(state)) return variantOf(name, state, this.subject());
     return this.userId === undefined ? undefined : pickVariant(name, state.variants, this.userId);
   }

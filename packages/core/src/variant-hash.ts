@@ -14,8 +14,9 @@
  * variantPoint('checkout', '443301'); // a number in [0, 1), the same forever
  */
 export function variantPoint(feature: string, userId: string): number {
-  const ascii = asciiPoint(feature, userId);
-  if (ascii >= 0) return ascii;
+  const hash = asciiHash(feature, userId);
+  // NaN is the one value not equal to itself: the id or the name is not ASCII.
+  if (hash === hash) return (hash >>> 0) / 4294967296;
   // UTF-8 takes at most 3 bytes per UTF-16 unit; one scratch buffer serves every call.
   const most = (feature.length + 1 + userId.length) * 3;
   if (scratch.length < most) scratch = new Uint8Array(most);
@@ -28,26 +29,33 @@ export function variantPoint(feature: string, userId: string): number {
 // murmur3 reads its blocks), with no joined string, no copy and no encoder
 // call. The feature's part is the same for every user: its state (the whole
 // blocks mixed, the bytes left over) is worked out once per name and kept.
-// Returns -1 when either string is not ASCII (the caller then encodes the
-// whole text). The same hash as `murmur3` on the bytes: pinned by the same
-// vectors.
-function asciiPoint(feature: string, userId: string): number {
+// Returns the hash as a signed 32-bit integer, which the engine hands back
+// without allocating (an unsigned one past 2^31, or the point itself, would
+// be a new heap number per call); NaN when either string is not ASCII (the
+// caller then encodes the whole text). The same hash as `murmur3` on the
+// bytes: pinned by the same vectors.
+function asciiHash(feature: string, userId: string): number {
   const prefix = prefixOf(feature);
-  if (prefix === undefined) return -1;
+  if (prefix === undefined) return NaN;
   let h = prefix.h;
   let k = prefix.k;
   let r = prefix.n & 3; // the bytes already in k
   const length = userId.length;
   let i = 0;
-  for (; r !== 0 && r < 4 && i < length; r += 1, i += 1) {
-    const code = userId.charCodeAt(i);
-    if (code > 0x7f) return -1;
-    k |= code << (r << 3);
-  }
-  if (r === 4) {
-    h = mixBlock(h, k);
-    k = 0;
-    r = 0;
+  // Every char code read is or-ed into `codes`; the id is ASCII when it stays at most 0x7f (tested once, at the
+  // end, rather than once per character).
+  let codes = 0;
+  if (r !== 0) {
+    for (; r < 4 && i < length; r += 1, i += 1) {
+      const code = userId.charCodeAt(i);
+      codes |= code;
+      k |= code << (r << 3);
+    }
+    if (r === 4) {
+      h = mixBlock(h, k);
+      k = 0;
+      r = 0;
+    }
   }
   if (r === 0) {
     for (; i + 4 <= length; i += 4) {
@@ -55,17 +63,23 @@ function asciiPoint(feature: string, userId: string): number {
       const b = userId.charCodeAt(i + 1);
       const c = userId.charCodeAt(i + 2);
       const d = userId.charCodeAt(i + 3);
-      if ((a | b | c | d) > 0x7f) return -1;
-      h = mixBlock(h, a | (b << 8) | (c << 16) | (d << 24));
+      codes |= a | b | c | d;
+      // mixBlock and scramble written in place: a call to a module's function here checks, at every block, that
+      // the module still binds the function the code was compiled for.
+      let m = Math.imul(a | (b << 8) | (c << 16) | (d << 24), 0xcc9e2d51);
+      m = Math.imul((m << 15) | (m >>> 17), 0x1b873593);
+      h ^= m;
+      h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
     }
     for (; i < length; i += 1, r += 1) {
       const code = userId.charCodeAt(i);
-      if (code > 0x7f) return -1;
+      codes |= code;
       k |= code << (r << 3);
     }
   }
+  if (codes > 0x7f) return NaN;
   if (r !== 0) h ^= scramble(k);
-  return finish(h, prefix.n + length) / 4294967296;
+  return finish(h, prefix.n + length) | 0;
 }
 
 /** murmur3's state after a feature's name and the NUL: the whole blocks mixed into `h`, the `n & 3` bytes left in `k`. */
