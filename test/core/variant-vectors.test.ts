@@ -106,3 +106,16 @@ describe('the variant point read straight from ASCII strings', () => {
     }
   });
 });
+
+describe('the variant after the variants change', () => {
+  // A state keeps its variants' total weight: a change of weights must pick from the new total, in a view and in
+  // `rollout.variant` alike.
+  it.each(cases)('$feature / $userId: $variant once the variants are set to these', async (c) => {
+    const rollout = new Rollout(new MemoryBackend());
+    const before = [...c.variants.map((v) => ({ name: v.name, weight: v.weight * 5 })), { name: 'gone', weight: 7 }];
+    await rollout.addFunc(c.feature, { percentage: 100, variants: before });
+    await rollout.setVariants(c.feature, c.variants);
+    expect(rollout.forUserNow(c.userId).variant(c.feature)).toBe(c.variant);
+    expect(await rollout.variant(c.feature, c.userId)).toBe(c.variant);
+  });
+});

@@ -108,11 +108,35 @@ export function needsLookup(feature: FeatureState | undefined, userId: string, b
  * pickVariant('cdc_on', [{ name: 'foo', weight: 1 }, { name: 'bar', weight: 1 }], '443301'); // 'foo' or 'bar'
  */
 export function pickVariant(feature: string, variants: readonly Variant[], userId: string): string | undefined {
+  return variantAt(feature, variants, weightOf(variants), userId);
+}
+
+/**
+ * @internal `pickVariant` for a feature's state, with the weights' sum the state was built with (summed here for a
+ * state built without it).
+ */
+export function stateVariant(feature: string, state: FeatureState, userId: string): string | undefined {
+  const weight = state.variantWeight;
+  return variantAt(feature, state.variants, weight === undefined ? weightOf(state.variants) : weight, userId);
+}
+
+/**
+ * The sum of the variants' weights.
+ *
+ * @example
+ * weightOf([{ name: 'foo', weight: 1 }, { name: 'bar', weight: 3 }]); // 4
+ */
+export function weightOf(variants: readonly Variant[]): number {
   // Indexed loops: a `for...of` over the feature's variants costs an iterator per loop on this path.
+  let total = 0;
+  for (let i = 0; i < variants.length; i++) total += variants[i]!.weight;
+  return total;
+}
+
+/** The variant whose share of `total` holds the user's variant point. */
+function variantAt(feature: string, variants: readonly Variant[], total: number, userId: string): string | undefined {
   const count = variants.length;
   if (count === 0) return undefined;
-  let total = 0;
-  for (let i = 0; i < count; i++) total += variants[i]!.weight;
   const target = variantPoint(feature, userId) * total;
   let cumulative = 0;
   for (let i = 0; i < count; i++) {

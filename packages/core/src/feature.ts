@@ -84,6 +84,8 @@ export interface FeatureState {
   readonly percentage: number;
   readonly patterns: readonly CompiledPattern[];
   readonly variants: readonly Variant[];
+  /** The variants' weights summed, worked out when the state is built; absent from a state built elsewhere. */
+  readonly variantWeight?: number;
   /** The registered users, when this process holds them; `undefined` when they live in the store. */
   readonly users: ReadonlySet<string> | undefined;
   /** Whether any user is registered: a lookup is skipped when none is. */

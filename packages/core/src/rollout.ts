@@ -5,7 +5,7 @@ import { guard, type Guard, type UserLocator } from './check';
 import { currentUser, enterAsUser, runAsUser, SharedView } from './context';
 import { InvalidArgumentError } from './errors';
 import type { FeatureState } from './feature';
-import { explainFeature, isFeatureOn, needsLookup, pickVariant, type Explanation } from './evaluate';
+import { explainFeature, isFeatureOn, needsLookup, stateVariant, type Explanation } from './evaluate';
 import type { HistorySource } from './history';
 import { checkSource, withScope } from './write-scope';
 import { MemoryBackend } from './memory-backend';
@@ -155,7 +155,7 @@ export class Rollout<Name extends string = string, Attributes extends object = A
       }
       const id = this.resolveUser(user as UserId | undefined);
       if (id === undefined || !state || state.variants.length === 0) return Promise.resolve(undefined);
-      const pick = (on: boolean) => (on ? pickVariant(name, state.variants, id) : undefined);
+      const pick = (on: boolean) => (on ? stateVariant(name, state, id) : undefined);
       if (needsLookup(state, id)) return this.lookup(id, name).then((listed) => pick(isFeatureOn(state, id, listed)));
       return Promise.resolve(pick(isFeatureOn(state, id)));
     } catch (err) {

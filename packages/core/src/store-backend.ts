@@ -4,6 +4,7 @@ import { BackendListeners, type BackendListener } from './backend-events';
 import { FeatureDamagedError, FeatureNotFoundError, SegmentNotFoundError, UnsupportedError } from './errors';
 import { revertWrite, type HistoryEntry, type HistoryPage, type HistoryQuery, type WriteMeta } from './history';
 import { changePatterns, compilePatterns, FeatureCache } from './feature-cache';
+import { weightOf } from './evaluate';
 import type { FeatureFields, FeatureSnapshot, FeatureState, Variant } from './feature';
 import { LookupLimiter, type LookupLimits } from './lookup-limiter';
 import { idsOf, pageOfMembers } from './members';
@@ -708,10 +709,12 @@ export class StoreBackend implements Backend {
     previous = this.cache.get(feature.name),
     patterns?: readonly CompiledPattern[],
   ): FeatureState {
+    const variants = evaluableVariants(feature.data.variants);
     const state: { -readonly [K in keyof FeatureState]: FeatureState[K] } = {
       ...feature.data,
       name: feature.name,
-      variants: evaluableVariants(feature.data.variants),
+      variants,
+      variantWeight: weightOf(variants),
       patterns: patterns ?? compilePatterns(feature.patterns ?? [], previous?.patterns),
       users: users === undefined ? undefined : users instanceof Set ? users : new Set(users),
       hasUsers: feature.userCount > 0,
@@ -747,10 +750,12 @@ function snapshotOf(feature: StoredFeature): FeatureSnapshot {
 /** A `FeatureSnapshot` (bootstrap) made evaluable, users held. */
 function stateOf(snapshot: FeatureSnapshot): FeatureState {
   const { name, users, patterns, ...data } = snapshot;
+  const variants = snapshot.variants.map(copyVariant);
   return {
     ...data,
     name,
-    variants: snapshot.variants.map(copyVariant),
+    variants,
+    variantWeight: weightOf(variants),
     patterns: compilePatterns(patterns),
     users: new Set(users),
     hasUsers: users.length > 0,

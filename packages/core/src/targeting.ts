@@ -1,5 +1,5 @@
 import { bucket as bucketOf } from './bucket';
-import { explainFeature, isFeatureOn, pickVariant, type Explanation, type RuleFailure } from './evaluate';
+import { explainFeature, isFeatureOn, stateVariant, type Explanation, type RuleFailure } from './evaluate';
 import type { FeatureState } from './feature';
 import { MAX_CHAIN, type Prerequisite } from './prerequisites';
 import { constraintTests, firstFailing, firstHoldingRule, type Rule, type RuleEnv, type RuleOutcome } from './rules';
@@ -188,7 +188,7 @@ function isMet(prerequisite: Prerequisite, context: Context, env: TargetingEnv, 
 export function variantOf(name: string, feature: FeatureState, context: Context): string | undefined {
   const unit = featureUnit(feature, context);
   if (unit === undefined && !feature.targeting) return undefined;
-  return pickVariant(name, feature.variants, unit ?? '');
+  return stateVariant(name, feature, unit ?? '');
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Backend } from './backend';
 import { USER_FEATURES_BRAND } from './brand';
 import { bucket } from './bucket';
-import { explainFeature, isFeatureOn, pickVariant, type Explanation } from './evaluate';
+import { explainFeature, isFeatureOn, stateVariant, type Explanation } from './evaluate';
 import type { FeatureState } from './feature';
 import { EMPTY_CONTEXT } from './current-subject';
 import type { LookupAnswers } from './lookup-plan';
@@ -206,7 +206,7 @@ export class UserFeatures<Name extends string = string> {
   private variantFor(name: string, on: boolean, state: FeatureState | undefined): string | undefined {
     if (on !== true || state === undefined) return undefined;
     if (this.targeted(state)) return variantOf(name, state, this.subject());
-    return this.userId === undefined ? undefined : pickVariant(name, state.variants, this.userId);
+    return this.userId === undefined ? undefined : stateVariant(name, state, this.userId);
   }
 
   /** Whether `state` needs the context (it has targeting, or the user has attributes). */

@@ -56,7 +56,8 @@ export function assertName(name: unknown, field = 'name'): string {
  */
 export function normalizeUserId(id: unknown, field?: string): string {
   // The common case first, in a few bytes the engine inlines into the check path; everything else below.
-  if (typeof id === 'string' && id.length !== 0 && id.length <= MAX_USER_ID_LENGTH && id.isWellFormed()) return id;
+  if (typeof id === 'string' && id.length !== 0 && id.length <= MAX_USER_ID_LENGTH && id.isWellFormed() === true)
+    return id;
   return normalizeOtherUserId(id, field ?? 'user id');
 }
 

@@ -37,49 +37,89 @@ export function variantPoint(feature: string, userId: string): number {
 function asciiHash(feature: string, userId: string): number {
   const prefix = prefixOf(feature);
   if (prefix === undefined) return NaN;
-  let h = prefix.h;
-  let k = prefix.k;
-  let r = prefix.n & 3; // the bytes already in k
   const length = userId.length;
-  let i = 0;
+  const left = prefix.n & 3; // the bytes of the name and the NUL in the block it left open
+  let h = prefix.h;
   // Every char code read is or-ed into `codes`; the id is ASCII when it stays at most 0x7f (tested once, at the
-  // end, rather than once per character).
+  // end, rather than once per character). The block the name left open, the whole blocks and the tail are
+  // written out rather than looped over a byte at a time: a loop pays its counter and its checks per character.
   let codes = 0;
-  if (r !== 0) {
-    for (; r < 4 && i < length; r += 1, i += 1) {
-      const code = userId.charCodeAt(i);
-      codes |= code;
-      k |= code << (r << 3);
+  let i = 0;
+  if (left !== 0) {
+    i = 4 - left; // the id's characters that close the name's block
+    if (length < i) return shortIdHash(prefix, userId);
+    let k = prefix.k;
+    const a = userId.charCodeAt(0);
+    if (i === 1) {
+      codes = a;
+      k |= a << 24;
+    } else {
+      const b = userId.charCodeAt(1);
+      if (i === 2) {
+        codes = a | b;
+        k |= (a << 16) | (b << 24);
+      } else {
+        const c = userId.charCodeAt(2);
+        codes = a | b | c;
+        k |= (a << 8) | (b << 16) | (c << 24);
+      }
     }
-    if (r === 4) {
-      h = mixBlock(h, k);
-      k = 0;
-      r = 0;
-    }
+    k = Math.imul(k, 0xcc9e2d51); // mixBlock, written in place as in the loop below
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    h ^= k;
+    h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
   }
-  if (r === 0) {
-    for (; i + 4 <= length; i += 4) {
-      const a = userId.charCodeAt(i);
+  for (; i + 4 <= length; i += 4) {
+    const a = userId.charCodeAt(i);
+    const b = userId.charCodeAt(i + 1);
+    const c = userId.charCodeAt(i + 2);
+    const d = userId.charCodeAt(i + 3);
+    codes |= a | b | c | d;
+    // mixBlock and scramble written in place: a call to a module's function here checks, at every block, that
+    // the module still binds the function the code was compiled for.
+    let m = Math.imul(a | (b << 8) | (c << 16) | (d << 24), 0xcc9e2d51);
+    m = Math.imul((m << 15) | (m >>> 17), 0x1b873593);
+    h ^= m;
+    h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+  }
+  const tail = length - i;
+  if (tail !== 0) {
+    let k = userId.charCodeAt(i);
+    codes |= k;
+    if (tail !== 1) {
       const b = userId.charCodeAt(i + 1);
-      const c = userId.charCodeAt(i + 2);
-      const d = userId.charCodeAt(i + 3);
-      codes |= a | b | c | d;
-      // mixBlock and scramble written in place: a call to a module's function here checks, at every block, that
-      // the module still binds the function the code was compiled for.
-      let m = Math.imul(a | (b << 8) | (c << 16) | (d << 24), 0xcc9e2d51);
-      m = Math.imul((m << 15) | (m >>> 17), 0x1b873593);
-      h ^= m;
-      h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+      codes |= b;
+      k |= b << 8;
+      if (tail === 3) {
+        const c = userId.charCodeAt(i + 2);
+        codes |= c;
+        k |= c << 16;
+      }
     }
-    for (; i < length; i += 1, r += 1) {
-      const code = userId.charCodeAt(i);
-      codes |= code;
-      k |= code << (r << 3);
-    }
+    k = Math.imul(k, 0xcc9e2d51);
+    h ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
   }
   if (codes > 0x7f) return NaN;
-  if (r !== 0) h ^= scramble(k);
-  return finish(h, prefix.n + length) | 0;
+  h ^= prefix.n + length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** `asciiHash` for an id too short to close the block the name left open (one or two characters, or none). */
+function shortIdHash(prefix: Prefix, userId: string): number {
+  let k = prefix.k;
+  let codes = 0;
+  for (let i = 0, r = prefix.n & 3; i < userId.length; i += 1, r += 1) {
+    const code = userId.charCodeAt(i);
+    codes |= code;
+    k |= code << (r << 3);
+  }
+  if (codes > 0x7f) return NaN;
+  // The name left bytes in k, so the whole text ends in a partial block.
+  return finish(prefix.h ^ scramble(k), prefix.n + userId.length) | 0;
 }
 
 /** murmur3's state after a feature's name and the NUL: the whole blocks mixed into `h`, the `n & 3` bytes left in `k`. */
