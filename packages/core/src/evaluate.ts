@@ -1,7 +1,7 @@
 import { bucket as bucketOf } from './bucket';
-import type { FeatureState, Variant } from './feature';
+import type { FeatureState, Variant, VariantPick } from './feature';
 import { matchesAny } from './pattern';
-import { variantPoint } from './variant-hash';
+import { namePrefix, pointAfter, variantPoint } from './variant-hash';
 
 /**
  * A rule that did not hold, as `explain` reports it: its index (from 0), its
@@ -108,16 +108,27 @@ export function needsLookup(feature: FeatureState | undefined, userId: string, b
  * pickVariant('cdc_on', [{ name: 'foo', weight: 1 }, { name: 'bar', weight: 1 }], '443301'); // 'foo' or 'bar'
  */
 export function pickVariant(feature: string, variants: readonly Variant[], userId: string): string | undefined {
-  return variantAt(feature, variants, weightOf(variants), userId);
+  return variants.length === 0 ? undefined : variantAt(variants, weightOf(variants), variantPoint(feature, userId));
 }
 
 /**
- * @internal `pickVariant` for a feature's state, with the weights' sum the state was built with (summed here for a
+ * @internal `pickVariant` for a feature's state, with what the state was built with for it (worked out here for a
  * state built without it).
  */
-export function stateVariant(feature: string, state: FeatureState, userId: string): string | undefined {
-  const weight = state.variantWeight;
-  return variantAt(feature, state.variants, weight === undefined ? weightOf(state.variants) : weight, userId);
+export function stateVariant(state: FeatureState, userId: string): string | undefined {
+  const pick = state.variantPick;
+  if (pick === undefined) return pickVariant(state.name, state.variants, userId);
+  return variantAt(state.variants, pick.weight, pointAfter(pick.prefix, state.name, userId));
+}
+
+/**
+ * @internal What `stateVariant` needs for a feature, kept on its state; `undefined` when it has no variants.
+ *
+ * @example
+ * variantPickOf('checkout', [{ name: 'a', weight: 1 }, { name: 'b', weight: 3 }]).weight; // 4
+ */
+export function variantPickOf(feature: string, variants: readonly Variant[]): VariantPick | undefined {
+  return variants.length === 0 ? undefined : { weight: weightOf(variants), prefix: namePrefix(feature) };
 }
 
 /**
@@ -133,11 +144,11 @@ export function weightOf(variants: readonly Variant[]): number {
   return total;
 }
 
-/** The variant whose share of `total` holds the user's variant point. */
-function variantAt(feature: string, variants: readonly Variant[], total: number, userId: string): string | undefined {
+/** The variant whose share of `total` holds `point`, the user's variant point. */
+function variantAt(variants: readonly Variant[], total: number, point: number): string | undefined {
   const count = variants.length;
   if (count === 0) return undefined;
-  const target = variantPoint(feature, userId) * total;
+  const target = point * total;
   let cumulative = 0;
   for (let i = 0; i < count; i++) {
     cumulative += variants[i]!.weight;

@@ -3,6 +3,7 @@ import type { Prerequisite } from './prerequisites';
 import type { Rule } from './rules';
 import type { Targeting } from './targeting';
 import type { AnyAttributes } from './user-context';
+import type { NamePrefix } from './variant-hash';
 
 /** A JSON value: what a variant may carry, and what survives every store unchanged. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -84,12 +85,22 @@ export interface FeatureState {
   readonly percentage: number;
   readonly patterns: readonly CompiledPattern[];
   readonly variants: readonly Variant[];
-  /** The variants' weights summed, worked out when the state is built; absent from a state built elsewhere. */
-  readonly variantWeight?: number;
+  /** @internal What picking a variant needs, worked out when the state is built; absent from a state built elsewhere. */
+  readonly variantPick?: VariantPick;
   /** The registered users, when this process holds them; `undefined` when they live in the store. */
   readonly users: ReadonlySet<string> | undefined;
   /** Whether any user is registered: a lookup is skipped when none is. */
   readonly hasUsers: boolean;
   /** Rules, deny list, prerequisites and unit; absent when the feature has none of them (the fast path). */
   readonly targeting?: Targeting;
+}
+
+/**
+ * @internal What picking a feature's variant needs, worked out once per state rather than once per check: the sum
+ * of the variants' weights, and the variant hash's state after the feature's name (`undefined` for a name that is
+ * not ASCII).
+ */
+export interface VariantPick {
+  readonly weight: number;
+  readonly prefix: NamePrefix | undefined;
 }

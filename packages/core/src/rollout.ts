@@ -155,7 +155,7 @@ export class Rollout<Name extends string = string, Attributes extends object = A
       }
       const id = this.resolveUser(user as UserId | undefined);
       if (id === undefined || !state || state.variants.length === 0) return Promise.resolve(undefined);
-      const pick = (on: boolean) => (on ? stateVariant(name, state, id) : undefined);
+      const pick = (on: boolean) => (on ? stateVariant(state, id) : undefined);
       if (needsLookup(state, id)) return this.lookup(id, name).then((listed) => pick(isFeatureOn(state, id, listed)));
       return Promise.resolve(pick(isFeatureOn(state, id)));
     } catch (err) {

@@ -4,7 +4,7 @@ import { BackendListeners, type BackendListener } from './backend-events';
 import { FeatureDamagedError, FeatureNotFoundError, SegmentNotFoundError, UnsupportedError } from './errors';
 import { revertWrite, type HistoryEntry, type HistoryPage, type HistoryQuery, type WriteMeta } from './history';
 import { changePatterns, compilePatterns, FeatureCache } from './feature-cache';
-import { weightOf } from './evaluate';
+import { variantPickOf } from './evaluate';
 import type { FeatureFields, FeatureSnapshot, FeatureState, Variant } from './feature';
 import { LookupLimiter, type LookupLimits } from './lookup-limiter';
 import { idsOf, pageOfMembers } from './members';
@@ -714,7 +714,7 @@ export class StoreBackend implements Backend {
       ...feature.data,
       name: feature.name,
       variants,
-      variantWeight: weightOf(variants),
+      variantPick: variantPickOf(feature.name, variants),
       patterns: patterns ?? compilePatterns(feature.patterns ?? [], previous?.patterns),
       users: users === undefined ? undefined : users instanceof Set ? users : new Set(users),
       hasUsers: feature.userCount > 0,
@@ -755,7 +755,7 @@ function stateOf(snapshot: FeatureSnapshot): FeatureState {
     ...data,
     name,
     variants,
-    variantWeight: weightOf(variants),
+    variantPick: variantPickOf(name, variants),
     patterns: compilePatterns(patterns),
     users: new Set(users),
     hasUsers: users.length > 0,

@@ -188,7 +188,7 @@ function isMet(prerequisite: Prerequisite, context: Context, env: TargetingEnv, 
 export function variantOf(name: string, feature: FeatureState, context: Context): string | undefined {
   const unit = featureUnit(feature, context);
   if (unit === undefined && !feature.targeting) return undefined;
-  return stateVariant(name, feature, unit ?? '');
+  return stateVariant(feature, unit ?? '');
 }
 
 /**

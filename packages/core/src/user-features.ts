@@ -206,7 +206,7 @@ export class UserFeatures<Name extends string = string> {
   private variantFor(name: string, on: boolean, state: FeatureState | undefined): string | undefined {
     if (on !== true || state === undefined) return undefined;
     if (this.targeted(state)) return variantOf(name, state, this.subject());
-    return this.userId === undefined ? undefined : stateVariant(name, state, this.userId);
+    return this.userId === undefined ? undefined : stateVariant(state, this.userId);
   }
 
   /** Whether `state` needs the context (it has targeting, or the user has attributes). */

@@ -14,7 +14,15 @@
  * variantPoint('checkout', '443301'); // a number in [0, 1), the same forever
  */
 export function variantPoint(feature: string, userId: string): number {
-  const hash = asciiHash(feature, userId);
+  return pointAfter(prefixOf(feature), feature, userId);
+}
+
+/**
+ * @internal `variantPoint` with the hash's state after the name already worked out (`namePrefix(feature)`, kept on
+ * the feature's state).
+ */
+export function pointAfter(prefix: NamePrefix | undefined, feature: string, userId: string): number {
+  const hash = prefix === undefined ? NaN : asciiHash(prefix, userId);
   // NaN is the one value not equal to itself: the id or the name is not ASCII.
   if (hash === hash) return (hash >>> 0) / 4294967296;
   // UTF-8 takes at most 3 bytes per UTF-16 unit; one scratch buffer serves every call.
@@ -28,15 +36,14 @@ export function variantPoint(feature: string, userId: string): number {
 // a NUL and the id is read straight from the two strings (little-endian, as
 // murmur3 reads its blocks), with no joined string, no copy and no encoder
 // call. The feature's part is the same for every user: its state (the whole
-// blocks mixed, the bytes left over) is worked out once per name and kept.
+// blocks mixed, the bytes left over) is worked out once per name and kept,
+// on the feature's state and in `prefixes`.
 // Returns the hash as a signed 32-bit integer, which the engine hands back
 // without allocating (an unsigned one past 2^31, or the point itself, would
 // be a new heap number per call); NaN when either string is not ASCII (the
 // caller then encodes the whole text). The same hash as `murmur3` on the
 // bytes: pinned by the same vectors.
-function asciiHash(feature: string, userId: string): number {
-  const prefix = prefixOf(feature);
-  if (prefix === undefined) return NaN;
+function asciiHash(prefix: NamePrefix, userId: string): number {
   const length = userId.length;
   const left = prefix.n & 3; // the bytes of the name and the NUL in the block it left open
   let h = prefix.h;
@@ -109,7 +116,7 @@ function asciiHash(feature: string, userId: string): number {
 }
 
 /** `asciiHash` for an id too short to close the block the name left open (one or two characters, or none). */
-function shortIdHash(prefix: Prefix, userId: string): number {
+function shortIdHash(prefix: NamePrefix, userId: string): number {
   let k = prefix.k;
   let codes = 0;
   for (let i = 0, r = prefix.n & 3; i < userId.length; i += 1, r += 1) {
@@ -122,43 +129,57 @@ function shortIdHash(prefix: Prefix, userId: string): number {
   return finish(prefix.h ^ scramble(k), prefix.n + userId.length) | 0;
 }
 
-/** murmur3's state after a feature's name and the NUL: the whole blocks mixed into `h`, the `n & 3` bytes left in `k`. */
-interface Prefix {
+/**
+ * @internal murmur3's state after a feature's name and the NUL: the whole blocks mixed into `h`, the `n & 3` bytes
+ * left in `k`.
+ */
+export interface NamePrefix {
   readonly h: number;
   readonly k: number;
   readonly n: number;
 }
 
 /** Prefixes by feature name; cleared when it reaches `MAX_PREFIXES` names, so it stays bounded. */
-const prefixes = new Map<string, Prefix>();
+const prefixes = new Map<string, NamePrefix>();
 const MAX_PREFIXES = 4096;
 let lastName = '';
-let lastPrefix: Prefix | undefined;
+let lastPrefix: NamePrefix | undefined;
 
-/** The murmur3 state after `feature` and the NUL, or `undefined` when `feature` is not ASCII. */
-function prefixOf(feature: string): Prefix | undefined {
+/** `namePrefix`, kept by name. */
+function prefixOf(feature: string): NamePrefix | undefined {
   if (feature === lastName && lastPrefix !== undefined) return lastPrefix;
   let prefix = prefixes.get(feature);
   if (prefix === undefined) {
-    let h = 0;
-    let k = 0;
-    // Every byte of the name, then the NUL: a zero byte, nothing to put into k.
-    for (let n = 0; n <= feature.length; n += 1) {
-      const code = n < feature.length ? feature.charCodeAt(n) : 0;
-      if (code > 0x7f) return undefined;
-      k |= code << ((n & 3) << 3);
-      if ((n & 3) === 3) {
-        h = mixBlock(h, k);
-        k = 0;
-      }
-    }
+    prefix = namePrefix(feature);
+    if (prefix === undefined) return undefined;
     if (prefixes.size >= MAX_PREFIXES) prefixes.clear();
-    prefix = { h, k, n: feature.length + 1 };
     prefixes.set(feature, prefix);
   }
   lastName = feature;
   lastPrefix = prefix;
   return prefix;
+}
+
+/**
+ * @internal The murmur3 state after `feature` and the NUL, or `undefined` when `feature` is not ASCII.
+ *
+ * @example
+ * pointAfter(namePrefix('checkout'), 'checkout', '443301') === variantPoint('checkout', '443301'); // true
+ */
+export function namePrefix(feature: string): NamePrefix | undefined {
+  let h = 0;
+  let k = 0;
+  // Every byte of the name, then the NUL: a zero byte, nothing to put into k.
+  for (let n = 0; n <= feature.length; n += 1) {
+    const code = n < feature.length ? feature.charCodeAt(n) : 0;
+    if (code > 0x7f) return undefined;
+    k |= code << ((n & 3) << 3);
+    if ((n & 3) === 3) {
+      h = mixBlock(h, k);
+      k = 0;
+    }
+  }
+  return { h, k, n: feature.length + 1 };
 }
 
 /**
