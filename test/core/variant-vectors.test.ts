@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MemoryBackend, murmur3, pickVariant, Rollout, variantPoint } from '@hanoi/core';
+import { MemoryBackend, murmur3, pickVariant, Rollout, variantPoint, type Backend } from '@hanoi/core';
 import { loadVariantVectors } from '@hanoi/core/testing';
 
 // Golden values from test/fixtures/make-variant-vectors.py, an implementation apart from this code base.
@@ -115,6 +115,28 @@ describe('the variant after the variants change', () => {
     const before = [...c.variants.map((v) => ({ name: v.name, weight: v.weight * 5 })), { name: 'gone', weight: 7 }];
     await rollout.addFunc(c.feature, { percentage: 100, variants: before });
     await rollout.setVariants(c.feature, c.variants);
+    expect(rollout.forUserNow(c.userId)!.variant(c.feature)).toBe(c.variant);
+    expect(await rollout.variant(c.feature, c.userId)).toBe(c.variant);
+  });
+});
+
+describe('a state whose variants are not those it was built with', () => {
+  // A backend may hand out a copy of a state with other variants (a wrapper, say): the pick follows the variants the
+  // state holds, not what was worked out for the ones it was built with.
+  it.each(cases)('$feature / $userId: $variant from the variants the state holds', async (c) => {
+    const memory = new MemoryBackend();
+    const backend: Backend = Object.assign(Object.create(memory) as Backend, {
+      peek: (name: string) => {
+        const state = memory.peek(name);
+        return state && { ...state, variants: c.variants };
+      },
+    });
+    const rollout = new Rollout(backend);
+    const stored = [
+      { name: 'stored', weight: 1 },
+      { name: 'other', weight: 3 },
+    ];
+    await rollout.addFunc(c.feature, { percentage: 100, variants: stored });
     expect(rollout.forUserNow(c.userId)!.variant(c.feature)).toBe(c.variant);
     expect(await rollout.variant(c.feature, c.userId)).toBe(c.variant);
   });

@@ -17,7 +17,10 @@ import type { LookupAnswer, LookupQuery, MembersPage, MembersQuery } from './sto
  * `FeatureStore` (store.ts) and runs under core's `StoreBackend`.
  */
 export interface Backend {
-  /** The state of `name` as this process knows it now, or `undefined`. Never waits, never throws. */
+  /**
+   * The state of `name` as this process knows it now (its `name` is `name`: a variant is picked by the state's own
+   * name), or `undefined`. Never waits, never throws.
+   */
   peek(name: string): FeatureState | undefined;
   /** The names of every feature this process knows now. */
   knownNames(): readonly string[];

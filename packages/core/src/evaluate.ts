@@ -112,27 +112,27 @@ export function pickVariant(feature: string, variants: readonly Variant[], userI
 }
 
 /**
- * @internal `pickVariant` for a feature's state, with what the state was built with for it (worked out here for a
- * state built without it).
+ * @internal `pickVariant` for a feature's state: its own name and variants, with what the state was built with for
+ * them (worked out here for a state built without it, or whose variants are not those it was built with).
  */
 export function stateVariant(state: FeatureState, userId: string): string | undefined {
-  const pick = state.variantPick;
-  if (pick === undefined) return pickVariant(state.name, state.variants, userId);
-  return variantAt(state.variants, pick.weight, pointAfter(pick.prefix, state.name, userId));
+  const { variantPick: pick, variants, name } = state;
+  if (pick === undefined || pick.variants !== variants) return pickVariant(name, variants, userId);
+  return variantAt(variants, pick.weight, pointAfter(pick.prefix, name, userId));
 }
 
 /**
  * @internal What `stateVariant` needs for a feature, kept on its state; `undefined` when it has no variants.
  *
  * @example
- * variantPickOf('checkout', [{ name: 'a', weight: 1 }, { name: 'b', weight: 3 }]).weight; // 4
+ * variantPickOf('checkout', [{ name: 'a', weight: 1 }, { name: 'b', weight: 3 }])?.weight; // 4
  */
 export function variantPickOf(feature: string, variants: readonly Variant[]): VariantPick | undefined {
-  return variants.length === 0 ? undefined : { weight: weightOf(variants), prefix: namePrefix(feature) };
+  return variants.length === 0 ? undefined : { variants, weight: weightOf(variants), prefix: namePrefix(feature) };
 }
 
 /**
- * The sum of the variants' weights.
+ * @internal The sum of the variants' weights.
  *
  * @example
  * weightOf([{ name: 'foo', weight: 1 }, { name: 'bar', weight: 3 }]); // 4

@@ -97,10 +97,12 @@ export interface FeatureState {
 
 /**
  * @internal What picking a feature's variant needs, worked out once per state rather than once per check: the sum
- * of the variants' weights, and the variant hash's state after the feature's name (`undefined` for a name that is
- * not ASCII).
+ * of the variants' weights, and the variant hash's state after the feature's name, `FeatureState.name` (`undefined`
+ * for a name that is not ASCII).
  */
 export interface VariantPick {
+  /** The variants it was worked out for: a state whose variants are another array does not use it. */
+  readonly variants: readonly Variant[];
   readonly weight: number;
   readonly prefix: NamePrefix | undefined;
 }

@@ -150,7 +150,7 @@ export class Rollout<Name extends string = string, Attributes extends object = A
       if (context) {
         if (!state || state.variants.length === 0) return Promise.resolve(undefined);
         return this.decideFor(name, state, context, false).then((answer) =>
-          answer.enabled ? variantOf(name, state, context) : undefined,
+          answer.enabled ? variantOf(state, context) : undefined,
         );
       }
       const id = this.resolveUser(user as UserId | undefined);

@@ -172,20 +172,20 @@ function isMet(prerequisite: Prerequisite, context: Context, env: TargetingEnv, 
   if (prerequisite.enabled === false) return !on;
   if (!on) return false;
   if (!prerequisite.variants || prerequisite.variants.length === 0) return true;
-  const variant = variantOf(prerequisite.feature, parent, context);
+  const variant = variantOf(parent, context);
   return variant !== undefined && prerequisite.variants.includes(variant);
 }
 
 /**
- * The variant of `name` for `context`, for a feature already known to be on:
- * picked from (name, unit). With no unit, a feature with targeting picks as
- * for the unit `''` (every anonymous user gets the same variant); one
- * without gives none, as it always has.
+ * The variant of a feature for `context`, for a feature already known to be
+ * on: picked from (its name, unit). With no unit, a feature with targeting
+ * picks as for the unit `''` (every anonymous user gets the same variant);
+ * one without gives none, as it always has.
  *
  * @example
- * variantOf('checkout', state, context); // 'new'
+ * variantOf(rollout.peek('checkout')!, context); // 'new'
  */
-export function variantOf(name: string, feature: FeatureState, context: Context): string | undefined {
+export function variantOf(feature: FeatureState, context: Context): string | undefined {
   const unit = featureUnit(feature, context);
   if (unit === undefined && !feature.targeting) return undefined;
   return stateVariant(feature, unit ?? '');

@@ -113,12 +113,12 @@ export class UserFeatures<Name extends string = string> {
     if (name !== this.firstName) {
       if (this.firstName !== '') {
         const answer = this.answer(name);
-        if (answer.variant === null) answer.variant = this.variantFor(name, answer.on, answer.state);
+        if (answer.variant === null) answer.variant = this.variantFor(answer.on, answer.state);
         return answer.variant;
       }
       this.decideFirst(name);
     }
-    if (this.firstVariant === null) this.firstVariant = this.variantFor(name, this.firstOn, this.firstState);
+    if (this.firstVariant === null) this.firstVariant = this.variantFor(this.firstOn, this.firstState);
     return this.firstVariant;
   }
 
@@ -203,9 +203,9 @@ export class UserFeatures<Name extends string = string> {
     return isFeatureOn(state, this.userId, this.listed(name, state), usesBucket ? this.bucket() : undefined);
   }
 
-  private variantFor(name: string, on: boolean, state: FeatureState | undefined): string | undefined {
+  private variantFor(on: boolean, state: FeatureState | undefined): string | undefined {
     if (on !== true || state === undefined) return undefined;
-    if (this.targeted(state)) return variantOf(name, state, this.subject());
+    if (this.targeted(state)) return variantOf(state, this.subject());
     return this.userId === undefined ? undefined : stateVariant(state, this.userId);
   }
 

@@ -40,8 +40,8 @@ export function pointAfter(prefix: NamePrefix | undefined, feature: string, user
 // on the feature's state and in `prefixes`.
 // Returns the hash as a signed 32-bit integer, which the engine hands back
 // without allocating (an unsigned one past 2^31, or the point itself, would
-// be a new heap number per call); NaN when either string is not ASCII (the
-// caller then encodes the whole text). The same hash as `murmur3` on the
+// be a new heap number per call); NaN when the id is not ASCII (`prefix`
+// exists only for an ASCII name; the caller then encodes the whole text). The same hash as `murmur3` on the
 // bytes: pinned by the same vectors.
 function asciiHash(prefix: NamePrefix, userId: string): number {
   const length = userId.length;
