@@ -1,6 +1,6 @@
 import { Rollout, type Backend } from '@hanoi/core';
 import type { Redis } from 'ioredis';
-import { watchCommands } from '../support/redis-monitor';
+import { fence, watchCommands } from '../support/redis-monitor';
 import { BACKENDS, eventually, quietLogger, storeOf, uniquePrefix, useRedis, type BackendKind } from './redis-fixture';
 
 // What each backend sends to Redis, watched with MONITOR on a side connection.
@@ -42,7 +42,7 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: commands sent', (kind
         features.isEnabled(`f${i}`);
         features.variant(`f${i}`);
       }
-      await client.echo('fence'); // everything the checks sent has reached the server before this
+      await fence(monitor, client); // the watch has seen everything the checks sent
       const mine = monitor.seen.slice(start).filter((s) => s.source === localAddress(client) && s.args[0] !== 'echo');
       expect(mine.length).toBe(kind === 'RedisBackend' ? 0 : 1);
     }
@@ -67,7 +67,7 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: commands sent', (kind
     }
     expect((await rollout.listFuncs()).sort()).toEqual([...Array(10).keys()].map((i) => `f${i}`).sort());
     await rollout.getFunc('f3');
-    await client.echo('fence');
+    await fence(monitor, client);
     await other.close();
     // On a shared server (REDIS_URL), only this test's connections and scripts count.
     const ours = new Set([localAddress(client), localAddress(otherClient), 'lua']);
@@ -89,7 +89,7 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: commands sent', (kind
     await rollout.unregister('big', 'member-7');
     await rollout.setPercentage('big', 1);
     await new Promise((resolve) => setTimeout(resolve, 100)); // this process's own messages arrive
-    await client.echo('fence');
+    await fence(monitor, client);
     const usersKey = `${storeOf(backend).config.keys.base}u:big`;
     const reads = monitor.seen.filter((s) => /^smembers$/i.test(s.args[0] ?? '') && s.args[1] === usersKey);
     expect(reads).toEqual([]);
@@ -259,7 +259,7 @@ describe.each(Object.keys(BACKENDS) as BackendKind[])('%s: a change to a feature
           other.peek('many')?.patterns.length === 500 &&
           (await seen.isEnabled('many', 'bob')),
       );
-      await client.echo('fence');
+      await fence(monitor, client);
       const reads = monitor.seen.filter((s) => /^smembers$/i.test(s.args[0] ?? '') && s.args[1] === patternsKey);
       expect(reads).toEqual([]);
       monitor.stop();

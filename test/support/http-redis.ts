@@ -8,7 +8,7 @@ import { Rollout, type FeatureName } from '@hanoi/core';
 import { RedisHighPerfBackend } from '@hanoi/redis';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { watchCommands } from './redis-monitor';
+import { fence, watchCommands } from './redis-monitor';
 import { startRedis, uniquePrefix, type RedisServer } from './redis-server';
 
 export interface RedisRollout {
@@ -44,7 +44,7 @@ export async function startRedisRollout(): Promise<RedisRollout> {
       const watch = await watchCommands(() => new Redis(server.url));
       try {
         await run();
-        await client.echo('fence'); // what the client sent before has reached the server
+        await fence(watch, client); // the watch has seen what the client sent before
       } finally {
         watch.stop();
       }

@@ -64,3 +64,24 @@ export async function watchCommands(connect: () => Redis): Promise<{ seen: SeenC
     },
   };
 }
+
+/**
+ * Sends a fence (an ECHO of a tag of its own) on `client` and waits until the watch has seen it. MONITOR reports
+ * commands in the order the server ran them, on its own connection: once it has reported the fence, it has
+ * reported every command `client` sent before it. That the fence's reply has come back says only that the server
+ * ran them, not that the watch has heard of them.
+ *
+ * @example
+ * await rollout.forUser('alice');
+ * await fence(watch, client);
+ * watch.seen.filter((s) => s.source === localAddress(client)); // everything forUser sent
+ */
+export async function fence(watch: { seen: SeenCommand[] }, client: Redis, ms = 5000): Promise<void> {
+  const tag = `fence-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  await client.echo(tag);
+  const until = Date.now() + ms;
+  while (!watch.seen.some((s) => s.args.includes(tag))) {
+    if (Date.now() > until) throw new Error(`the watch did not show the fence within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
