@@ -6,7 +6,7 @@ import { Pool, type PoolClient } from 'pg';
 import { ADMIN_FRAMEWORKS, startAdminApp, type AdminApp } from '../support/admin-apps';
 import { startPostgres, uniqueSchema, type PostgresServer } from '../support/postgres-server';
 import { startRedis, uniquePrefix, type RedisServer } from '../support/redis-server';
-import { monitorErrors } from '../support/redis-monitor';
+import { openMonitor } from '../support/redis-monitor';
 
 // Lists the process does not hold (RedisHighPerfBackend, PostgreSQL with
 // lookupUsers) are paged by the store: listed users, a deny list and a
@@ -51,11 +51,9 @@ async function redisKind(): Promise<Kind> {
       found.length = 0;
       // Every command Redis runs, those of scripts included: SMEMBERS (or SORT) of a user or deny set reads it whole.
       const connection = new Redis(server.url);
-      const monitor = await connection.monitor();
-      connection.disconnect();
-      const check = monitorErrors(monitor);
       const commands: string[][] = [];
-      monitor.on('monitor', (_time: string, args: string[]) => void commands.push(args));
+      const { monitor, check } = await openMonitor(connection, (args) => void commands.push(args));
+      connection.disconnect();
       await new Promise((resolve) => setTimeout(resolve, 50));
       return async () => {
         await new Promise((resolve) => setTimeout(resolve, 50));

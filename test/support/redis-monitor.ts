@@ -8,8 +8,9 @@ import type { Redis } from 'ioredis';
  * wait out anyway. Any other error is kept: the returned check throws it.
  *
  * @example
- * const monitor = await client.monitor();
+ * const monitor = client.duplicate({ monitor: true, lazyConnect: true });
  * const check = monitorErrors(monitor);
+ * await monitor.connect();
  * // ... watch ...
  * monitor.disconnect();
  * check();
@@ -44,10 +45,8 @@ export interface SeenCommand {
  */
 export async function watchCommands(connect: () => Redis): Promise<{ seen: SeenCommand[]; stop(): void }> {
   const base = connect();
-  const monitor = await base.monitor();
   const seen: SeenCommand[] = [];
-  monitor.on('monitor', (_time: string, args: string[], source: string) => seen.push({ source, args }));
-  const check = monitorErrors(monitor);
+  const { monitor, check } = await openMonitor(base, (args, source) => seen.push({ source, args }));
   const marker = connect();
   const tag = `marker-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   for (let i = 0; i < 100 && !seen.some((s) => s.args.includes(tag)); i++) {
@@ -84,4 +83,30 @@ export async function fence(watch: { seen: SeenCommand[] }, client: Redis, ms = 
     if (Date.now() > until) throw new Error(`the watch did not show the fence within ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/**
+ * What `base.monitor()` does, with `onCommand` and monitorErrors on before MONITOR starts; resolves once the
+ * connection is monitoring. monitor() listens for its first error only until then: a line read together with
+ * MONITOR's OK, before ioredis has turned the connection to monitoring, finds no command waiting, and monitor()
+ * rejects with it (seen under load: a new connection's INFO). Here that line is dropped, as lines from before the
+ * watch was live are.
+ *
+ * @example
+ * const { monitor, check } = await openMonitor(client, (args) => commands.push(args));
+ * // ... run commands ...
+ * monitor.disconnect();
+ * check();
+ */
+export async function openMonitor(
+  base: Redis,
+  onCommand: (args: string[], source: string) => void,
+): Promise<{ monitor: Redis; check: () => void }> {
+  const monitor = base.duplicate({ monitor: true, lazyConnect: true });
+  monitor.on('monitor', (_time: string, args: string[], source: string) => onCommand(args, source));
+  const check = monitorErrors(monitor);
+  const monitoring = new Promise<void>((resolve) => monitor.once('monitoring', () => resolve()));
+  await monitor.connect();
+  await monitoring;
+  return { monitor, check };
 }
