@@ -52,3 +52,18 @@ describe('forUserNow: the answers at once when nothing waits on the store', () =
     expect(() => rollout.forUserNow(Number.NaN)).toThrow(expect.objectContaining({ code: 'HANOI_INVALID_ARGUMENT' }));
   });
 });
+
+describe("a view asked about '', which is no feature's name", () => {
+  it('answers off and no variant, and the first feature it is then asked about answers as its own', async () => {
+    const rollout = new Rollout(new MemoryBackend());
+    await rollout.addFunc('exp', { percentage: 100, variants: ['a'] });
+    const view = rollout.forUserNow('u1')!;
+    expect(view.variant('')).toBeUndefined();
+    expect(view.isEnabled('')).toBe(false);
+    expect(view.variant('exp')).toBe('a');
+    expect(view.isEnabled('exp')).toBe(true);
+    const other = rollout.forUserNow('u1')!;
+    expect(other.isEnabled('')).toBe(false);
+    expect(other.variant('exp')).toBe('a');
+  });
+});

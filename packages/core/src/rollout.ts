@@ -355,7 +355,7 @@ export class Rollout<Name extends string = string, Attributes extends object = A
    */
   private plainIdView(user: User<Attributes> | undefined): UserFeatures<Name> | undefined {
     if (typeof user !== 'string' || this.looksUp()) return undefined;
-    return new UserFeatures<Name>(this.backend, normalizeUserId(user), undefined, undefined, this.env);
+    return new UserFeatures<Name>(this.backend, normalizeUserId(user), undefined, this.env);
   }
 
   /** `forUserNow` for anything but a plain id on in-memory definitions: a context, the current user, a store. */
@@ -365,7 +365,7 @@ export class Rollout<Name extends string = string, Attributes extends object = A
   }
 
   private features(id: string | undefined, context: Context | undefined, answers?: LookupAnswers): UserFeatures<Name> {
-    return new UserFeatures<Name>(this.backend, id, answers, context, answers ? this.envWith(answers) : this.env);
+    return new UserFeatures<Name>(this.backend, id, context, answers ? this.envWith(answers) : this.env);
   }
 
   /** The evaluation environment of one request: this Rollout's, with what its lookup answered. */

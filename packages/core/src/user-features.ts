@@ -4,7 +4,6 @@ import { bucket } from './bucket';
 import { explainFeature, isFeatureOn, stateVariant, type Explanation } from './evaluate';
 import type { FeatureState } from './feature';
 import { EMPTY_CONTEXT } from './current-subject';
-import type { LookupAnswers } from './lookup-plan';
 import { explainFor, featureUnit, isOnFor, variantOf, type TargetingEnv } from './targeting';
 import { normalizeContext, type Context } from './user-context';
 
@@ -42,8 +41,7 @@ export class UserFeatures<Name extends string = string> {
   // the constructor, none by an initialiser: the CommonJS build turns each initialiser into a method call, made
   // for every view.
   declare private readonly backend: Backend;
-  declare private readonly lookups: LookupAnswers | undefined;
-  declare private readonly env: TargetingEnv | undefined;
+  declare private readonly env: TargetingEnv;
   /**
    * The first feature asked about; `''` (never a feature's name) until then. A string either way, so the engine
    * compares two strings here, inline, rather than through its generic comparison of any two values.
@@ -63,15 +61,8 @@ export class UserFeatures<Name extends string = string> {
   declare private idContext: Context | undefined;
 
   /** @internal Use `rollout.forUser()`. */
-  constructor(
-    backend: Backend,
-    userId: string | undefined,
-    lookups?: LookupAnswers,
-    context?: Context,
-    env?: TargetingEnv,
-  ) {
+  constructor(backend: Backend, userId: string | undefined, context: Context | undefined, env: TargetingEnv) {
     this.backend = backend;
-    this.lookups = lookups;
     this.env = env;
     this.userId = userId;
     this.context = context;
@@ -97,8 +88,11 @@ export class UserFeatures<Name extends string = string> {
    * if (req.features.isEnabled('beta')) showBeta();
    */
   isEnabled(name: Name): boolean {
-    if (name === this.firstName) return this.firstOn;
-    if (this.firstName === '') return this.decideFirst(name);
+    // A view's first check (most views have one) is told by the empty first name, compared with the one empty
+    // string the engine has, before any two names are compared.
+    const first = this.firstName;
+    if (first === '') return this.decideFirst(name);
+    if (name === first) return this.firstOn;
     return this.answer(name).on;
   }
 
@@ -110,13 +104,15 @@ export class UserFeatures<Name extends string = string> {
    * const layout = req.features.variant('checkout') ?? 'control';
    */
   variant(name: Name): string | undefined {
-    if (name !== this.firstName) {
-      if (this.firstName !== '') {
-        const answer = this.answer(name);
-        if (answer.variant === null) answer.variant = this.variantFor(answer.on, answer.state);
-        return answer.variant;
-      }
+    const first = this.firstName;
+    if (first === '') {
+      // No feature is named '': none is kept as the first, which is still to come.
+      if (name === '') return undefined;
       this.decideFirst(name);
+    } else if (name !== first) {
+      const answer = this.answer(name);
+      if (answer.variant === null) answer.variant = this.variantFor(answer.on, answer.state);
+      return answer.variant;
     }
     if (this.firstVariant === null) this.firstVariant = this.variantFor(this.firstOn, this.firstState);
     return this.firstVariant;
@@ -141,7 +137,7 @@ export class UserFeatures<Name extends string = string> {
   explain(name: Name): Explanation {
     if (name !== this.firstName && this.firstName === '') this.decideFirst(name);
     const state = name === this.firstName ? this.firstState : this.answer(name).state;
-    if (this.targeted(state)) return explainFor(state, this.subject(), this.env!, this.listed(name, state));
+    if (this.targeted(state)) return explainFor(state, this.subject(), this.env, this.listed(name, state));
     return explainFeature(state, this.userId, this.listed(name, state), this.bucket());
   }
 
@@ -197,7 +193,7 @@ export class UserFeatures<Name extends string = string> {
   }
 
   private decide(name: string, state: FeatureState | undefined): boolean {
-    if (this.targeted(state)) return isOnFor(state, this.subject(), this.env!, this.listed(name, state));
+    if (this.targeted(state)) return isOnFor(state, this.subject(), this.env, this.listed(name, state));
     // The bucket is worked out once per user, and only for a feature that uses it.
     const usesBucket = state !== undefined && state.enabled === true && state.percentage > 0 && state.percentage < 100;
     return isFeatureOn(state, this.userId, this.listed(name, state), usesBucket ? this.bucket() : undefined);
@@ -211,19 +207,19 @@ export class UserFeatures<Name extends string = string> {
 
   /** Whether `state` needs the context (it has targeting, or the user has attributes). */
   private targeted(state: FeatureState | undefined): boolean {
-    return (
-      state !== undefined && this.env !== undefined && (state.targeting !== undefined || this.context !== undefined)
-    );
+    return state !== undefined && (state.targeting !== undefined || this.context !== undefined);
   }
 
   /** Whether the store lists the unit `state` decides on, as the request's lookup answered; `undefined` when not asked. */
   private listed(name: string, state: FeatureState | undefined): boolean | undefined {
     // Compared with undefined rather than tested for truth: on the check path a truth test of a value the
     // engine cannot type costs a check for each falsy kind (false, '', 0, NaN, 0n, document.all).
-    if (this.lookups === undefined || state === undefined || state.users !== undefined) return undefined;
+    // The request's lookup answers through its environment's `listed`, absent when nothing was looked up.
+    const env = this.env;
+    if (env.listed === undefined || state === undefined || state.users !== undefined) return undefined;
     const unit =
       state.targeting !== undefined || this.context !== undefined ? featureUnit(state, this.subject()) : this.userId;
-    return unit === undefined ? undefined : this.lookups.listed(name, unit);
+    return unit === undefined ? undefined : env.listed(name, unit);
   }
 
   private subject(): Context {
