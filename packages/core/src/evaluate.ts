@@ -144,10 +144,9 @@ export function weightOf(variants: readonly Variant[]): number {
   return total;
 }
 
-/** The variant whose share of `total` holds `point`, the user's variant point. */
-function variantAt(variants: readonly Variant[], total: number, point: number): string | undefined {
+/** The variant whose share of `total` holds `point`, the user's variant point; `variants` is not empty. */
+function variantAt(variants: readonly Variant[], total: number, point: number): string {
   const count = variants.length;
-  if (count === 0) return undefined;
   const target = point * total;
   let cumulative = 0;
   for (let i = 0; i < count; i++) {

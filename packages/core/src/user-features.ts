@@ -105,11 +105,8 @@ export class UserFeatures<Name extends string = string> {
    */
   variant(name: Name): string | undefined {
     const first = this.firstName;
-    if (first === '') {
-      // No feature is named '': none is kept as the first, which is still to come.
-      if (name === '') return undefined;
-      this.decideFirst(name);
-    } else if (name !== first) {
+    if (first === '') this.decideFirst(name);
+    else if (name !== first) {
       const answer = this.answer(name);
       if (answer.variant === null) answer.variant = this.variantFor(answer.on, answer.state);
       return answer.variant;
@@ -141,13 +138,18 @@ export class UserFeatures<Name extends string = string> {
     return explainFeature(state, this.userId, this.listed(name, state), this.bucket());
   }
 
-  /** Works out the first feature asked about into the view's own fields; returns whether it is on. */
+  /**
+   * Works out the first feature asked about into the view's own fields, every one of them; returns whether it is
+   * on. A name of `''` (no feature's) leaves the first name as it was, so the view's first feature is still to
+   * come, and the variant worked out for `''` is dropped here with the rest.
+   */
   private decideFirst(name: string): boolean {
     const state = this.backend.peek(name);
     const on = this.decide(name, state);
     this.firstName = name;
     this.firstState = state;
     this.firstOn = on;
+    this.firstVariant = null;
     return on;
   }
 

@@ -41,8 +41,8 @@ export function pointAfter(prefix: NamePrefix | undefined, feature: string, user
 // Returns the hash as a signed 32-bit integer, which the engine hands back
 // without allocating (an unsigned one past 2^31, or the point itself, would
 // be a new heap number per call); NaN when the id is not ASCII (`prefix`
-// exists only for an ASCII name; the caller then encodes the whole text). The same hash as `murmur3` on the
-// bytes: pinned by the same vectors.
+// exists only for an ASCII name; the caller then encodes the whole text).
+// The same hash as `murmur3` on the bytes: pinned by the same vectors.
 function asciiHash(prefix: NamePrefix, userId: string): number {
   const length = userId.length;
   const left = prefix.n & 3; // the bytes of the name and the NUL in the block it left open
