@@ -33,9 +33,10 @@ export interface SeenCommand {
 
 /**
  * Records every command the server runs from now on (MONITOR on a side
- * connection made with `connect`), once the watch is live: MONITOR starts
- * on the server asynchronously, so a marker command is sent until it shows.
- * `stop()` closes the connections it made and throws any error they had.
+ * connection made with `connect`), once the watch is live: it resolves when
+ * the watch has shown a fence sent from another connection made with
+ * `connect`. `stop()` closes the connections it made and throws any error
+ * they had.
  *
  * @example
  * const watch = await watchCommands(() => new Redis(url));
@@ -48,17 +49,21 @@ export async function watchCommands(connect: () => Redis): Promise<{ seen: SeenC
   const seen: SeenCommand[] = [];
   const { monitor, check } = await openMonitor(base, (args, source) => seen.push({ source, args }));
   const marker = connect();
-  const tag = `marker-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  for (let i = 0; i < 100 && !seen.some((s) => s.args.includes(tag)); i++) {
-    await marker.echo(tag);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  const close = () => {
+    monitor.disconnect();
+    marker.disconnect();
+    base.disconnect();
+  };
+  try {
+    await fence({ seen }, marker);
+  } catch (err) {
+    close();
+    throw err;
   }
   return {
     seen,
     stop: () => {
-      monitor.disconnect();
-      marker.disconnect();
-      base.disconnect();
+      close();
       check();
     },
   };
