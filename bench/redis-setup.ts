@@ -4,7 +4,7 @@
  * command counts from INFO commandstats.
  */
 import { MemoryBackend, Rollout, type Backend } from '@hanoi/core';
-import { RedisBackend, RedisHighPerfBackend } from '@hanoi/redis';
+import { RedisBackend, RedisHighPerfBackend, type RedisBackendOptions } from '@hanoi/redis';
 import { Redis } from 'ioredis';
 import { startRedis, uniquePrefix, type RedisServer } from '../test/support/redis-server';
 
@@ -18,7 +18,10 @@ export interface BenchRedis {
   server: RedisServer;
   admin: Redis;
   /** A fresh rollout on `kind`, with a prefix of its own; `close()` releases it. */
-  rollout(kind: Kind): Promise<{ rollout: Rollout; backend: Backend; close(): Promise<void> }>;
+  rollout(
+    kind: Kind,
+    options?: RedisBackendOptions,
+  ): Promise<{ rollout: Rollout; backend: Backend; close(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -36,7 +39,7 @@ export async function startBenchRedis(): Promise<BenchRedis> {
   return {
     server,
     admin,
-    async rollout(kind) {
+    async rollout(kind, options = {}) {
       let backend: Backend;
       let client: Redis | undefined;
       if (kind === 'MemoryBackend') backend = new MemoryBackend();
@@ -44,7 +47,12 @@ export async function startBenchRedis(): Promise<BenchRedis> {
         client = new Redis(server.url);
         clients.push(client);
         const Backend = kind === 'RedisBackend' ? RedisBackend : RedisHighPerfBackend;
-        backend = new Backend(client, { prefix: uniquePrefix('bench'), logger: quiet, writeTimeoutMs: 60_000 });
+        backend = new Backend(client, {
+          prefix: uniquePrefix('bench'),
+          logger: quiet,
+          writeTimeoutMs: 60_000,
+          ...options,
+        });
       }
       const rollout = new Rollout(backend, { logger: quiet });
       await rollout.ready();

@@ -132,6 +132,7 @@ describe('a lookup over a damaged key', () => {
     const logger = quietLogger();
     const backend = BACKENDS.RedisHighPerfBackend(redis.client(), { prefix, logger, resyncIntervalMs: 600_000 });
     const rollout = new Rollout(backend, { logger });
+    let reader: ReturnType<typeof BACKENDS.RedisHighPerfBackend> | undefined;
     try {
       await rollout.defineSegment('testers', { users: ['u1'] });
       await rollout.defineSegment('staff', { users: ['u1'] });
@@ -150,14 +151,20 @@ describe('a lookup over a damaged key', () => {
       await redis.client().set(`{${prefix}}:u:segment testers`, 'oops');
       expect(await rollout.isEnabled('not-testers', 'u3')).toBe(false);
       expect(await rollout.isEnabled('testers-only', 'u1')).toBe(false);
+      // And a process started now, which holds the segment as damaged (unknown), not as absent.
+      reader = BACKENDS.RedisHighPerfBackend(redis.client(), { prefix, logger, resyncIntervalMs: 600_000 });
+      const fresh = new Rollout(reader, { logger });
+      await fresh.ready();
+      expect(await fresh.isEnabled('not-testers', 'u3')).toBe(false);
+      expect(await fresh.isEnabled('testers-only', 'u1')).toBe(false);
       // In one request: the damaged segment's features off, the healthy one's answer stands.
-      const outsider = await rollout.forUser('u3');
+      const outsider = await fresh.forUser('u3');
       expect(['not-testers', 'testers-only', 'not-staff'].map((f) => outsider.isEnabled(f))).toEqual([
         false,
         false,
         true,
       ]);
-      const member = await rollout.forUser('u1');
+      const member = await fresh.forUser('u1');
       expect(['not-testers', 'testers-only', 'not-staff'].map((f) => member.isEnabled(f))).toEqual([
         false,
         false,
@@ -165,6 +172,7 @@ describe('a lookup over a damaged key', () => {
       ]);
     } finally {
       await backend.close();
+      await reader?.close();
     }
   });
 
@@ -173,6 +181,7 @@ describe('a lookup over a damaged key', () => {
     const logger = quietLogger();
     const backend = BACKENDS.RedisHighPerfBackend(redis.client(), { prefix, logger, resyncIntervalMs: 600_000 });
     const rollout = new Rollout(backend, { logger });
+    let reader: ReturnType<typeof BACKENDS.RedisHighPerfBackend> | undefined;
     try {
       await rollout.addFunc('bad', { percentage: 100 });
       await rollout.deny('bad', 'bob');
@@ -181,14 +190,20 @@ describe('a lookup over a damaged key', () => {
       await eventually(() => backend.peek('bad')?.targeting?.deniedInStore === true);
       expect(await rollout.isEnabled('bad', 'alice')).toBe(true);
       await redis.client().set(`{${prefix}}:d:bad`, 'oops');
-      // Alone (one key), and in a request that asks both deny lists at once (one script).
       expect(await rollout.isEnabled('bad', 'alice')).toBe(false);
-      const features = await rollout.forUser('alice');
+      // And a process started now.
+      reader = BACKENDS.RedisHighPerfBackend(redis.client(), { prefix, logger, resyncIntervalMs: 600_000 });
+      const fresh = new Rollout(reader, { logger });
+      await fresh.ready();
+      // Alone (one key), and in a request that asks both deny lists at once (one script).
+      expect(await fresh.isEnabled('bad', 'alice')).toBe(false);
+      const features = await fresh.forUser('alice');
       expect([features.isEnabled('bad'), features.isEnabled('other')]).toEqual([false, true]);
-      expect(await rollout.isEnabled('other', 'alice')).toBe(true);
-      expect(await rollout.isEnabled('other', 'bob')).toBe(false);
+      expect(await fresh.isEnabled('other', 'alice')).toBe(true);
+      expect(await fresh.isEnabled('other', 'bob')).toBe(false);
     } finally {
       await backend.close();
+      await reader?.close();
     }
   });
 });

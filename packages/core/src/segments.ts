@@ -36,6 +36,12 @@ export interface SegmentState {
   /** Whether the segment lists any unit: a lookup is skipped when it lists none. */
   readonly hasUsers: boolean;
   readonly constraints: readonly Constraint[];
+  /**
+   * The store could not read the segment (a damaged entry): whether a unit
+   * is in it is not known, so an `IN_SEGMENT` constraint on it fails,
+   * inverted or not (a guard that cannot decide denies).
+   */
+  readonly unknown?: boolean;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Backend } from './backend';
 import { BackendListeners, type BackendListener } from './backend-events';
 import { FeatureDamagedError, FeatureNotFoundError, SegmentNotFoundError, UnsupportedError } from './errors';
 import { revertWrite, type HistoryEntry, type HistoryPage, type HistoryQuery, type WriteMeta } from './history';
+import { AnswerCache, checkLookupAnswers } from './answer-cache';
 import { changePatterns, compilePatterns, FeatureCache } from './feature-cache';
 import { variantPickOf } from './evaluate';
 import type { FeatureFields, FeatureSnapshot, FeatureState, Variant } from './feature';
@@ -14,6 +15,8 @@ import { createReporter, type ErrorReporter, type Logger } from './reporter';
 import { cloneJson } from './variant-value';
 import type { SegmentFields, SegmentSnapshot, SegmentState } from './segments';
 import {
+  denyEntry,
+  entryOwner,
   isFeatureEntry,
   segmentData,
   segmentEntry,
@@ -61,6 +64,16 @@ export interface StoreBackendOptions {
   bootstrap?: readonly FeatureSnapshot[];
   /** Bounds on user lookups while the store hangs. */
   lookups?: Partial<LookupLimits>;
+  /**
+   * For a store whose users processes do not hold: how many lookup answers
+   * (whether a feature or segment lists a unit) are kept, each until its
+   * feature or segment changes, so a user checked again costs no round
+   * trip. A kept answer follows another process's change to the list within
+   * the propagation bound (as every other change does), this process's own
+   * at once, and stands while the store is away. Default 0: none kept, every
+   * check asks the store.
+   */
+  lookupAnswers?: number;
 }
 
 /**
@@ -115,6 +128,8 @@ export class StoreBackend implements Backend {
   private closed = false;
   /** The store's synchronous write, when it has one (a store in this process's memory). */
   private readonly writeNow: ((name: string, change: StoreWrite) => StoreWriteResult) | undefined;
+  /** What lookups answered, while the feature or segment each was asked under stays as it was. */
+  private readonly answers: AnswerCache | undefined;
 
   constructor(
     readonly store: FeatureStore,
@@ -128,7 +143,19 @@ export class StoreBackend implements Backend {
     // A MemoryStore writes at once; one whose `write` a subclass replaced (to inject a fault) is used through it.
     if (store instanceof MemoryStore && store.write === MemoryStore.prototype.write)
       this.writeNow = store.writeNow.bind(store);
-    this.cache.onChange = (names) => this.listeners.changed(names);
+    this.cache.onChange = (names) => {
+      const answers = this.answers;
+      if (answers) {
+        // A feature gone (removed, damaged): its answers go with it.
+        for (const name of names) {
+          if (this.cache.get(name) === undefined) {
+            answers.drop(name);
+            answers.drop(denyEntry(name));
+          }
+        }
+      }
+      this.listeners.changed(names);
+    };
     this.cache.seed((options.bootstrap ?? []).map(stateOf));
     this.readyPromise = new Promise<void>((resolve) => (this.markReady = resolve));
     const readyTimer = setTimeout(() => this.markReady(), options.readyTimeoutMs ?? 5000);
@@ -137,8 +164,11 @@ export class StoreBackend implements Backend {
     let limiter: LookupLimiter | undefined;
     if (!store.holdsUsers && store.lookup) {
       const lookups = new LookupLimiter(store.lookup.bind(store), options.lookups);
-      this.lookupUnits = (queries) => lookups.lookup(queries);
-      this.lookupUser = async (userId, names) => (await lookups.lookup([{ unit: userId, names }]))[0]!;
+      const answers = new AnswerCache(checkLookupAnswers(options.lookupAnswers));
+      this.answers = answers;
+      this.lookupUnits = (queries) => this.lookupKnown(lookups, answers, queries);
+      this.lookupUser = async (userId, names) =>
+        (await this.lookupKnown(lookups, answers, [{ unit: userId, names }]))[0]!;
       limiter = lookups;
     }
     this.unsubscribe = store.subscribe({
@@ -176,9 +206,14 @@ export class StoreBackend implements Backend {
     return this.cache.names().filter(isFeatureEntry);
   }
 
-  /** @internal How many entries the cache holds (a removed feature leaves none). */
+  /** @internal How many entries the cache holds, lookup answers' included (a removed feature leaves none). */
   get cacheSize(): number {
-    return this.cache.size;
+    return this.cache.size + (this.answers?.entryCount ?? 0);
+  }
+
+  /** @internal How many lookup answers are held. */
+  get answerCount(): number {
+    return this.answers?.size ?? 0;
   }
 
   /**
@@ -291,10 +326,16 @@ export class StoreBackend implements Backend {
   /**
    * The segment `name` as this process holds it; `undefined` when there is
    * none. On a store whose users processes do not hold, its users are
-   * `undefined` (a request looks the unit up).
+   * `undefined` (a request looks the unit up). A damaged segment is held as
+   * `unknown`: no unit is known to be in it or out of it.
    */
   peekSegment(name: string): SegmentState | undefined {
-    return segmentState(name, this.cache.get(segmentEntry(name)));
+    const entry = segmentEntry(name);
+    const state = this.cache.get(entry);
+    if (state === undefined && this.cache.damage(entry) !== undefined) {
+      return { name, users: undefined, hasUsers: false, constraints: [], unknown: true };
+    }
+    return segmentState(name, state);
   }
 
   /** A plain copy of the stored segment, its users read from the store. */
@@ -450,6 +491,7 @@ export class StoreBackend implements Backend {
     const { name, feature } = result;
     if (!feature) {
       this.cache.apply(name, result.version, undefined);
+      if (this.inflight === 0) this.cache.dropTombstones();
       return;
     }
     const held = this.cache.get(name);
@@ -480,7 +522,9 @@ export class StoreBackend implements Backend {
     const usersKnown = !this.store.holdsUsers || feature.userCount === 0;
     const patternsKnown = feature.patterns !== undefined;
     if (exact || change.op === 'restore' || (usersKnown && patternsKnown)) {
-      this.cache.apply(name, feature.v, state);
+      if (this.cache.apply(name, feature.v, state) && exact && held !== undefined && this.answers) {
+        carryAnswers(this.answers, name, held, state, change);
+      }
       return;
     }
     // Held just below the write's version, so the reload's reply (the whole feature) replaces it.
@@ -507,6 +551,7 @@ export class StoreBackend implements Backend {
     this.lastVersion = head.version;
     this.complete = -1;
     this.cache.forgetVersions();
+    this.answers?.clear();
     this.requestResync('a new epoch, or the store went back');
     return false;
   }
@@ -617,8 +662,11 @@ export class StoreBackend implements Backend {
       );
       this.observe(read);
       const { feature, changes } = read;
-      if (!feature) this.cache.apply(name, read.version, undefined);
-      else if (isDamaged(feature)) this.damaged(feature);
+      if (!feature) {
+        this.cache.apply(name, read.version, undefined);
+        // The request that brought the removal is done: unless another is out, its tombstone can go now.
+        if (this.inflight === 0) this.cache.dropTombstones();
+      } else if (isDamaged(feature)) this.damaged(feature);
       else if (changes) {
         // Applied to what is held only if it is still what the changes start from; else one more reload.
         if (this.cache.versionOf(name) !== since!.version || this.cache.get(name) !== held) {
@@ -667,6 +715,58 @@ export class StoreBackend implements Backend {
     } catch (err) {
       this.failed(err, 'Checking the store version');
     }
+  }
+
+  /**
+   * Answers `queries` from the answers held where it can, and asks the store
+   * (once, through the limiter) only what is not known. An answer is kept
+   * only when the feature or segment it was asked under is the same when
+   * the reply comes, and not when the store could not read the entry.
+   */
+  private lookupKnown(
+    limiter: LookupLimiter,
+    answers: AnswerCache,
+    queries: readonly LookupQuery[],
+  ): Promise<readonly LookupAnswer[]> {
+    const found: (Set<string> & { unknown?: ReadonlySet<string> })[] = [];
+    let asked: { index: number; unit: string; names: string[]; states: (FeatureState | undefined)[] }[] | undefined;
+    for (let i = 0; i < queries.length; i++) {
+      const { unit, names } = queries[i]!;
+      const listed = new Set<string>();
+      let missing: string[] | undefined;
+      let states: (FeatureState | undefined)[] | undefined;
+      for (const name of names) {
+        const state = this.cache.get(entryOwner(name));
+        const known = state === undefined ? undefined : answers.get(name, state, unit);
+        if (known === true) listed.add(name);
+        else if (known === undefined) {
+          (missing ??= []).push(name);
+          (states ??= []).push(state);
+        }
+      }
+      found.push(listed);
+      if (missing) (asked ??= []).push({ index: i, unit, names: missing, states: states! });
+    }
+    if (!asked) return Promise.resolve(found);
+    const ask = asked;
+    return limiter.lookup(ask.map(({ unit, names }) => ({ unit, names }))).then((replies) => {
+      for (let j = 0; j < ask.length; j++) {
+        const { index, unit, names, states } = ask[j]!;
+        const reply: LookupAnswer = replies[j] ?? new Set<string>();
+        const listed = found[index]!;
+        for (let k = 0; k < names.length; k++) {
+          const name = names[k]!;
+          const has = reply.has(name);
+          if (has) listed.add(name);
+          const state = states[k];
+          if (state !== undefined && reply.unknown?.has(name) !== true && this.cache.get(entryOwner(name)) === state) {
+            answers.set(name, state, unit, has);
+          }
+        }
+        if (reply.unknown) listed.unknown = reply.unknown;
+      }
+      return found;
+    });
   }
 
   /** Reports a background failure once per outage and tells the listeners the store is away. */
@@ -735,6 +835,41 @@ function patternChangeOf(change: StoreWrite): PatternChange[] {
 }
 
 function ignore(): void {}
+
+/**
+ * Moves feature `name`'s lookup answers (its users', its deny list's) from
+ * `from` to `to`, the state this process's own write made from exactly
+ * `from`, with what the write changed: the lists it did not touch answer as
+ * before. A write that may have replaced a list drops that list's answers.
+ */
+function carryAnswers(answers: AnswerCache, name: string, from: FeatureState, to: FeatureState, change: StoreWrite) {
+  const deny = denyEntry(name);
+  switch (change.op) {
+    case 'addUsers':
+    case 'removeUsers':
+      answers.carry(name, from, to, change.users, change.op === 'addUsers');
+      answers.carry(deny, from, to);
+      return;
+    case 'addDenied':
+    case 'removeDenied':
+      answers.carry(name, from, to);
+      answers.carry(deny, from, to, change.users, change.op === 'addDenied');
+      return;
+    case 'toggle':
+    case 'addPattern':
+    case 'removePattern':
+      answers.carry(name, from, to);
+      answers.carry(deny, from, to);
+      return;
+    case 'update':
+      answers.carry(name, from, to);
+      answers.drop(deny);
+      return;
+    default:
+      answers.drop(name);
+      answers.drop(deny);
+  }
+}
 
 /** What `getFunc` returns for a stored feature. */
 function snapshotOf(feature: StoredFeature): FeatureSnapshot {

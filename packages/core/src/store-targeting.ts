@@ -25,6 +25,11 @@ export function denyEntry(name: string): string {
   return DENY_PREFIX + name;
 }
 
+/** The entry whose state a lookup of `entry` is asked under: a deny list's feature, else the entry itself. */
+export function entryOwner(entry: string): string {
+  return entry.startsWith(DENY_PREFIX) ? entry.slice(DENY_PREFIX.length) : entry;
+}
+
 /** The store entry of segment `name`. */
 export function segmentEntry(name: string): string {
   return SEGMENT_PREFIX + name;

@@ -80,6 +80,7 @@ class Evaluation implements RuleEnv {
   inSegment(name: string): boolean | undefined {
     const segment = this.env.segment(name);
     if (!segment) return false;
+    if (segment.unknown === true) return undefined;
     let member: boolean | undefined = false;
     if (this.unit !== undefined && segment.users) member = segment.users.has(this.unit);
     else if (this.unit !== undefined && segment.hasUsers) member = this.env.listed?.(segmentEntry(name), this.unit);

@@ -41,6 +41,13 @@ export interface PostgresBackendOptions extends PostgresStoreOptions {
   lookupTimeoutMs?: number;
   /** At most this many user lookups (`lookupUsers`) wait for the database; more answer "not listed" at once. Default 256. */
   maxPendingLookups?: number;
+  /**
+   * Lookup answers (`lookupUsers`) kept, each until its feature or segment
+   * changes, so a user checked again costs no round trip (a change from
+   * another process is then seen within the propagation bound, not at once).
+   * Default 0: none kept.
+   */
+  lookupAnswers?: number;
   /** Features to answer from before the first load. */
   bootstrap?: readonly FeatureSnapshot[];
 }

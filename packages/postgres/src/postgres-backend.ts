@@ -1,4 +1,5 @@
 import { StoreBackend } from '@hanoi/core';
+import { checkLookupAnswers } from '@hanoi/core/internal';
 import type { Pool } from 'pg';
 import { checkReporting, duration, type PostgresBackendOptions } from './options';
 import { PostgresStore } from './postgres-store';
@@ -41,6 +42,7 @@ export class PostgresBackend extends StoreBackend {
         timeoutMs: duration('PostgresBackend', options, 'lookupTimeoutMs', 250),
         maxPending: duration('PostgresBackend', options, 'maxPendingLookups', 256),
       },
+      lookupAnswers: checkLookupAnswers(options.lookupAnswers, 'PostgresBackend'),
     });
   }
 }

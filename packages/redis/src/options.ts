@@ -1,5 +1,5 @@
 import { assertName, type FeatureSnapshot, type Logger, type StoreBackendOptions } from '@hanoi/core';
-import { checkHistoryLimit } from '@hanoi/core/internal';
+import { checkHistoryLimit, checkLookupAnswers } from '@hanoi/core/internal';
 import { prefixKeys, type KeySpace } from './keys';
 import type { RedisClient } from './scripts';
 
@@ -21,6 +21,13 @@ export interface RedisBackendOptions {
   lookupTimeoutMs?: number;
   /** User lookups (RedisHighPerfBackend) waiting for Redis at once, at most; beyond, a lookup fails at once. Default 256. */
   maxPendingLookups?: number;
+  /**
+   * Lookup answers (RedisHighPerfBackend) kept, each until its feature or
+   * segment changes, so a user checked again costs no round trip (a change
+   * from another process is then seen within the propagation bound, not at
+   * once). Default 0: none kept.
+   */
+  lookupAnswers?: number;
   /** Features to answer from before the first load from Redis. */
   bootstrap?: readonly FeatureSnapshot[];
   /** History entries kept under the prefix, all features together (the newest); default 10,000. */
@@ -38,6 +45,7 @@ export interface RedisConfig {
   readonly writeTimeoutMs: number;
   readonly lookupTimeoutMs: number;
   readonly maxPendingLookups: number;
+  readonly lookupAnswers: number;
   readonly bootstrap: readonly FeatureSnapshot[];
   readonly historyLimit: number;
 }
@@ -119,6 +127,7 @@ export function parseOptions(client: RedisClient, options: RedisBackendOptions =
     writeTimeoutMs: duration(options, 'writeTimeoutMs', 2000),
     lookupTimeoutMs: duration(options, 'lookupTimeoutMs', 250),
     maxPendingLookups: duration(options, 'maxPendingLookups', 256),
+    lookupAnswers: checkLookupAnswers(options.lookupAnswers, 'RedisBackend'),
     bootstrap: checkBootstrap(options.bootstrap),
     historyLimit: redisHistoryLimit(options.historyLimit),
   };
@@ -138,5 +147,6 @@ export function storeBackendOptions(config: RedisConfig): StoreBackendOptions {
     readyTimeoutMs: config.readyTimeoutMs,
     bootstrap: config.bootstrap,
     lookups: { timeoutMs: config.lookupTimeoutMs, maxPending: config.maxPendingLookups },
+    lookupAnswers: config.lookupAnswers,
   };
 }

@@ -9,6 +9,7 @@ export {
 } from '../adapter-options';
 export { explainFeature, isFeatureOn, needsLookup } from '../evaluate';
 export { changePatterns, compilePatterns, FeatureCache } from '../feature-cache';
+export { checkLookupAnswers } from '../answer-cache';
 export { LookupLimiter } from '../lookup-limiter';
 export { createReporter, type ErrorReporter } from '../reporter';
 export { rememberedNotFound, rememberNotFound } from '../not-found';

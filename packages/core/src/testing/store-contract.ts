@@ -379,6 +379,10 @@ export function describeStoreContract(
       for (let i = 0; i < 50; i++) {
         await a.rollout.addFunc(`gone-${i}`, { percentage: 1 });
         await a.rollout.register(`gone-${i}`, /x$/);
+        await a.rollout.register(`gone-${i}`, 'listed-user');
+        // Checks that look users up, where the store keeps them (answers a process may keep).
+        await a.rollout.isEnabled(`gone-${i}`, 'someone');
+        await b.rollout.isEnabled(`gone-${i}`, 'listed-user');
         await a.rollout.remove(`gone-${i}`);
       }
       await a.rollout.setPercentage('kept', 3);
