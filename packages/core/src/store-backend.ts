@@ -164,11 +164,16 @@ export class StoreBackend implements Backend {
     let limiter: LookupLimiter | undefined;
     if (!store.holdsUsers && store.lookup) {
       const lookups = new LookupLimiter(store.lookup.bind(store), options.lookups);
-      const answers = new AnswerCache(checkLookupAnswers(options.lookupAnswers));
-      this.answers = answers;
-      this.lookupUnits = (queries) => this.lookupKnown(lookups, answers, queries);
-      this.lookupUser = async (userId, names) =>
-        (await this.lookupKnown(lookups, answers, [{ unit: userId, names }]))[0]!;
+      const most = checkLookupAnswers(options.lookupAnswers);
+      // Without answers to keep (the default), a lookup goes straight to the limiter, as nothing is known.
+      let ask = (queries: readonly LookupQuery[]) => lookups.lookup(queries);
+      if (most > 0) {
+        const answers = new AnswerCache(most);
+        this.answers = answers;
+        ask = (queries) => this.lookupKnown(lookups, answers, queries);
+      }
+      this.lookupUnits = ask;
+      this.lookupUser = async (userId, names) => (await ask([{ unit: userId, names }]))[0]!;
       limiter = lookups;
     }
     this.unsubscribe = store.subscribe({
@@ -240,7 +245,7 @@ export class StoreBackend implements Backend {
     const { feature } = read;
     if (feature && isDamaged(feature)) throw this.damaged(feature);
     if (!feature) {
-      this.cache.apply(name, read.version, undefined);
+      this.applyRemoval(name, read.version);
       return undefined;
     }
     this.cache.apply(name, feature.v, this.build(feature, this.store.holdsUsers ? feature.users : undefined));
@@ -490,8 +495,7 @@ export class StoreBackend implements Backend {
     const fresh = this.observe(result);
     const { name, feature } = result;
     if (!feature) {
-      this.cache.apply(name, result.version, undefined);
-      if (this.inflight === 0) this.cache.dropTombstones();
+      this.applyRemoval(name, result.version);
       return;
     }
     const held = this.cache.get(name);
@@ -662,11 +666,8 @@ export class StoreBackend implements Backend {
       );
       this.observe(read);
       const { feature, changes } = read;
-      if (!feature) {
-        this.cache.apply(name, read.version, undefined);
-        // The request that brought the removal is done: unless another is out, its tombstone can go now.
-        if (this.inflight === 0) this.cache.dropTombstones();
-      } else if (isDamaged(feature)) this.damaged(feature);
+      if (!feature) this.applyRemoval(name, read.version);
+      else if (isDamaged(feature)) this.damaged(feature);
       else if (changes) {
         // Applied to what is held only if it is still what the changes start from; else one more reload.
         if (this.cache.versionOf(name) !== since!.version || this.cache.get(name) !== held) {
@@ -767,6 +768,18 @@ export class StoreBackend implements Backend {
       }
       return found;
     });
+  }
+
+  /**
+   * Holds that `name` is gone as of `version`. Its tombstone lasts while a
+   * request sent before the removal may still answer; the request that
+   * brought the removal has settled by now (`request` drops tombstones as
+   * it settles, before its caller applies the reply), so with no other out
+   * the tombstone goes at once rather than at the next request.
+   */
+  private applyRemoval(name: string, version: number): void {
+    this.cache.apply(name, version, undefined);
+    if (this.inflight === 0) this.cache.dropTombstones();
   }
 
   /** Reports a background failure once per outage and tells the listeners the store is away. */
