@@ -1,6 +1,7 @@
 import { Rollout, type StoreBackend } from '@hanoi/core';
 import { RedisHighPerfBackend, type RedisBackendOptions } from '@hanoi/redis';
 import type { Redis } from 'ioredis';
+import { once } from 'node:events';
 import { eventually, quietLogger, uniquePrefix, useRedis } from './redis-fixture';
 
 // RedisHighPerfBackend with `lookupAnswers` keeps what lookups answered until
@@ -28,12 +29,22 @@ async function lookupsDuring(checks: () => Promise<void>): Promise<number> {
   return count;
 }
 
-/** One process on `options.prefix`, ready. */
+/**
+ * One process on `options.prefix` (begun by `startEpoch`), ready and done
+ * with its start-up snapshots. A snapshot replaces every state, and so drops
+ * every answer: a process takes one on start and one more once its feed is
+ * subscribed (and one when its client becomes ready, avoided here by handing
+ * it a ready client). What a test counts after this is its own doing.
+ */
 async function open(options: RedisBackendOptions) {
-  const backend = new RedisHighPerfBackend(redis.client(), options);
+  const client = redis.client();
+  if (client.status !== 'ready') await once(client, 'ready');
+  const backend = new RedisHighPerfBackend(client, options);
   const rollout = new Rollout(backend, { logger: options.logger });
   opened.push(rollout);
   await rollout.ready();
+  const started = backend.peek('epoch');
+  await eventually(() => backend.peek('epoch') !== started);
   return { backend, rollout };
 }
 
