@@ -24,6 +24,7 @@ export function bucket(userId: string): number {
 export function crc32(text: string): number {
   // An ASCII string's UTF-8 bytes are its char codes: four at a time through four tables (slicing-by-4), the
   // rest one at a time. At the first other character the whole text goes to crc-32's UTF-8 walk instead.
+  // The last few characters are read elsewhere: this loop alone is small enough for V8 to inline with a check.
   const length = text.length;
   // The tables in a local: read from the module's binding, they were loaded and checked again on every block.
   const tables = SLICES;
@@ -34,7 +35,7 @@ export function crc32(text: string): number {
     const b = text.charCodeAt(i + 1);
     const d = text.charCodeAt(i + 2);
     const e = text.charCodeAt(i + 3);
-    if ((a | b | d | e) > 0x7f) return CRC32.str(text) >>> 0;
+    if ((a | b | d | e) > 0x7f) return crc32Utf8(text);
     c ^= a | (b << 8) | (d << 16) | (e << 24);
     c =
       tables[768 + (c & 0xff)]! ^
@@ -42,12 +43,23 @@ export function crc32(text: string): number {
       tables[256 + ((c >>> 16) & 0xff)]! ^
       tables[c >>> 24]!;
   }
-  for (; i < length; i += 1) {
+  return i === length ? ~c >>> 0 : crc32Tail(text, i, c);
+}
+
+/** `crc32` from character `i` on, one at a time, `c` the CRC so far (not yet inverted). */
+function crc32Tail(text: string, i: number, c: number): number {
+  const tables = SLICES;
+  for (; i < text.length; i += 1) {
     const a = text.charCodeAt(i);
-    if (a > 0x7f) return CRC32.str(text) >>> 0;
+    if (a > 0x7f) return crc32Utf8(text);
     c = (c >>> 8) ^ tables[(c ^ a) & 0xff]!;
   }
   return ~c >>> 0;
+}
+
+/** `crc32` of a text with a character past ASCII: crc-32's UTF-8 walk. */
+function crc32Utf8(text: string): number {
+  return CRC32.str(text) >>> 0;
 }
 
 /** The CRC-32 byte table (reflected polynomial 0xedb88320), then the three that carry a byte one, two and three bytes on. */
