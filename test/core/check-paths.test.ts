@@ -1,4 +1,4 @@
-import { HanoiError, MemoryBackend, Rollout, bucket } from '@hanoi/core';
+import { HanoiError, MemoryBackend, Rollout, bucket, type FeatureState } from '@hanoi/core';
 
 // `isEnabled(name, id)` and `variant(name, id)` answer a plain id outside any
 // flow on a short path of their own; in a flow (`withCurrentId`) and for a
@@ -8,8 +8,17 @@ import { HanoiError, MemoryBackend, Rollout, bucket } from '@hanoi/core';
 const ids = Array.from({ length: 400 }, (_, i) => (i % 3 === 0 ? `user-${i}` : String(447500000000 + i * 7919)));
 const listed = ids.filter((_, i) => i % 5 === 0);
 
+/** A MemoryBackend that counts what the checks read: a backend's `peek` may do more than read. */
+class CountingBackend extends MemoryBackend {
+  peeks = 0;
+  override peek(name: string): FeatureState | undefined {
+    this.peeks++;
+    return super.peek(name);
+  }
+}
+
 async function makeRollout(): Promise<Rollout> {
-  const rollout = new Rollout(new MemoryBackend());
+  const rollout = new Rollout(new CountingBackend());
   await rollout.addFunc('rollout', { percentage: 50 });
   await rollout.addFunc('listed', { percentage: 0 });
   await rollout.register('listed', listed);
@@ -46,6 +55,17 @@ describe('a plain id outside a flow answers as the general path does', () => {
       expect({ id, direct }).toEqual({ id, direct: inFlow });
       expect({ id, direct }).toEqual({ id, direct: asContext });
       expect(direct[0]).toBe((await rollout.explain(name, id)).enabled);
+    }
+  });
+
+  it.each(FEATURES)('reads the state of %s once per check, whichever path answers', async (name) => {
+    const backend = rollout.backend as CountingBackend;
+    for (const id of [ids[0]!, ids[1]!, 'user-1', '42']) {
+      for (const check of [() => rollout.isEnabled(name, id), () => rollout.variant(name, id)]) {
+        const before = backend.peeks;
+        await check();
+        expect({ id, peeks: backend.peeks - before }).toEqual({ id, peeks: 1 });
+      }
     }
   });
 

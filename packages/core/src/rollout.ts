@@ -126,6 +126,7 @@ export class Rollout<Name extends string = string, Attributes extends object = A
           const id = normalizeUserId(user);
           if (!needsLookup(state, id)) return Promise.resolve(isFeatureOn(state, id));
         }
+        return this.isEnabledFor(name, user, true, state);
       }
       return this.isEnabledFor(name, user);
     } catch (err) {
@@ -133,12 +134,21 @@ export class Rollout<Name extends string = string, Attributes extends object = A
     }
   }
 
-  /** `isEnabled` for any user, in any flow, on any feature. */
-  private isEnabledFor(name: Name, user: User<Attributes> | undefined): Promise<boolean> {
+  /**
+   * `isEnabled` for any user, in any flow, on any feature. Handed over by
+   * `isEnabled` (`peeked`: outside any flow, so with no view), it takes the
+   * state read there: one `peek` per check.
+   */
+  private isEnabledFor(
+    name: Name,
+    user: User<Attributes> | undefined,
+    peeked = false,
+    known?: FeatureState,
+  ): Promise<boolean> {
     try {
-      const view = this.contextView(user);
+      const view = peeked ? undefined : this.contextView(user);
       if (view) return Promise.resolve(view.isEnabled(name));
-      const state = this.backend.peek(name);
+      const state = peeked ? known : this.backend.peek(name);
       const context = contextFor(state, user);
       if (context) return this.decideFor(name, state, context, false).then((answer) => answer.enabled);
       const id = this.resolveUser(user as UserId | undefined);
@@ -164,12 +174,13 @@ export class Rollout<Name extends string = string, Attributes extends object = A
       // The common call in a few lines, as in isEnabled; the id is checked before anything is answered.
       if (typeof user === 'string' && currentUser() === undefined) {
         const state = this.backend.peek(name);
-        if (state !== undefined && state.targeting === undefined) {
+        if (state?.targeting === undefined) {
           const id = normalizeUserId(user);
-          if (state.variants.length === 0) return Promise.resolve(undefined);
+          if (!state || state.variants.length === 0) return Promise.resolve(undefined);
           if (!needsLookup(state, id))
             return Promise.resolve(isFeatureOn(state, id) ? stateVariant(state, id) : undefined);
         }
+        return this.variantFor(name, user, true, state);
       }
       return this.variantFor(name, user);
     } catch (err) {
@@ -177,12 +188,17 @@ export class Rollout<Name extends string = string, Attributes extends object = A
     }
   }
 
-  /** `variant` for any user, in any flow, on any feature. */
-  private variantFor(name: Name, user: User<Attributes> | undefined): Promise<string | undefined> {
+  /** `variant` for any user, in any flow, on any feature; `peeked` and `known` as for `isEnabledFor`. */
+  private variantFor(
+    name: Name,
+    user: User<Attributes> | undefined,
+    peeked = false,
+    known?: FeatureState,
+  ): Promise<string | undefined> {
     try {
-      const view = this.contextView(user);
+      const view = peeked ? undefined : this.contextView(user);
       if (view) return Promise.resolve(view.variant(name));
-      const state = this.backend.peek(name);
+      const state = peeked ? known : this.backend.peek(name);
       const context = contextFor(state, user);
       if (context) {
         if (!state || state.variants.length === 0) return Promise.resolve(undefined);
