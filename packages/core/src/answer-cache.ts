@@ -45,13 +45,16 @@ export class AnswerCache {
   set(entry: string, state: FeatureState, unit: string, listed: boolean): void {
     if (this.max === 0) return;
     let answers = this.entries.get(entry);
-    if (answers === undefined || answers.state !== state) {
-      if (answers !== undefined) this.held -= answers.listed.size;
-      if (this.held >= this.max) this.clear();
-      answers = { state, listed: new Map() };
-      this.entries.set(entry, answers);
-    } else if (this.held >= this.max && !answers.listed.has(unit)) {
+    if (answers !== undefined && answers.state !== state) {
+      this.drop(entry);
+      answers = undefined;
+    }
+    // Full, and this answer would be one more: start over.
+    if (this.held >= this.max && answers?.listed.has(unit) !== true) {
       this.clear();
+      answers = undefined;
+    }
+    if (answers === undefined) {
       answers = { state, listed: new Map() };
       this.entries.set(entry, answers);
     }

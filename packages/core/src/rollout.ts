@@ -126,7 +126,7 @@ export class Rollout<Name extends string = string, Attributes extends object = A
           const id = normalizeUserId(user);
           if (!needsLookup(state, id)) return Promise.resolve(isFeatureOn(state, id));
         }
-        return this.isEnabledFor(name, user, true, state);
+        return this.isEnabledFor(name, user, state);
       }
       return this.isEnabledFor(name, user);
     } catch (err) {
@@ -136,19 +136,14 @@ export class Rollout<Name extends string = string, Attributes extends object = A
 
   /**
    * `isEnabled` for any user, in any flow, on any feature. Handed over by
-   * `isEnabled` (`peeked`: outside any flow, so with no view), it takes the
-   * state read there: one `peek` per check.
+   * `isEnabled` with the state it read (`known`: a feature's, read outside
+   * any flow, so with no view), it reads no other: one `peek` per check.
    */
-  private isEnabledFor(
-    name: Name,
-    user: User<Attributes> | undefined,
-    peeked = false,
-    known?: FeatureState,
-  ): Promise<boolean> {
+  private isEnabledFor(name: Name, user: User<Attributes> | undefined, known?: FeatureState): Promise<boolean> {
     try {
-      const view = peeked ? undefined : this.contextView(user);
+      const view = known ? undefined : this.contextView(user);
       if (view) return Promise.resolve(view.isEnabled(name));
-      const state = peeked ? known : this.backend.peek(name);
+      const state = known ?? this.backend.peek(name);
       const context = contextFor(state, user);
       if (context) return this.decideFor(name, state, context, false).then((answer) => answer.enabled);
       const id = this.resolveUser(user as UserId | undefined);
@@ -180,7 +175,7 @@ export class Rollout<Name extends string = string, Attributes extends object = A
           if (!needsLookup(state, id))
             return Promise.resolve(isFeatureOn(state, id) ? stateVariant(state, id) : undefined);
         }
-        return this.variantFor(name, user, true, state);
+        return this.variantFor(name, user, state);
       }
       return this.variantFor(name, user);
     } catch (err) {
@@ -188,17 +183,16 @@ export class Rollout<Name extends string = string, Attributes extends object = A
     }
   }
 
-  /** `variant` for any user, in any flow, on any feature; `peeked` and `known` as for `isEnabledFor`. */
+  /** `variant` for any user, in any flow, on any feature; `known` as for `isEnabledFor`. */
   private variantFor(
     name: Name,
     user: User<Attributes> | undefined,
-    peeked = false,
     known?: FeatureState,
   ): Promise<string | undefined> {
     try {
-      const view = peeked ? undefined : this.contextView(user);
+      const view = known ? undefined : this.contextView(user);
       if (view) return Promise.resolve(view.variant(name));
-      const state = peeked ? known : this.backend.peek(name);
+      const state = known ?? this.backend.peek(name);
       const context = contextFor(state, user);
       if (context) {
         if (!state || state.variants.length === 0) return Promise.resolve(undefined);
